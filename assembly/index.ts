@@ -1,3 +1,10 @@
 // The built-in kernel module: every family re-exported from one wasm, so each
 // thread instantiates one module against the shared memory.
 export * from './elementwise';
+export * from './reduce';
+export * from './scan';
+export * from './sort';
+export * from './histogram';
+export * from './linalg';
+export * from './generate';
+export * from './map';

@@ -1,0 +1,302 @@
+// Reduction kernels: one f64 partial per chunk [start, end).
+// Float sums (sum, sumsq, sumsqdev, dot) are pairwise like numpy: blocks of
+// <= 128 elements summed in 8 independent lanes (4 f64x2), halves combined
+// recursively above that, so rounding error grows like log n. f32 is widened
+// to f64 before any arithmetic. Integer sum/sumsq/dot accumulate exactly in
+// 64-bit lanes. min/max use the wasm vector min/max, which propagate NaN.
+import { shiftOf } from './elementwise';
+
+// @ts-ignore: decorator
+@inline const SUM = 0;
+// @ts-ignore: decorator
+@inline const SQ = 1;
+// @ts-ignore: decorator
+@inline const DEV = 2;
+// @ts-ignore: decorator
+@inline const DOT = 3;
+// @ts-ignore: decorator
+@inline const BLOCK = 128;
+
+// Two consecutive elements at p, widened to an f64x2.
+// @ts-ignore: decorator
+@inline function ld2<T>(p: usize): v128 {
+  if (sizeof<T>() == 8) return v128.load(p);
+  if (isFloat<T>()) return f64x2.promote_low_f32x4(v128.load64_zero(p));
+  if (sizeof<T>() == 4) return v128.convert_low<T>(v128.load64_zero(p));
+  const b = i16x8.extend_low_i8x16_u(v128.load16_splat(p));
+  return f64x2.convert_low_i32x4_u(i32x4.extend_low_i16x8_u(b));
+}
+
+// @ts-ignore: decorator
+@inline function term2<T>(kind: i32, x: usize, y: usize, m: v128): v128 {
+  const v = ld2<T>(x);
+  if (kind == SUM) return v;
+  if (kind == SQ) return f64x2.mul(v, v);
+  if (kind == DEV) { const d = f64x2.sub(v, m); return f64x2.mul(d, d); }
+  return f64x2.mul(v, ld2<T>(y));
+}
+
+// @ts-ignore: decorator
+@inline function term1<T>(kind: i32, x: usize, y: usize, m: f64): f64 {
+  const v = <f64>load<T>(x);
+  if (kind == SUM) return v;
+  if (kind == SQ) return v * v;
+  if (kind == DEV) { const d = v - m; return d * d; }
+  return v * <f64>load<T>(y);
+}
+
+// @ts-ignore: decorator
+@inline function blockK<T>(kind: i32, x: usize, y: usize, n: i32, mean: f64): f64 {
+  const SH = shiftOf<T>();
+  const S2: usize = 2 << SH;
+  const m = f64x2.splat(mean);
+  let a0 = f64x2.splat(0), a1 = a0, a2 = a0, a3 = a0;
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const o = <usize>i << SH;
+    const px = x + o, py = y + o;
+    a0 = f64x2.add(a0, term2<T>(kind, px, py, m));
+    a1 = f64x2.add(a1, term2<T>(kind, px + S2, py + S2, m));
+    a2 = f64x2.add(a2, term2<T>(kind, px + 2 * S2, py + 2 * S2, m));
+    a3 = f64x2.add(a3, term2<T>(kind, px + 3 * S2, py + 3 * S2, m));
+  }
+  const v = f64x2.add(f64x2.add(a0, a1), f64x2.add(a2, a3));
+  let r = f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
+  for (; i < n; i++) {
+    const o = <usize>i << SH;
+    r += term1<T>(kind, x + o, y + o, mean);
+  }
+  return r;
+}
+
+// The kind test sits outside the loops, once per block of 128.
+function block<T>(kind: i32, x: usize, y: usize, n: i32, mean: f64): f64 {
+  if (kind == SUM) return blockK<T>(SUM, x, y, n, mean);
+  if (kind == SQ) return blockK<T>(SQ, x, y, n, mean);
+  if (kind == DEV) return blockK<T>(DEV, x, y, n, mean);
+  return blockK<T>(DOT, x, y, n, mean);
+}
+
+function pairwise<T>(kind: i32, x: usize, y: usize, n: i32, mean: f64): f64 {
+  if (n <= BLOCK) return block<T>(kind, x, y, n, mean);
+  const h = (n >> 1) & ~7;
+  const o = <usize>h << shiftOf<T>();
+  return pairwise<T>(kind, x, y, h, mean) + pairwise<T>(kind, x + o, y + o, n - h, mean);
+}
+
+// @ts-ignore: decorator
+@inline function fsum<T>(kind: i32, start: i32, end: i32, x: usize, y: usize, mean: f64): f64 {
+  if (end <= start) return 0;
+  const o = <usize>start << shiftOf<T>();
+  return pairwise<T>(kind, x + o, y + o, end - start, mean);
+}
+
+// Exact integer sums in 64-bit lanes (products of u32 use u64 lanes). u8 lanes
+// are folded pairwise to 32 bits first; that cannot overflow (4 * 255^2 < 2^32).
+// @ts-ignore: decorator
+@inline function isum<T>(kind: i32, start: i32, end: i32, x: usize, y: usize): f64 {
+  const SH = shiftOf<T>();
+  const L = <i32>(16 / sizeof<T>());
+  let a0 = i64x2.splat(0), a1 = a0, a2 = a0, a3 = a0;
+  let i = start;
+  for (; i + 2 * L <= end; i += 2 * L) {
+    const o = <usize>i << SH;
+    const u0 = v128.load(x + o), u1 = v128.load(x + o, 16);
+    let w0 = u0, w1 = u1;
+    if (kind == DOT) { w0 = v128.load(y + o); w1 = v128.load(y + o, 16); }
+    if (sizeof<T>() == 4) {
+      if (kind == SUM) {
+        a0 = i64x2.add(a0, v128.extend_low<T>(u0));
+        a1 = i64x2.add(a1, v128.extend_high<T>(u0));
+        a2 = i64x2.add(a2, v128.extend_low<T>(u1));
+        a3 = i64x2.add(a3, v128.extend_high<T>(u1));
+      } else {
+        a0 = i64x2.add(a0, v128.extmul_low<T>(u0, w0));
+        a1 = i64x2.add(a1, v128.extmul_high<T>(u0, w0));
+        a2 = i64x2.add(a2, v128.extmul_low<T>(u1, w1));
+        a3 = i64x2.add(a3, v128.extmul_high<T>(u1, w1));
+      }
+    } else {
+      let p0: v128, p1: v128;
+      if (kind == SUM) {
+        p0 = i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(u0));
+        p1 = i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(u1));
+      } else {
+        p0 = i32x4.add(
+          i32x4.extadd_pairwise_i16x8_u(i16x8.extmul_low_i8x16_u(u0, w0)),
+          i32x4.extadd_pairwise_i16x8_u(i16x8.extmul_high_i8x16_u(u0, w0)));
+        p1 = i32x4.add(
+          i32x4.extadd_pairwise_i16x8_u(i16x8.extmul_low_i8x16_u(u1, w1)),
+          i32x4.extadd_pairwise_i16x8_u(i16x8.extmul_high_i8x16_u(u1, w1)));
+      }
+      a0 = i64x2.add(a0, i64x2.extend_low_i32x4_u(p0));
+      a1 = i64x2.add(a1, i64x2.extend_high_i32x4_u(p0));
+      a2 = i64x2.add(a2, i64x2.extend_low_i32x4_u(p1));
+      a3 = i64x2.add(a3, i64x2.extend_high_i32x4_u(p1));
+    }
+  }
+  const v = i64x2.add(i64x2.add(a0, a1), i64x2.add(a2, a3));
+  let r = i64x2.extract_lane(v, 0) + i64x2.extract_lane(v, 1);
+  for (; i < end; i++) {
+    const o = <usize>i << SH;
+    const a = isSigned<T>() ? <i64>load<T>(x + o) : <i64><u64>load<T>(x + o);
+    if (kind == SUM) r += a;
+    else if (kind == SQ) r += a * a;
+    else r += a * (isSigned<T>() ? <i64>load<T>(y + o) : <i64><u64>load<T>(y + o));
+  }
+  return isSigned<T>() ? <f64>r : <f64><u64>r;
+}
+
+// @ts-ignore: decorator
+@inline function sumT<T>(kind: i32, start: i32, end: i32, x: usize, y: usize, mean: f64): f64 {
+  if (isFloat<T>() || kind == DEV) return fsum<T>(kind, start, end, x, y, mean);
+  return isum<T>(kind, start, end, x, y);
+}
+
+// Horizontal min/max by halving with shuffles (lane indices must be constants).
+// @ts-ignore: decorator
+@inline function mm<T>(isMax: bool, a: v128, b: v128): v128 {
+  return isMax ? v128.max<T>(a, b) : v128.min<T>(a, b);
+}
+
+// @ts-ignore: decorator
+@inline function hred<T>(isMax: bool, v: v128): T {
+  v = mm<T>(isMax, v, i8x16.shuffle(v, v, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7));
+  if (sizeof<T>() <= 4) v = mm<T>(isMax, v, i8x16.shuffle(v, v, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3));
+  if (sizeof<T>() == 1) {
+    v = mm<T>(isMax, v, i8x16.shuffle(v, v, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1));
+    v = mm<T>(isMax, v, i8x16.shuffle(v, v, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0));
+  }
+  return v128.extract_lane<T>(v, 0);
+}
+
+// Signed zero test on raw bits, so -0 and +0 can be told apart in a vector.
+// @ts-ignore: decorator
+@inline function hasZero<T>(neg: bool, start: i32, end: i32, x: usize): bool {
+  const SH = shiftOf<T>();
+  const L = <i32>(16 / sizeof<T>());
+  const z: v128 = sizeof<T>() == 8
+    ? i64x2.splat(neg ? 0x8000000000000000 : 0)
+    : i32x4.splat(neg ? 0x80000000 : 0);
+  let i = start;
+  for (; i + L <= end; i += L) {
+    const v = v128.load(x + (<usize>i << SH));
+    if (v128.any_true(sizeof<T>() == 8 ? i64x2.eq(v, z) : i32x4.eq(v, z))) return true;
+  }
+  for (; i < end; i++) {
+    const v = load<T>(x + (<usize>i << SH));
+    if (v == 0 && (neg ? 1 / v < 0 : 1 / v > 0)) return true;
+  }
+  return false;
+}
+
+// Floats: the wasm NaN-propagating min/max lower to long instruction sequences
+// on x86, so the loop uses pmin/pmax (one minpd/maxpd) and tracks NaN on the
+// side; the sign of a zero result is settled by a scan that runs only when the
+// extreme is zero, which yields wasm/Math.min semantics (-0 < +0) overall.
+// @ts-ignore: decorator
+@inline function extremeT<T>(isMax: bool, start: i32, end: i32, x: usize): T {
+  const SH = shiftOf<T>();
+  const L = <i32>(16 / sizeof<T>());
+  let i = start;
+  let r = load<T>(x + (<usize>i << SH));
+  if (i + 4 * L <= end) {
+    let v0 = v128.load(x + (<usize>i << SH)), v1 = v0, v2 = v0, v3 = v0;
+    let nan = v128.splat<i32>(0);
+    for (; i + 4 * L <= end; i += 4 * L) {
+      const p = x + (<usize>i << SH);
+      const u0 = v128.load(p), u1 = v128.load(p, 16), u2 = v128.load(p, 32), u3 = v128.load(p, 48);
+      if (isFloat<T>()) {
+        v0 = isMax ? v128.pmax<T>(v0, u0) : v128.pmin<T>(v0, u0);
+        v1 = isMax ? v128.pmax<T>(v1, u1) : v128.pmin<T>(v1, u1);
+        v2 = isMax ? v128.pmax<T>(v2, u2) : v128.pmin<T>(v2, u2);
+        v3 = isMax ? v128.pmax<T>(v3, u3) : v128.pmin<T>(v3, u3);
+        nan = v128.or(nan, v128.or(v128.or(v128.ne<T>(u0, u0), v128.ne<T>(u1, u1)),
+          v128.or(v128.ne<T>(u2, u2), v128.ne<T>(u3, u3))));
+      } else {
+        v0 = mm<T>(isMax, v0, u0); v1 = mm<T>(isMax, v1, u1);
+        v2 = mm<T>(isMax, v2, u2); v3 = mm<T>(isMax, v3, u3);
+      }
+    }
+    if (isFloat<T>() && v128.any_true(nan)) return <T>NaN;
+    r = hred<T>(isMax, mm<T>(isMax, mm<T>(isMax, v0, v1), mm<T>(isMax, v2, v3)));
+  }
+  for (; i < end; i++) {
+    const v = load<T>(x + (<usize>i << SH));
+    r = isMax ? max<T>(r, v) : min<T>(r, v);
+  }
+  if (isFloat<T>()) {
+    if (r == 0) r = hasZero<T>(!isMax, start, end, x) ? (isMax ? <T>0 : <T>-0.0) : (isMax ? <T>-0.0 : <T>0);
+  }
+  return r;
+}
+
+// First index holding the extreme value (or, for floats, the first NaN, which
+// is what the extreme is when any NaN is present): a vector min/max pass, then
+// a vector equality scan that stops at the first hit.
+// @ts-ignore: decorator
+@inline function argT<T>(isMax: bool, start: i32, end: i32, x: usize): f64 {
+  const SH = shiftOf<T>();
+  const L = <i32>(16 / sizeof<T>());
+  const m = extremeT<T>(isMax, start, end, x);
+  const nan = isFloat<T>() && m != m;
+  const vm = v128.splat<T>(m);
+  let i = start;
+  for (; i + 4 * L <= end; i += 4 * L) {
+    const p = x + (<usize>i << SH);
+    const u0 = v128.load(p), u1 = v128.load(p, 16), u2 = v128.load(p, 32), u3 = v128.load(p, 48);
+    const hit = nan
+      ? v128.or(v128.or(v128.ne<T>(u0, u0), v128.ne<T>(u1, u1)), v128.or(v128.ne<T>(u2, u2), v128.ne<T>(u3, u3)))
+      : v128.or(v128.or(v128.eq<T>(u0, vm), v128.eq<T>(u1, vm)), v128.or(v128.eq<T>(u2, vm), v128.eq<T>(u3, vm)));
+    if (v128.any_true(hit)) break;
+  }
+  for (; i < end; i++) {
+    const v = load<T>(x + (<usize>i << SH));
+    if (nan ? v != v : v == m) break;
+  }
+  return <f64>i;
+}
+
+type P = usize;
+
+export function sum_f64(s: i32, e: i32, x: P): f64 { return sumT<f64>(SUM, s, e, x, 0, 0); }
+export function sum_f32(s: i32, e: i32, x: P): f64 { return sumT<f32>(SUM, s, e, x, 0, 0); }
+export function sum_i32(s: i32, e: i32, x: P): f64 { return sumT<i32>(SUM, s, e, x, 0, 0); }
+export function sum_u32(s: i32, e: i32, x: P): f64 { return sumT<u32>(SUM, s, e, x, 0, 0); }
+export function sum_u8(s: i32, e: i32, x: P): f64 { return sumT<u8>(SUM, s, e, x, 0, 0); }
+export function sumsq_f64(s: i32, e: i32, x: P): f64 { return sumT<f64>(SQ, s, e, x, 0, 0); }
+export function sumsq_f32(s: i32, e: i32, x: P): f64 { return sumT<f32>(SQ, s, e, x, 0, 0); }
+export function sumsq_i32(s: i32, e: i32, x: P): f64 { return sumT<i32>(SQ, s, e, x, 0, 0); }
+export function sumsq_u32(s: i32, e: i32, x: P): f64 { return sumT<u32>(SQ, s, e, x, 0, 0); }
+export function sumsq_u8(s: i32, e: i32, x: P): f64 { return sumT<u8>(SQ, s, e, x, 0, 0); }
+export function sumsqdev_f64(s: i32, e: i32, x: P, m: f64): f64 { return sumT<f64>(DEV, s, e, x, 0, m); }
+export function sumsqdev_f32(s: i32, e: i32, x: P, m: f64): f64 { return sumT<f32>(DEV, s, e, x, 0, m); }
+export function sumsqdev_i32(s: i32, e: i32, x: P, m: f64): f64 { return sumT<i32>(DEV, s, e, x, 0, m); }
+export function sumsqdev_u32(s: i32, e: i32, x: P, m: f64): f64 { return sumT<u32>(DEV, s, e, x, 0, m); }
+export function sumsqdev_u8(s: i32, e: i32, x: P, m: f64): f64 { return sumT<u8>(DEV, s, e, x, 0, m); }
+export function dot_f64(s: i32, e: i32, a: P, b: P): f64 { return sumT<f64>(DOT, s, e, a, b, 0); }
+export function dot_f32(s: i32, e: i32, a: P, b: P): f64 { return sumT<f32>(DOT, s, e, a, b, 0); }
+export function dot_i32(s: i32, e: i32, a: P, b: P): f64 { return sumT<i32>(DOT, s, e, a, b, 0); }
+export function dot_u32(s: i32, e: i32, a: P, b: P): f64 { return sumT<u32>(DOT, s, e, a, b, 0); }
+export function dot_u8(s: i32, e: i32, a: P, b: P): f64 { return sumT<u8>(DOT, s, e, a, b, 0); }
+
+export function min_f64(s: i32, e: i32, x: P): f64 { return <f64>extremeT<f64>(false, s, e, x); }
+export function min_f32(s: i32, e: i32, x: P): f64 { return <f64>extremeT<f32>(false, s, e, x); }
+export function min_i32(s: i32, e: i32, x: P): f64 { return <f64>extremeT<i32>(false, s, e, x); }
+export function min_u32(s: i32, e: i32, x: P): f64 { return <f64>extremeT<u32>(false, s, e, x); }
+export function min_u8(s: i32, e: i32, x: P): f64 { return <f64>extremeT<u8>(false, s, e, x); }
+export function max_f64(s: i32, e: i32, x: P): f64 { return <f64>extremeT<f64>(true, s, e, x); }
+export function max_f32(s: i32, e: i32, x: P): f64 { return <f64>extremeT<f32>(true, s, e, x); }
+export function max_i32(s: i32, e: i32, x: P): f64 { return <f64>extremeT<i32>(true, s, e, x); }
+export function max_u32(s: i32, e: i32, x: P): f64 { return <f64>extremeT<u32>(true, s, e, x); }
+export function max_u8(s: i32, e: i32, x: P): f64 { return <f64>extremeT<u8>(true, s, e, x); }
+export function argmin_f64(s: i32, e: i32, x: P): f64 { return argT<f64>(false, s, e, x); }
+export function argmin_f32(s: i32, e: i32, x: P): f64 { return argT<f32>(false, s, e, x); }
+export function argmin_i32(s: i32, e: i32, x: P): f64 { return argT<i32>(false, s, e, x); }
+export function argmin_u32(s: i32, e: i32, x: P): f64 { return argT<u32>(false, s, e, x); }
+export function argmin_u8(s: i32, e: i32, x: P): f64 { return argT<u8>(false, s, e, x); }
+export function argmax_f64(s: i32, e: i32, x: P): f64 { return argT<f64>(true, s, e, x); }
+export function argmax_f32(s: i32, e: i32, x: P): f64 { return argT<f32>(true, s, e, x); }
+export function argmax_i32(s: i32, e: i32, x: P): f64 { return argT<i32>(true, s, e, x); }
+export function argmax_u32(s: i32, e: i32, x: P): f64 { return argT<u32>(true, s, e, x); }
+export function argmax_u8(s: i32, e: i32, x: P): f64 { return argT<u8>(true, s, e, x); }

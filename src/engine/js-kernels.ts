@@ -1,0 +1,61 @@
+/**
+ * `engine.map(fn, x)` with a JS function: the function's source is written once
+ * into the shared heap and every job carries its address, so each thread compiles
+ * it on first sight (no message round trip; works for the Sync form too).
+ */
+import type { Heap } from '../memory/heap.js';
+import { DTYPE_CODES, type KernelTable } from '../runtime/kernel-table.js';
+import { JS_MODULE } from '../runtime/protocol.js';
+import { functionSource, probeFunction } from './js-functions.js';
+import type { KernelRef, Op } from './op.js';
+import type { OpContext } from './op-context.js';
+import type { TypedArray } from '../memory/dtypes.js';
+
+interface Shipped { ref: KernelRef; ptr: number; bytes: number }
+
+/** Relative cost of a JS function call per element: sizes chunks for JS kernels. */
+const JS_COST = 8;
+
+export class JsKernels {
+  readonly #table: KernelTable;
+  readonly #heap: Heap;
+  #bySource = new Map<string, Shipped>();
+
+  constructor(table: KernelTable, heap: Heap) {
+    this.#table = table;
+    this.#heap = heap;
+  }
+
+  #ship(source: string, name: string): Shipped {
+    let shipped = this.#bySource.get(source);
+    if (!shipped) {
+      const utf8 = new TextEncoder().encode(source);
+      const ptr = this.#heap.alloc(utf8.length);
+      new Uint8Array(this.#heap.buffer, ptr, utf8.length).set(utf8);
+      const id = this.#bySource.size;
+      this.#table.defineJs(id, source);
+      shipped = { ref: { module: JS_MODULE, index: id, name }, ptr, bytes: utf8.length };
+      this.#bySource.set(source, shipped);
+    }
+    return shipped;
+  }
+
+  *map(ctx: OpContext, fn: (v: number) => number, x: unknown, out: unknown): Op<TypedArray> {
+    const source = functionSource(fn, ctx.op);
+    const X = ctx.input(x, 'x');
+    const outDtype = out === undefined || out === null ? X.dtype : ctx.check(out, 'out', { length: X.length, like: 'x' }) && dtypeName(out);
+    const O = ctx.output(out, 'out', outDtype, X.length);
+    if (!this.#bySource.has(source)) probeFunction(source, X.length > 0 ? (X.view as TypedArray)[0] : undefined, ctx.op);
+    const shipped = this.#ship(source, `map(${fn.name || 'anonymous function'})`);
+    yield {
+      kernel: shipped.ref, n: X.length, cost: JS_COST,
+      args: [X.ptr, O.ptr, DTYPE_CODES.indexOf(X.dtype), DTYPE_CODES.indexOf(O.dtype), shipped.ptr, shipped.bytes],
+    };
+    return ctx.result(O);
+  }
+}
+
+function dtypeName(out: unknown): (typeof DTYPE_CODES)[number] {
+  const i = [Float64Array, Float32Array, Int32Array, Uint32Array, Uint8Array].findIndex((c) => out instanceof c);
+  return DTYPE_CODES[i]!;
+}

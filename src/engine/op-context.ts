@@ -1,0 +1,146 @@
+/**
+ * What an op sees of the engine while it runs: argument validation and staging.
+ * Arrays on the engine's memory are used in place; any other typed array is
+ * copied into scratch ("staged") and, for outputs, copied back when the op
+ * succeeds. Scratch is freed when the op ends, on every path.
+ */
+import type { ArrayRegistry } from '../memory/arrays.js';
+import { DTYPES, describe, dtypeOf, type Dtype, type TypedArray } from '../memory/dtypes.js';
+import type { ArrayArg } from './op.js';
+
+const ARRAY_KINDS = 'a Float64Array, Float32Array, Int32Array, Uint32Array or Uint8Array';
+
+export interface InputOptions {
+  /** Allowed dtypes (default: all). */
+  dtypes?: readonly Dtype[];
+  /** Required dtype (e.g. the same as another argument). */
+  dtype?: Dtype;
+  /** Required length. */
+  length?: number;
+  /** Name of the argument `length`/`dtype` must match, for the message. */
+  like?: string;
+}
+
+class Arg implements ArrayArg {
+  constructor(
+    readonly ptr: number,
+    readonly length: number,
+    readonly dtype: Dtype,
+    readonly view: TypedArray,
+    /** The user's array when it was staged (written back for outputs). */
+    readonly user: TypedArray | undefined,
+  ) {}
+}
+
+export class OpContext {
+  readonly op: string;
+  readonly threads: number;
+  readonly #arrays: ArrayRegistry;
+  #scratch: number[] = [];
+  #copyBack: Array<{ from: TypedArray; to: TypedArray }> = [];
+  #inputs: Arg[] = [];
+
+  constructor(op: string, arrays: ArrayRegistry, threads: number) {
+    this.op = op;
+    this.#arrays = arrays;
+    this.threads = threads;
+  }
+
+  /** Validate a typed array argument without staging it. */
+  check(x: unknown, name: string, opts: InputOptions = {}): TypedArray {
+    const dtype = dtypeOf(x);
+    if (!dtype) throw new TypeError(`${this.op}: ${name} must be ${ARRAY_KINDS}; got ${describe(x)}`);
+    if (opts.dtype && dtype !== opts.dtype) {
+      throw new TypeError(`${this.op}: ${name} has dtype '${dtype}' but ${opts.like ?? 'the operation'} has dtype '${opts.dtype}'; they must match`);
+    }
+    if (opts.dtypes && !opts.dtypes.includes(dtype)) {
+      throw new TypeError(`${this.op}: ${name} has dtype '${dtype}'; ${this.op} supports ${opts.dtypes.map((d) => `'${d}'`).join(', ')}`);
+    }
+    const view = x as TypedArray;
+    if (opts.length !== undefined && view.length !== opts.length) {
+      throw new RangeError(`${this.op}: ${name} has length ${view.length}; expected ${opts.length}${opts.like ? ` (the length of ${opts.like})` : ''}`);
+    }
+    const where = this.#arrays.locate(view);
+    if (where === 'freed') throw new TypeError(`${this.op}: ${name} was freed with engine.free and cannot be used`);
+    if (where === 'unallocated') throw new TypeError(`${this.op}: ${name} lies in engine memory that is not allocated (was it freed?)`);
+    return view;
+  }
+
+  /** An array the op only reads. */
+  input(x: unknown, name: string, opts?: InputOptions): ArrayArg {
+    const view = this.check(x, name, opts);
+    const arg = this.#place(view, true);
+    this.#inputs.push(arg);
+    return arg;
+  }
+
+  /** An array the op reads and writes in place (axpy's y, sort's x). */
+  inout(x: unknown, name: string, opts?: InputOptions): ArrayArg {
+    const view = this.check(x, name, opts);
+    const arg = this.#place(view, true);
+    if (arg.user) this.#copyBack.push({ from: arg.view, to: view });
+    this.#inputs.push(arg);
+    return arg;
+  }
+
+  /**
+   * The op's output: the user's `out` (validated) or a fresh array on the heap.
+   * An `out` that partially overlaps an input is staged: chunks run in any
+   * order, so in-place work is only safe when out and input coincide exactly.
+   */
+  output(out: unknown, name: string, dtype: Dtype, length: number): ArrayArg {
+    if (out === undefined || out === null) {
+      const view = this.#arrays.alloc(dtype, length);
+      return new Arg(view.byteOffset, length, dtype, view, undefined);
+    }
+    const view = this.check(out, name, { dtype, length, like: 'the result' });
+    const overlaps = this.#arrays.locate(view) === 'own' && this.#inputs.some((a) => a.user === undefined && partialOverlap(a, view));
+    const arg = overlaps ? this.#stage(view, false) : this.#place(view, false);
+    if (arg.user) this.#copyBack.push({ from: arg.view, to: view });
+    return arg;
+  }
+
+  /** Scratch space on the heap, freed when the op ends. */
+  scratch(dtype: Dtype, length: number): ArrayArg {
+    const info = DTYPES[dtype];
+    const ptr = this.#arrays.heap.alloc(length * info.bytes);
+    this.#scratch.push(ptr);
+    const view = new info.ctor(this.#arrays.heap.buffer, ptr, length);
+    return new Arg(ptr, length, dtype, view, undefined);
+  }
+
+  /** The array the user gets back for an output. */
+  result(arg: ArrayArg): TypedArray {
+    return ((arg as Arg).user ?? arg.view) as TypedArray;
+  }
+
+  /** Copy staged outputs back (on success) and free all scratch (always). */
+  finish(ok: boolean): void {
+    try {
+      if (ok) for (const { from, to } of this.#copyBack) to.set(from);
+    } finally {
+      for (const ptr of this.#scratch) this.#arrays.heap.free(ptr);
+      this.#scratch = [];
+      this.#copyBack = [];
+    }
+  }
+
+  #place(view: TypedArray, copyIn: boolean): Arg {
+    if (this.#arrays.locate(view) === 'own') return new Arg(view.byteOffset, view.length, dtypeOf(view)!, view, undefined);
+    return this.#stage(view, copyIn);
+  }
+
+  #stage(view: TypedArray, copyIn: boolean): Arg {
+    const dtype = dtypeOf(view)!;
+    const staged = this.scratch(dtype, view.length);
+    if (copyIn) (staged.view as TypedArray).set(view);
+    return new Arg(staged.ptr, staged.length, dtype, staged.view as TypedArray, view);
+  }
+}
+
+function partialOverlap(a: ArrayArg, b: TypedArray): boolean {
+  const aStart = a.ptr, aEnd = a.ptr + a.length * DTYPES[a.dtype].bytes;
+  const bStart = b.byteOffset, bEnd = b.byteOffset + b.byteLength;
+  if (aEnd <= bStart || bEnd <= aStart) return false;
+  return !(aStart === bStart && aEnd === bEnd);
+}

@@ -1,0 +1,113 @@
+/**
+ * Reductions. Kernels return one partial per chunk; partials are combined here in
+ * chunk order (pairwise for floats), which is why results are bit-identical for
+ * any thread count and for the sync and async forms.
+ */
+import { DTYPES, type TypedArray } from '../../memory/dtypes.js';
+import type { ArrayArg, Op } from '../op.js';
+import type { OpContext } from '../op-context.js';
+
+/** Pairwise sum of the partials: error grows like log(chunks), not like chunks. */
+export function pairwiseSum(p: Float64Array, lo = 0, hi = p.length): number {
+  const n = hi - lo;
+  if (n <= 8) {
+    let s = 0;
+    for (let i = lo; i < hi; i++) s += p[i]!;
+    return s;
+  }
+  const mid = lo + (n >> 1);
+  return pairwiseSum(p, lo, mid) + pairwiseSum(p, mid, hi);
+}
+
+function combineSum(dtype: ArrayArg['dtype'], partials: Float64Array | undefined): number {
+  if (!partials) return 0;
+  // Integer partials are exact integers in f64; adding them in order stays exact up to 2^53.
+  return DTYPES[dtype].float ? pairwiseSum(partials) : partials.reduce((a, b) => a + b, 0);
+}
+
+function* sumOf(X: ArrayArg): Op<number> {
+  if (X.length === 0) return 0;
+  const partials = yield { kernel: `sum_${X.dtype}`, n: X.length, args: [X.ptr], partials: true };
+  return combineSum(X.dtype, partials);
+}
+
+export function* sum(ctx: OpContext, x: unknown): Op<number> {
+  return yield* sumOf(ctx.input(x, 'x'));
+}
+
+export function* mean(ctx: OpContext, x: unknown): Op<number> {
+  const X = ctx.input(x, 'x');
+  if (X.length === 0) return NaN;
+  return (yield* sumOf(X)) / X.length;
+}
+
+function checkDdof(ctx: OpContext, ddof: unknown): number {
+  if (ddof === undefined) return 0;
+  if (typeof ddof !== 'number' || !Number.isInteger(ddof) || ddof < 0) {
+    throw new RangeError(`${ctx.op}: ddof must be a non-negative integer; got ${String(ddof)}`);
+  }
+  return ddof;
+}
+
+/** Two passes (mean, then Σ(x-mean)²): stable where the one-pass formula cancels catastrophically. */
+export function* variance(ctx: OpContext, x: unknown, ddofArg?: unknown): Op<number> {
+  const ddof = checkDdof(ctx, ddofArg);
+  const X = ctx.input(x, 'x');
+  if (X.length - ddof <= 0) return NaN;
+  const m = (yield* sumOf(X)) / X.length;
+  const partials = yield { kernel: `sumsqdev_${X.dtype}`, n: X.length, args: [X.ptr, m], partials: true };
+  return pairwiseSum(partials!) / (X.length - ddof);
+}
+
+export function* std(ctx: OpContext, x: unknown, ddof?: unknown): Op<number> {
+  return Math.sqrt(yield* variance(ctx, x, ddof));
+}
+
+export function* norm(ctx: OpContext, x: unknown): Op<number> {
+  const X = ctx.input(x, 'x');
+  if (X.length === 0) return 0;
+  const partials = yield { kernel: `sumsq_${X.dtype}`, n: X.length, args: [X.ptr], partials: true };
+  return Math.sqrt(combineSum(X.dtype, partials));
+}
+
+export function* dot(ctx: OpContext, a: unknown, b: unknown): Op<number> {
+  const A = ctx.input(a, 'a');
+  const B = ctx.input(b, 'b', { dtype: A.dtype, length: A.length, like: 'a' });
+  if (A.length === 0) return 0;
+  const partials = yield { kernel: `dot_${A.dtype}`, n: A.length, args: [A.ptr, B.ptr], partials: true };
+  return combineSum(A.dtype, partials);
+}
+
+function nonEmpty(ctx: OpContext, X: ArrayArg): void {
+  if (X.length === 0) throw new RangeError(`${ctx.op}: x is empty; ${ctx.op} of an empty array is undefined`);
+}
+
+export function* extremum(ctx: OpContext, which: 'min' | 'max', x: unknown): Op<number> {
+  const X = ctx.input(x, 'x');
+  nonEmpty(ctx, X);
+  const p = (yield { kernel: `${which}_${X.dtype}`, n: X.length, args: [X.ptr], partials: true, cost: 1 })!;
+  let best = p[0]!;
+  for (let i = 1; i < p.length; i++) {
+    const v = p[i]!;
+    if (Number.isNaN(best)) break; // NaN propagates (numpy)
+    if (Number.isNaN(v) || (which === 'min' ? v < best || (v === best && Object.is(v, -0)) : v > best || (v === best && Object.is(best, -0)))) best = v;
+  }
+  return best;
+}
+
+export function* argExtremum(ctx: OpContext, which: 'argmin' | 'argmax', x: unknown): Op<number> {
+  const X = ctx.input(x, 'x');
+  nonEmpty(ctx, X);
+  const p = (yield { kernel: `${which}_${X.dtype}`, n: X.length, args: [X.ptr], partials: true, cost: 2 })!;
+  const values = X.view as TypedArray;
+  // Partials are absolute indices of each chunk's first extremum. Scanning chunks
+  // in order and replacing only on a strict improvement keeps the first one overall.
+  let bestIndex = p[0]!;
+  let best = values[bestIndex]!;
+  for (let i = 1; i < p.length && !Number.isNaN(best); i++) {
+    const index = p[i]!;
+    const v = values[index]!;
+    if (Number.isNaN(v) || (which === 'argmin' ? v < best : v > best)) { best = v; bestIndex = index; }
+  }
+  return bestIndex;
+}

@@ -1,0 +1,49 @@
+/**
+ * cumsum: a parallel two-pass scan (see assembly/scan.ts). Both passes use the
+ * same chunks, chosen from n alone, so results are identical for any thread count.
+ * Integers wrap modulo 2^bits exactly as storing the running sum into the typed
+ * array would (Int32Array/Uint32Array/Uint8Array semantics, not numpy's upcast).
+ */
+import type { TypedArray } from '../../memory/dtypes.js';
+import type { Op } from '../op.js';
+import type { OpContext } from '../op-context.js';
+
+export interface CumsumOptions { out?: unknown }
+
+/** Fixed by n: ≥ 64K elements (amortizes a claim), ≤ 1024 chunks (the JS scan of totals stays tiny). */
+export function scanChunk(n: number): number {
+  return Math.ceil(Math.max(65_536, Math.ceil(n / 1024)) / 64) * 64;
+}
+
+export function* cumsum(ctx: OpContext, x: unknown, opts?: CumsumOptions): Op<TypedArray> {
+  const X = ctx.input(x, 'x');
+  const out = ctx.output(opts?.out, 'out', X.dtype, X.length);
+  const n = X.length;
+  if (n === 0) return ctx.result(out);
+  const chunk = scanChunk(n);
+  const chunks = Math.ceil(n / chunk);
+  const pairs = X.dtype === 'f64';
+  const offs = ctx.scratch('f64', chunks * (pairs ? 2 : 1));
+  const o = offs.view as Float64Array;
+  o.fill(0);
+  if (chunks > 1) {
+    const totals = Float64Array.from((yield { kernel: `cumsum_total_${X.dtype}`, n, chunk, args: [X.ptr], partials: true })!);
+    if (X.dtype === 'f64' || X.dtype === 'f32') {
+      // Neumaier over the totals; f64 hands the compensation to the kernel too.
+      let s = 0, c = 0;
+      for (let i = 0; i < chunks; i++) {
+        if (pairs) { o[2 * i] = s; o[2 * i + 1] = c; } else o[i] = s + c;
+        const v = totals[i]!, t = s + v;
+        c += Math.abs(s) >= Math.abs(v) ? (s - t) + v : (v - t) + s;
+        s = t;
+      }
+    } else {
+      // Totals are exact residues; the running offset stays below 2^33, exact in f64.
+      const mod = X.dtype === 'u8' ? 256 : 4294967296;
+      let s = 0;
+      for (let i = 0; i < chunks; i++) { o[i] = s; s = (s + totals[i]!) % mod; }
+    }
+  }
+  yield { kernel: `cumsum_${X.dtype}`, n, chunk, args: [X.ptr, out.ptr, offs.ptr, chunk], cost: 2 };
+  return ctx.result(out);
+}

@@ -1,0 +1,71 @@
+/**
+ * Every error wasmpar raises on its own account is a WasmparError with a stable
+ * `code`, so callers can branch on `err.code` across realms and bundles where
+ * `instanceof` may fail. Wrong arguments use the built-in TypeError/RangeError.
+ */
+export class WasmparError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+/** A kernel trapped (unreachable, out-of-bounds access, ...). The engine stays usable. */
+export class KernelError extends WasmparError {
+  /** The kernel (export) name that trapped, when known. */
+  readonly kernel: string | undefined;
+  constructor(message: string, options?: { cause?: unknown; kernel?: string }) {
+    super('ERR_KERNEL', message, options);
+    this.kernel = options?.kernel;
+  }
+}
+
+/** A worker thread died while it held work. The pool replaces it. */
+export class WorkerCrashError extends WasmparError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ERR_WORKER_CRASH', message, options);
+  }
+}
+
+/** The operation was aborted through its AbortSignal (or its future was cancelled). */
+export class CancelledError extends WasmparError {
+  constructor(message = 'The operation was cancelled', options?: { cause?: unknown }) {
+    super('ERR_CANCELLED', message, options);
+  }
+}
+
+export class TimeoutError extends WasmparError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ERR_TIMEOUT', message, options);
+  }
+}
+
+/** The shared heap cannot grow far enough (beyond `memory.maximum`). */
+export class OutOfMemoryError extends WasmparError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ERR_OUT_OF_MEMORY', message, options);
+  }
+}
+
+/** The engine (or pool/executor) was disposed or shut down. */
+export class DisposedError extends WasmparError {
+  constructor(message = 'The engine has been disposed', options?: { cause?: unknown }) {
+    super('ERR_DISPOSED', message, options);
+  }
+}
+
+/** Run-time AssemblyScript compilation failed; the message carries the diagnostics. */
+export class CompileError extends WasmparError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ERR_COMPILE', message, options);
+  }
+}
+
+/** A wasm module breaks the kernel rules (data segments, start function, own memory, ...). */
+export class KernelRuleError extends WasmparError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ERR_KERNEL_RULE', message, options);
+  }
+}

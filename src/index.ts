@@ -1,0 +1,7 @@
+export { Engine } from './engine/engine.js';
+export type { EngineOptions, OpOptions, OutOptions, VarianceOptions, MapOp } from './engine/engine.js';
+export type { Dtype, TypedArray } from './memory/dtypes.js';
+export {
+  WasmparError, KernelError, WorkerCrashError, CancelledError, TimeoutError, OutOfMemoryError, DisposedError,
+  CompileError, KernelRuleError,
+} from './errors.js';

@@ -1,0 +1,317 @@
+/**
+ * The caller's side of the protocol: publish a job in the control block, take
+ * chunks like any worker, wait for every invited worker to check out, collect.
+ *
+ * One job is published at a time (the control block has one descriptor). Async
+ * jobs queue FIFO; a sync job that arrives while an async one is in flight first
+ * waits for it and collects its outcome on its behalf, then runs.
+ */
+import { CancelledError, DisposedError, KernelError, WorkerCrashError } from '../errors.js';
+import { reportJobError, runClaimedChunks } from './chunk-loop.js';
+import { callKernel, type KernelTable } from './kernel-table.js';
+import {
+  ABORT, ARGC, ARGS_BYTE, CHECKED, CHUNK, CMD_EXIT, CMD_RUN, COMMAND, CONTROL_END, CURSOR, DONE, ERROR_KIND,
+  ERROR_LEN, ERROR_MSG_BYTE, ERROR_WORKER, ERR_CRASH, ERR_NONE, FLAGS, FLAG_PARTIALS, FUNC, GEN, INVITED, MAX_ARGS,
+  MODULE, N, NCHUNKS, PARTIALS_BYTE, PENDING, STATUS, STATUS_ALIVE, STATUS_DEAD,
+} from './protocol.js';
+
+export interface ResolvedJob {
+  slot: number;
+  index: number;
+  name: string;
+  n: number;
+  chunk: number;
+  nChunks: number;
+  args: readonly number[];
+  partials: boolean;
+  /** Run on the calling thread only. */
+  inline: boolean;
+}
+
+export type JobOutcome = Float64Array | undefined;
+
+interface InFlight {
+  job: ResolvedJob;
+  outcome?: { value: JobOutcome } | { error: unknown };
+}
+
+interface Queued {
+  job: ResolvedJob;
+  signal: AbortSignal | undefined;
+  resolve: (v: JobOutcome) => void;
+  reject: (e: unknown) => void;
+}
+
+const decoder = new TextDecoder();
+
+export class Dispatcher {
+  readonly table: KernelTable;
+  readonly control: Int32Array;
+  readonly f64: Float64Array;
+  readonly workerCount: number;
+  readonly #spin: number;
+  #queue: Queued[] = [];
+  #pumping = false;
+  #inFlight: InFlight | null = null;
+  #disposed = false;
+  #idle: Promise<void> = Promise.resolve();
+  #markIdle: () => void = () => {};
+  /** Atomics.waitAsync does not keep Node alive; this handle does while a job is out. */
+  #keepAlive: ReturnType<typeof setInterval> | undefined;
+
+  constructor(table: KernelTable, workerCount: number, spin: number) {
+    this.table = table;
+    this.workerCount = workerCount;
+    this.#spin = spin;
+    const buffer = table.memory.buffer;
+    this.control = new Int32Array(buffer, 0, CONTROL_END >> 2);
+    this.f64 = new Float64Array(buffer, 0, CONTROL_END >> 3);
+  }
+
+  get disposed(): boolean { return this.#disposed; }
+
+  /** Threads that would take part in a published job right now (caller included). */
+  get liveThreads(): number {
+    let live = 1;
+    for (let i = 0; i < this.workerCount; i++) if (Atomics.load(this.control, STATUS + i) === STATUS_ALIVE) live++;
+    return live;
+  }
+
+  // ---------------------------------------------------------------- sync
+
+  runSync(job: ResolvedJob): JobOutcome {
+    if (this.#disposed) throw new DisposedError();
+    if (job.inline || job.nChunks === 0) return this.#runInline(job);
+    this.#settleInFlightSync();
+    this.#publish(job);
+    this.#participate(job);
+    this.#waitSync();
+    return this.#collect(job);
+  }
+
+  // ---------------------------------------------------------------- async
+
+  /**
+   * Returns the outcome directly when the job ran inline with nothing queued
+   * (an awaited small op then costs no extra promise hop), else a promise.
+   */
+  run(job: ResolvedJob, signal?: AbortSignal): JobOutcome | Promise<JobOutcome> {
+    if (this.#disposed) throw new DisposedError();
+    if (signal?.aborted) throw new CancelledError(undefined, { cause: signal.reason });
+    if ((job.inline || job.nChunks === 0) && this.#queue.length === 0 && !this.#pumping) return this.#runInline(job);
+    return new Promise<JobOutcome>((resolve, reject) => {
+      this.#queue.push({ job, signal, resolve, reject });
+      if (!this.#pumping) void this.#pump();
+    });
+  }
+
+  async #pump(): Promise<void> {
+    this.#pumping = true;
+    this.#idle = new Promise((resolve) => { this.#markIdle = resolve; });
+    this.#keepAlive ??= setInterval(() => {}, 1 << 30);
+    try {
+      for (let item = this.#queue.shift(); item; item = this.#queue.shift()) {
+        if (item.signal?.aborted) { item.reject(new CancelledError(undefined, { cause: item.signal.reason })); continue; }
+        if (this.#disposed) { item.reject(new DisposedError()); continue; }
+        try {
+          item.resolve(item.job.inline || item.job.nChunks === 0 ? this.#runInline(item.job) : await this.#runPublished(item.job, item.signal));
+        } catch (err) {
+          item.reject(err);
+        }
+      }
+    } finally {
+      this.#pumping = false;
+      clearInterval(this.#keepAlive);
+      this.#keepAlive = undefined;
+      this.#markIdle();
+    }
+  }
+
+  async #runPublished(job: ResolvedJob, signal: AbortSignal | undefined): Promise<JobOutcome> {
+    const record: InFlight = { job };
+    this.#publish(job);
+    this.#inFlight = record;
+    // Cancellation is cooperative: raising ABORT stops every thread from claiming
+    // further chunks; running chunks finish, then everyone checks out as usual.
+    const onAbort = () => { if (this.#inFlight === record) Atomics.store(this.control, ABORT, 1); };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      this.#participate(job);
+      await this.#waitAsync(record);
+      if (!record.outcome) {
+        this.#inFlight = null;
+        try { record.outcome = { value: this.#collect(job, signal) }; } catch (error) { record.outcome = { error }; }
+      }
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+    if ('error' in record.outcome) throw record.outcome.error;
+    return record.outcome.value;
+  }
+
+  /** Resolves when no async job is queued or in flight. */
+  whenIdle(): Promise<void> { return this.#pumping ? this.#idle : Promise.resolve(); }
+
+  // ---------------------------------------------------------------- protocol steps
+
+  #runInline(job: ResolvedJob): JobOutcome {
+    const fn = this.table.resolve(job.slot, job.index, job.args);
+    const { n, chunk, nChunks, args } = job;
+    const argv = args as number[];
+    const partials = job.partials ? new Float64Array(nChunks) : undefined;
+    let c = 0;
+    try {
+      for (; c < nChunks; c++) {
+        const start = c * chunk;
+        const r = callKernel(fn, start, Math.min(n, start + chunk), argv, argv.length);
+        if (partials) partials[c] = r;
+      }
+    } catch (err) {
+      throw this.#kernelError(job, err instanceof Error ? `${err.name}: ${err.message}` : String(err), -1, err);
+    }
+    return partials;
+  }
+
+  #publish(job: ResolvedJob): void {
+    const c = this.control;
+    if (job.args.length > MAX_ARGS) throw new RangeError(`a kernel takes at most ${MAX_ARGS} arguments after (start, end)`);
+    // Every invited worker has checked out of the previous job (we waited for
+    // PENDING == 0), so nobody reads these words while we write them plainly.
+    c[COMMAND] = CMD_RUN;
+    c[MODULE] = job.slot;
+    c[FUNC] = job.index;
+    c[N] = job.n;
+    c[CHUNK] = job.chunk;
+    c[NCHUNKS] = job.nChunks;
+    c[ARGC] = job.args.length;
+    c[FLAGS] = job.partials ? FLAG_PARTIALS : 0;
+    const argBase = ARGS_BYTE >> 3;
+    for (let i = 0; i < job.args.length; i++) this.f64[argBase + i] = job.args[i]!;
+    c[CURSOR] = 0;
+    c[DONE] = 0;
+    c[ABORT] = 0;
+    c[ERROR_KIND] = ERR_NONE;
+    c[ERROR_LEN] = 0;
+    const gen = (c[GEN]! + 1) | 0;
+    let invited = 0;
+    for (let i = 0; i < this.workerCount; i++) {
+      if (Atomics.load(c, STATUS + i) !== STATUS_ALIVE) continue;
+      c[INVITED + i] = gen;
+      invited++;
+    }
+    c[PENDING] = invited;
+    // Release: Atomics.add is sequentially consistent, so every plain store above
+    // is visible to a worker whose Atomics.load(GEN) observes the new generation.
+    Atomics.add(c, GEN, 1);
+    Atomics.notify(c, GEN);
+    // The other half of the crash handshake (worker.ts, process 'exit'): we wrote
+    // GEN before reading STATUS, the dying worker wrote DEAD before reading GEN,
+    // so at least one of us sees the other; CHECKED's CAS makes the check-out once.
+    for (let i = 0; i < this.workerCount; i++) {
+      if (c[INVITED + i] === gen && Atomics.load(c, STATUS + i) === STATUS_DEAD) this.#checkOutFor(i, gen);
+    }
+  }
+
+  #participate(job: ResolvedJob): void {
+    const argv = job.args as number[];
+    let fn;
+    try {
+      fn = this.table.resolve(job.slot, job.index, argv);
+    } catch (err) {
+      reportJobError(this.control, 1, err instanceof Error ? err.message : String(err), -1);
+      return;
+    }
+    runClaimedChunks(this.control, this.f64, {
+      fn, args: argv, argc: argv.length, n: job.n, chunk: job.chunk, nChunks: job.nChunks, partials: job.partials,
+    }, -1);
+  }
+
+  /** Check out on behalf of a dead worker; CAS so that it happens exactly once. */
+  #checkOutFor(worker: number, gen: number): void {
+    const c = this.control;
+    const prev = Atomics.load(c, CHECKED + worker);
+    if (prev === gen || Atomics.compareExchange(c, CHECKED + worker, prev, gen) !== prev) return;
+    if (Atomics.sub(c, PENDING, 1) === 1) Atomics.notify(c, PENDING);
+  }
+
+  /** Called from the pool's 'exit' event: the worker may have died without its exit hook running. */
+  workerExited(worker: number): void {
+    const c = this.control;
+    Atomics.store(c, STATUS + worker, STATUS_DEAD);
+    const gen = Atomics.load(c, GEN);
+    if (Atomics.load(c, INVITED + worker) === gen) this.#checkOutFor(worker, gen);
+    Atomics.notify(c, PENDING);
+  }
+
+  #waitSync(): void {
+    const c = this.control;
+    let v = Atomics.load(c, PENDING);
+    for (let i = 0; v !== 0 && i < this.#spin; i++) v = Atomics.load(c, PENDING);
+    // Acquire: the load that reads 0 synchronizes with each worker's check-out.
+    // The timeout only bounds a sleep; the loop re-reads the word.
+    while (v !== 0) {
+      Atomics.wait(c, PENDING, v, 100);
+      v = Atomics.load(c, PENDING);
+    }
+  }
+
+  async #waitAsync(record: InFlight): Promise<void> {
+    const c = this.control;
+    let v = Atomics.load(c, PENDING);
+    for (let i = 0; v !== 0 && i < this.#spin; i++) v = Atomics.load(c, PENDING);
+    while (!record.outcome && v !== 0) {
+      const r = Atomics.waitAsync(c, PENDING, v);
+      if (r.async) await r.value;
+      v = Atomics.load(c, PENDING);
+    }
+  }
+
+  /** A sync job must not overwrite the control block under an async job still out. */
+  #settleInFlightSync(): void {
+    const record = this.#inFlight;
+    if (!record) return;
+    this.#waitSync();
+    this.#inFlight = null;
+    try { record.outcome = { value: this.#collect(record.job) }; } catch (error) { record.outcome = { error }; }
+  }
+
+  #collect(job: ResolvedJob, signal?: AbortSignal): JobOutcome {
+    const c = this.control;
+    const kind = c[ERROR_KIND]!;
+    if (kind !== ERR_NONE) {
+      const len = c[ERROR_LEN]!;
+      const message = decoder.decode(new Uint8Array(c.buffer, ERROR_MSG_BYTE, len).slice());
+      const reporter = c[ERROR_WORKER]!;
+      if (kind === ERR_CRASH) return this.#throw(new WorkerCrashError(`${message} (kernel ${job.name}); the worker is being replaced`));
+      return this.#throw(this.#kernelError(job, message, reporter));
+    }
+    const done = c[DONE]!;
+    if (done < job.nChunks) {
+      if (c[ABORT] !== 0) throw new CancelledError(`${job.name} was cancelled after ${done} of ${job.nChunks} chunks`, { cause: signal?.reason });
+      throw new WorkerCrashError(`a worker died during ${job.name}: ${job.nChunks - done} of ${job.nChunks} chunks did not complete`);
+    }
+    if (!job.partials) return undefined;
+    const base = PARTIALS_BYTE >> 3;
+    return this.f64.slice(base, base + job.nChunks);
+  }
+
+  #throw(err: Error): never { throw err; }
+
+  #kernelError(job: ResolvedJob, message: string, reporter: number, cause?: unknown): KernelError {
+    const where = reporter < 0 ? 'the calling thread' : `worker ${reporter}`;
+    return new KernelError(`kernel ${job.name} trapped on ${where}: ${message}`, { kernel: job.name, cause });
+  }
+
+  /** Reject what is queued, let the in-flight job finish, then tell workers to exit. */
+  async dispose(): Promise<void> {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    for (const item of this.#queue.splice(0)) item.reject(new DisposedError('the engine was disposed before this operation ran'));
+    await this.whenIdle();
+    const c = this.control;
+    c[COMMAND] = CMD_EXIT;
+    // Same release as a job: the COMMAND store is visible to whoever sees the new GEN.
+    Atomics.add(c, GEN, 1);
+    Atomics.notify(c, GEN);
+  }
+}

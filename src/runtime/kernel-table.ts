@@ -1,0 +1,123 @@
+/**
+ * The kernels one thread can run: instances of every loaded wasm module (all on
+ * the one shared memory) and the compiled JS functions. The caller and every
+ * worker hold identical tables, built in the same order, so a (module, index)
+ * pair names the same kernel on every thread.
+ */
+import { JS_MODULE } from './protocol.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyFn = (...args: any[]) => any;
+
+/** dtype codes shared with the engine's JS-kernel jobs (order matters). */
+export const DTYPE_CODES = ['f64', 'f32', 'i32', 'u32', 'u8'] as const;
+const VIEW_CTORS = [Float64Array, Float32Array, Int32Array, Uint32Array, Uint8Array] as const;
+const SHIFTS = [3, 2, 2, 2, 0] as const;
+
+/** The exported functions of a module, in the order WebAssembly.Module.exports lists them. */
+export function kernelNames(module: WebAssembly.Module): string[] {
+  return WebAssembly.Module.exports(module).filter((e) => e.kind === 'function').map((e) => e.name);
+}
+
+/** Compile a JS function from its source in a scope with globals only (no closure). */
+export function compileJsFunction(source: string): AnyFn {
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  const fn = new Function(`"use strict"; return (${source});`)();
+  if (typeof fn !== 'function') throw new TypeError('the source does not evaluate to a function');
+  return fn as AnyFn;
+}
+
+export class KernelTable {
+  readonly memory: WebAssembly.Memory;
+  #modules: AnyFn[][] = [];
+  #names: string[][] = [];
+  #js = new Map<number, AnyFn>();
+
+  constructor(memory: WebAssembly.Memory) {
+    this.memory = memory;
+  }
+
+  instantiate(slot: number, module: WebAssembly.Module): string[] {
+    const imports: WebAssembly.Imports = {
+      env: {
+        memory: this.memory,
+        // AssemblyScript routes assertion failures here; a kernel that calls it has
+        // failed, so it becomes a trap reported as KernelError.
+        abort: (_msg: number, _file: number, line: number, column: number) => {
+          throw new WebAssembly.RuntimeError(`abort called at ${line}:${column}`);
+        },
+      },
+    };
+    const instance = new WebAssembly.Instance(module, imports);
+    const names = kernelNames(module);
+    this.#modules[slot] = names.map((name) => instance.exports[name] as AnyFn);
+    this.#names[slot] = names;
+    return names;
+  }
+
+  defineJs(id: number, source: string): void {
+    this.#js.set(id, compileJsFunction(source));
+  }
+
+  name(slot: number, index: number): string {
+    if (slot === JS_MODULE) return `js#${index}`;
+    return this.#names[slot]?.[index] ?? `kernel#${slot}.${index}`;
+  }
+
+  /**
+   * Resolve the callable for a job once; the chunk loop then calls it directly.
+   * A JS kernel this thread has not seen yet is compiled from its source, which
+   * the job carries in shared memory (args[4] = address, args[5] = UTF-8 bytes):
+   * no message round trip, so even a *Sync op can ship a new function.
+   */
+  resolve(slot: number, index: number, args?: readonly number[]): AnyFn {
+    if (slot === JS_MODULE) {
+      let fn = this.#js.get(index);
+      if (!fn && args && args.length >= 6) {
+        // TextDecoder refuses views of a SharedArrayBuffer: copy the bytes out first.
+        const bytes = new Uint8Array(this.memory.buffer, args[4]! >>> 0, args[5]! >>> 0).slice();
+        this.defineJs(index, new TextDecoder().decode(bytes));
+        fn = this.#js.get(index);
+      }
+      if (!fn) throw new Error(`JS kernel ${index} is not defined on this thread`);
+      return this.#jsMapRunner(fn);
+    }
+    const fn = this.#modules[slot]?.[index];
+    if (!fn) throw new Error(`kernel ${slot}.${index} is not loaded on this thread`);
+    return fn;
+  }
+
+  /**
+   * A JS map kernel has the wasm ABI too: (start, end, xPtr, outPtr, xCode, outCode).
+   * Views are made per job (cheap) on the current buffer, which the caller may
+   * have grown since the last job.
+   */
+  #jsMapRunner(fn: AnyFn): AnyFn {
+    const memory = this.memory;
+    return (start: number, end: number, xPtr: number, outPtr: number, xCode: number, outCode: number) => {
+      const buffer = memory.buffer;
+      const x = new VIEW_CTORS[xCode]!(buffer);
+      const out = new VIEW_CTORS[outCode]!(buffer);
+      const xi = (xPtr >>> 0) / (1 << SHIFTS[xCode]!);
+      const oi = (outPtr >>> 0) / (1 << SHIFTS[outCode]!);
+      for (let i = start; i < end; i++) out[oi + i] = fn(x[xi + i]);
+    };
+  }
+}
+
+/**
+ * Call `fn(start, end, ...args)` without spreading: spread allocates, and this is
+ * the per-chunk hot path.
+ */
+export function callKernel(fn: AnyFn, start: number, end: number, a: number[], argc: number): number {
+  switch (argc) {
+    case 0: return fn(start, end);
+    case 1: return fn(start, end, a[0]);
+    case 2: return fn(start, end, a[0], a[1]);
+    case 3: return fn(start, end, a[0], a[1], a[2]);
+    case 4: return fn(start, end, a[0], a[1], a[2], a[3]);
+    case 5: return fn(start, end, a[0], a[1], a[2], a[3], a[4]);
+    case 6: return fn(start, end, a[0], a[1], a[2], a[3], a[4], a[5]);
+    default: return fn(start, end, ...a.slice(0, argc));
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * The control block: the whole engine<->worker protocol lives in these words of
+ * the shared memory, below the heap. Both sides import this module, so the
+ * offsets exist in exactly one place.
+ *
+ * A job, in one breath (the full ordering argument is next to each step in
+ * dispatcher.ts and worker.ts):
+ *   caller: write descriptor + ARGS, CURSOR = 0, PENDING = invited workers,
+ *           INVITED[i] = gen + 1 for each, then Atomics.add(GEN) + notify   (release)
+ *   worker: sees GEN change (acquire), claims chunks with Atomics.add(CURSOR),
+ *           runs them, then checks out: CAS(CHECKED[i]) + Atomics.sub(PENDING) (release)
+ *   caller: claims chunks too, then waits for PENDING == 0                   (acquire)
+ * Every invited worker checks out of every job, so no worker can still be
+ * touching CURSOR when the next job resets it.
+ */
+
+/** Addresses below 1024 are never used: Binaryen assumes the low 1 KiB is free at -O2+. */
+export const CONTROL_BASE = 1024;
+export const CONTROL_END = 65536;
+
+/** Int32 word indices, relative to an Int32Array over the whole buffer. */
+const W = CONTROL_BASE >> 2;
+export const GEN = W + 0;          // job generation; workers wait on this word
+export const COMMAND = W + 1;      // CMD_RUN | CMD_EXIT
+export const MODULE = W + 2;       // module slot of the kernel (JS_MODULE for JS functions)
+export const FUNC = W + 3;         // kernel index within the module
+export const N = W + 4;            // elements: the job covers [0, N)
+export const CHUNK = W + 5;        // chunk size in elements
+export const NCHUNKS = W + 6;
+export const ARGC = W + 7;
+export const FLAGS = W + 8;        // FLAG_PARTIALS
+export const CURSOR = W + 9;       // next chunk to claim (Atomics.add)
+export const PENDING = W + 10;     // invited workers that have not checked out; the caller waits on it
+export const ABORT = W + 11;       // non-zero: stop claiming chunks (error or cancellation)
+export const ERROR_KIND = W + 12;  // first error wins by CAS from ERR_NONE
+export const ERROR_LEN = W + 13;   // UTF-8 bytes of the message at ERROR_MSG_BYTE
+export const ERROR_WORKER = W + 14;// which thread reported it (-1 = caller)
+export const DONE = W + 15;         // chunks completed; fewer than NCHUNKS after a clean finish means a thread died mid-chunk
+
+export const CMD_RUN = 1;
+export const CMD_EXIT = 2;
+export const FLAG_PARTIALS = 1;
+export const JS_MODULE = -1;
+
+export const ERR_NONE = 0;
+export const ERR_TRAP = 1;    // a kernel threw (wasm trap or JS exception)
+export const ERR_CRASH = 2;   // a worker thread died while invited to the job
+
+/** Per-worker words (index = worker number, 0-based). */
+export const MAX_WORKERS = 64;
+export const STATUS = W + 64;          // STATUS_* per worker
+export const INVITED = W + 128;        // the generation the worker is invited to
+export const CHECKED = W + 192;        // the last generation the worker checked out of
+export const STATUS_STARTING = 0;
+export const STATUS_ALIVE = 1;
+export const STATUS_DEAD = 2;
+
+/** Kernel arguments after (start, end), as f64 (i32 params receive ToInt32 of them). */
+export const ARGS_BYTE = CONTROL_BASE + 1024;   // 2048
+export const MAX_ARGS = 16;
+export const ERROR_MSG_BYTE = 3072;
+export const ERROR_MSG_MAX = 1024;
+/** One f64 per chunk, written by whichever thread ran the chunk. */
+export const PARTIALS_BYTE = 4096;
+export const MAX_CHUNKS = (CONTROL_END - PARTIALS_BYTE) >> 3; // 7680
+
+/** Spin iterations on Atomics.load before sleeping; a round trip of sleep+notify is ~25 µs here. */
+export const DEFAULT_WORKER_SPIN = 20_000;
+export const DEFAULT_CALLER_SPIN = 20_000;
+
+/** Messages on the worker's port (module loading happens between jobs, never inside one). */
+export type ToWorker =
+  | { type: 'load'; slot: number; module: WebAssembly.Module }
+  | { type: 'define'; id: number; source: string };
+export type FromWorker =
+  | { type: 'ready'; index: number }
+  | { type: 'loaded'; slot: number; error?: string }
+  | { type: 'defined'; id: number; error?: string }
+  | { type: 'startup-error'; message: string };
+
+export interface WorkerInit {
+  index: number;
+  memory: WebAssembly.Memory;
+  modules: Array<{ slot: number; module: WebAssembly.Module }>;
+  jsFunctions: Array<{ id: number; source: string }>;
+  spin: number;
+}

@@ -1,0 +1,28 @@
+/**
+ * Chunking and the inline decision. Chunk sizes depend only on the problem
+ * (n and the op's cost class), never on the thread count: that is what makes
+ * reductions bit-identical across thread counts and between sync and async.
+ */
+import { MAX_CHUNKS } from './protocol.js';
+
+/** Work (elements × cost) a chunk should carry: ~10–20 µs, long enough to amortize a claim, short enough to balance. */
+export const CHUNK_WORK = 16_384;
+/** Chunk sizes are multiples of this so SIMD main loops see aligned-size blocks. */
+export const CHUNK_QUANTUM = 64;
+/**
+ * Below this much work a job runs on the calling thread only: waking a sleeping
+ * worker costs ~25 µs here, more than such a job takes on one thread.
+ * (Measured by bench/inline-threshold.mjs; an engine option overrides it.)
+ */
+export const DEFAULT_INLINE_WORK = 65_536;
+
+export function chooseChunk(n: number, cost = 1): number {
+  const byWork = Math.max(CHUNK_QUANTUM, Math.ceil(CHUNK_WORK / Math.max(cost, 1e-3)));
+  const byCount = Math.ceil(n / MAX_CHUNKS);
+  const chunk = Math.max(byWork, byCount);
+  return Math.ceil(chunk / CHUNK_QUANTUM) * CHUNK_QUANTUM;
+}
+
+export function chunkCount(n: number, chunk: number): number {
+  return n === 0 ? 0 : Math.ceil(n / chunk);
+}

@@ -1,0 +1,140 @@
+/**
+ * Task worker entry. Runs batches strictly one after another (so the caller
+ * knows the oldest in-flight batch is the one running when the thread dies),
+ * and answers each batch with one message.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { performance } from 'node:perf_hooks';
+import {
+  serializeError,
+  type BatchMessage,
+  type TaskWorkerData,
+  type WireFn,
+  type WorkerMessage,
+} from './task-protocol.js';
+
+type AnyFn = (...args: unknown[]) => unknown;
+
+const port = parentPort!;
+const cache = new Map<string, AnyFn>();
+/** Functions that came as source: a ReferenceError from them most likely means a captured variable. */
+const fromSource = new WeakSet<AnyFn>();
+
+function compileSource(src: string): AnyFn {
+  let value: unknown;
+  try {
+    value = new Function(`return (${src}\n);`)();
+  } catch (e) {
+    if (!(e instanceof SyntaxError)) throw e;
+    // Method shorthand (`square(x) { ... }`) is not an expression on its own.
+    const obj = new Function(`return ({ ${src}\n });`)() as Record<string, unknown>;
+    value = Object.values(obj)[0];
+  }
+  if (typeof value !== 'function') throw new TypeError('task source did not evaluate to a function');
+  return value as AnyFn;
+}
+
+function resolveFn(w: WireFn): AnyFn | Promise<AnyFn> {
+  const key = 's' in w ? w.s : `${w.m}\0${w.n}`;
+  const hit = cache.get(key);
+  if (hit) return hit;
+  if ('s' in w) {
+    const fn = compileSource(w.s);
+    fromSource.add(fn);
+    cache.set(key, fn);
+    return fn;
+  }
+  return import(w.m).then((mod: Record<string, unknown>) => {
+    const fn = mod[w.n] ?? (w.n === 'default' ? undefined : (mod.default as Record<string, unknown>)?.[w.n]);
+    if (typeof fn !== 'function') {
+      throw new TypeError(`module '${w.m}' has no exported function named '${w.n}'`);
+    }
+    cache.set(key, fn as AnyFn);
+    return fn as AnyFn;
+  });
+}
+
+function explainClosure(e: unknown, fn: AnyFn | undefined): unknown {
+  if (!(e instanceof ReferenceError) || !fn || !fromSource.has(fn)) return e;
+  const m = /^(\S+) is not defined$/.exec(e.message);
+  if (!m) return e;
+  const name = m[1];
+  const msg =
+    `${name} is not defined in task function '${fn.name || '(anonymous)'}'. Task functions are sent to ` +
+    `worker threads as source text, so they must be self-contained: they cannot use variables, ` +
+    `imports or functions from the scope where they were written. Pass '${name}' as an argument, ` +
+    `or export the function from a module and pass { module, name } instead.`;
+  const oldFirstLine = `ReferenceError: ${e.message}`;
+  e.message = msg;
+  if (typeof e.stack === 'string' && e.stack.startsWith(oldFirstLine)) {
+    e.stack = `ReferenceError: ${msg}` + e.stack.slice(oldFirstLine.length);
+  }
+  return e;
+}
+
+function post(msg: WorkerMessage): void {
+  try {
+    port.postMessage(msg);
+  } catch (e) {
+    if (msg.t !== 'done') throw e;
+    // A result that cannot be cloned (a function, a class instance with private state...):
+    // report it as that task's error rather than killing the worker.
+    const values = msg.values;
+    let bad = 0;
+    for (; bad < values.length; bad++) {
+      try {
+        structuredClone(values[bad]);
+      } catch {
+        break;
+      }
+    }
+    const err = new TypeError(`a task result could not be sent back to the caller: ${(e as Error).message}`);
+    port.postMessage({ t: 'done', id: msg.id, values: values.slice(0, bad), error: serializeError(err), ms: msg.ms });
+  }
+}
+
+async function runBatch(msg: BatchMessage): Promise<void> {
+  const t0 = performance.now();
+  const values: unknown[] = [];
+  let fn: AnyFn | undefined;
+  try {
+    const fns: AnyFn[] = [];
+    for (const w of msg.fns) {
+      const f = resolveFn(w);
+      fns.push(typeof f === 'function' ? f : await f);
+    }
+    const { calls, fi } = msg;
+    for (let i = 0; i < calls.length; i++) {
+      fn = fi ? fns[fi[i]] : fns[0];
+      let v = fn.apply(undefined, calls[i]);
+      if (v !== null && typeof v === 'object' && typeof (v as PromiseLike<unknown>).then === 'function') v = await v;
+      values.push(v);
+    }
+  } catch (e) {
+    post({ t: 'done', id: msg.id, values, error: serializeError(explainClosure(e, fn)), ms: performance.now() - t0 });
+    return;
+  }
+  post({ t: 'done', id: msg.id, values, ms: performance.now() - t0 });
+}
+
+async function start(): Promise<void> {
+  const data = workerData as TaskWorkerData;
+  if (data.initializer) {
+    let fn: AnyFn | undefined;
+    try {
+      const f = resolveFn(data.initializer);
+      fn = typeof f === 'function' ? f : await f;
+      await fn.apply(undefined, data.initargs ?? []);
+    } catch (e) {
+      port.postMessage({ t: 'init-error', error: serializeError(explainClosure(e, fn)) } satisfies WorkerMessage);
+      return;
+    }
+  }
+  let chain: Promise<void> = Promise.resolve();
+  port.on('message', (msg: BatchMessage) => {
+    chain = chain.then(() => runBatch(msg));
+  });
+  port.postMessage({ t: 'ready' } satisfies WorkerMessage);
+}
+
+void start();

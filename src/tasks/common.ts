@@ -1,0 +1,128 @@
+/** Small helpers shared by the task APIs: argument checks, defaults, job plumbing. */
+import { availableParallelism } from 'node:os';
+import { CancelledError } from '../errors.js';
+import type { BatchOutcome, TaskJob, TaskPool } from '../runtime/task-pool.js';
+import type { WireFn } from '../runtime/task-protocol.js';
+
+/** Anything with a thread count: an Engine, or `{ threads }`. Used only to size defaults. */
+export interface EngineLike {
+  readonly threads: number;
+}
+
+export function cpuCount(): number {
+  return Math.max(1, availableParallelism());
+}
+
+export function positiveInt(v: unknown, what: string): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
+    throw new RangeError(`${what} must be an integer >= 1, got ${String(v)}`);
+  }
+  return v;
+}
+
+export function defaultWorkers(explicit: unknown, engine: unknown, what: string): number {
+  if (explicit !== undefined && explicit !== null) return positiveInt(explicit, what);
+  if (engine !== undefined && engine !== null) {
+    const t = (engine as EngineLike).threads;
+    if (typeof engine !== 'object' || typeof t !== 'number') {
+      throw new TypeError('engine must be an Engine (an object with a numeric `threads`)');
+    }
+    return Math.max(1, t);
+  }
+  return cpuCount();
+}
+
+/** One batch on the task pool, as a promise of its outcome plus a way to cancel it while queued. */
+export interface ChunkHandle {
+  promise: Promise<BatchOutcome>;
+  /** True if the batch had not been sent to a worker and will now never run. */
+  cancel(): boolean;
+}
+
+export function runOnPool(
+  pool: TaskPool,
+  fns: WireFn[],
+  calls: unknown[][],
+  extra: Partial<Pick<TaskJob, 'fi' | 'timeoutMs' | 'onTimeout'>> = {},
+): ChunkHandle {
+  let state: 'queued' | 'sent' | 'cancelled' = 'queued';
+  let resolve!: (o: BatchOutcome) => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<BatchOutcome>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  // A batch nobody awaits any more (early stop, abort) must not become an unhandled rejection.
+  promise.catch(() => {});
+  pool.submit({
+    fns,
+    calls,
+    ...extra,
+    claim: () => {
+      if (state === 'cancelled') return false;
+      state = 'sent';
+      return true;
+    },
+    resolve,
+    reject,
+  });
+  return {
+    promise,
+    cancel() {
+      if (state !== 'queued') return false;
+      state = 'cancelled';
+      reject(new CancelledError('the task was cancelled before it started'));
+      return true;
+    },
+  };
+}
+
+export function* chunked<T>(items: Iterable<T>, size: number): Generator<T[]> {
+  let buf: T[] = [];
+  for (const x of items) {
+    buf.push(x);
+    if (buf.length === size) {
+      yield buf;
+      buf = [];
+    }
+  }
+  if (buf.length) yield buf;
+}
+
+export function isIterable(x: unknown): x is Iterable<unknown> | AsyncIterable<unknown> {
+  return (
+    x !== null &&
+    (typeof x === 'object' || typeof x === 'string') &&
+    (typeof (x as Iterable<unknown>)[Symbol.iterator] === 'function' ||
+      typeof (x as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function')
+  );
+}
+
+export function toAsyncIterator<T>(x: Iterable<T> | AsyncIterable<T>, what: string): AsyncIterator<T> | Iterator<T> {
+  if (x !== null && typeof x === 'object' && typeof (x as AsyncIterable<T>)[Symbol.asyncIterator] === 'function') {
+    return (x as AsyncIterable<T>)[Symbol.asyncIterator]();
+  }
+  if (x !== null && x !== undefined && typeof (x as Iterable<T>)[Symbol.iterator] === 'function') {
+    return (x as Iterable<T>)[Symbol.iterator]();
+  }
+  throw new TypeError(`${what} must be an iterable or async iterable`);
+}
+
+/** A promise that rejects with CancelledError when the signal aborts (and never settles otherwise). */
+export function abortPromise(signal: AbortSignal | undefined): { promise: Promise<never>; dispose(): void } | undefined {
+  if (!signal) return undefined;
+  let onAbort: () => void = () => {};
+  const promise = new Promise<never>((_, reject) => {
+    onAbort = () => reject(new CancelledError('the operation was aborted', { cause: signal.reason }));
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+  promise.catch(() => {});
+  return { promise, dispose: () => signal.removeEventListener('abort', onAbort) };
+}
+
+export function checkSignal(signal: unknown): AbortSignal | undefined {
+  if (signal === undefined || signal === null) return undefined;
+  if (!(signal instanceof AbortSignal)) throw new TypeError('signal must be an AbortSignal');
+  return signal;
+}

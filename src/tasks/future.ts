@@ -1,0 +1,166 @@
+/**
+ * concurrent.futures.Future, as a PromiseLike: `await future` works, and so do
+ * Python's result()/exception()/cancel()/done()/addDoneCallback().
+ * Timeouts are in seconds, as in Python.
+ */
+import { CancelledError, TimeoutError } from '../errors.js';
+
+type State = 'pending' | 'running' | 'finished' | 'cancelled';
+
+export interface WaitOptions {
+  /** Seconds; undefined or null waits forever. */
+  timeout?: number | null;
+}
+
+export function checkTimeout(timeout: number | null | undefined, what = 'timeout'): number | undefined {
+  if (timeout === undefined || timeout === null) return undefined;
+  if (typeof timeout !== 'number' || Number.isNaN(timeout) || timeout < 0) {
+    throw new RangeError(`${what} must be a number of seconds >= 0, got ${String(timeout)}`);
+  }
+  return timeout;
+}
+
+/** Synchronous "did it fail?" for wait(FIRST_EXCEPTION), without exposing it publicly. */
+export let futureFailed: (f: Future<unknown>) => boolean;
+
+export class Future<T = unknown> implements PromiseLike<T> {
+  static {
+    futureFailed = (f) => f.#state === 'finished' && f.#hasError;
+  }
+
+  #state: State = 'pending';
+  #value: T | undefined;
+  #error: unknown;
+  #hasError = false;
+  #callbacks: ((f: Future<T>) => void)[] = [];
+  #promise: Promise<T> | undefined;
+
+  get [Symbol.toStringTag](): string {
+    return 'Future';
+  }
+
+  /** True if the call was cancelled (only possible while it was still queued). */
+  cancelled(): boolean {
+    return this.#state === 'cancelled';
+  }
+
+  /** True while the call has been handed to a worker and has not finished. */
+  running(): boolean {
+    return this.#state === 'running';
+  }
+
+  /** True once finished (with a value or an error) or cancelled. */
+  done(): boolean {
+    return this.#state === 'finished' || this.#state === 'cancelled';
+  }
+
+  /** Cancel the call if it has not started yet. Returns whether the future is (now) cancelled. */
+  cancel(): boolean {
+    if (this.#state === 'running' || this.#state === 'finished') return false;
+    if (this.#state === 'pending') {
+      this.#state = 'cancelled';
+      this.#settle();
+    }
+    return true;
+  }
+
+  /** The call's value; rejects with its error, CancelledError, or TimeoutError after `timeout` seconds. */
+  result(options: WaitOptions = {}): Promise<T> {
+    const t = checkTimeout(options.timeout);
+    return this.#waitDone(t).then(() => {
+      if (this.#state === 'cancelled') throw new CancelledError('the future was cancelled');
+      if (this.#hasError) throw this.#error;
+      return this.#value as T;
+    });
+  }
+
+  /** The call's error, or undefined if it succeeded; rejects with CancelledError or TimeoutError. */
+  exception(options: WaitOptions = {}): Promise<unknown> {
+    const t = checkTimeout(options.timeout);
+    return this.#waitDone(t).then(() => {
+      if (this.#state === 'cancelled') throw new CancelledError('the future was cancelled');
+      return this.#hasError ? this.#error : undefined;
+    });
+  }
+
+  /** Call `cb(future)` when done; immediately if already done. */
+  addDoneCallback(cb: (future: Future<T>) => void): void {
+    if (typeof cb !== 'function') throw new TypeError('addDoneCallback: cb must be a function');
+    if (this.done()) this.#call(cb);
+    else this.#callbacks.push(cb);
+  }
+
+  then<R1 = T, R2 = never>(
+    onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+    onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    this.#promise ??= this.result();
+    return this.#promise.then(onfulfilled, onrejected);
+  }
+
+  catch<R = never>(onrejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<T | R> {
+    return this.then(undefined, onrejected);
+  }
+
+  finally(onfinally?: (() => void) | null): Promise<T> {
+    this.#promise ??= this.result();
+    return this.#promise.finally(onfinally);
+  }
+
+  // ---- for executors (Python's set_running_or_notify_cancel / set_result / set_exception) ----
+
+  /** Mark running; false if it was cancelled meanwhile (the executor must then skip the call). */
+  setRunningOrNotifyCancel(): boolean {
+    if (this.#state === 'cancelled') return false;
+    if (this.#state !== 'pending') throw new Error(`Future in unexpected state ${this.#state}`);
+    this.#state = 'running';
+    return true;
+  }
+
+  setResult(value: T): void {
+    if (this.done()) return;
+    this.#value = value;
+    this.#state = 'finished';
+    this.#settle();
+  }
+
+  setException(error: unknown): void {
+    if (this.done()) return;
+    this.#error = error;
+    this.#hasError = true;
+    this.#state = 'finished';
+    this.#settle();
+  }
+
+  #settle(): void {
+    const cbs = this.#callbacks;
+    this.#callbacks = [];
+    for (const cb of cbs) this.#call(cb);
+  }
+
+  #call(cb: (f: Future<T>) => void): void {
+    try {
+      cb(this);
+    } catch (e) {
+      // Python logs and carries on: one bad callback must not break the others or the executor.
+      console.error('wasmpar: exception in a Future done-callback:', e);
+    }
+  }
+
+  #waitDone(timeout: number | undefined): Promise<void> {
+    if (this.done()) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      if (timeout !== undefined) {
+        timer = setTimeout(
+          () => reject(new TimeoutError(`the future did not finish within ${timeout} s`)),
+          timeout * 1000,
+        );
+      }
+      this.addDoneCallback(() => {
+        if (timer) clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+}

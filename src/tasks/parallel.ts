@@ -1,0 +1,182 @@
+/**
+ * joblib's Parallel / delayed. `parallel(options)` returns a callable that runs
+ * an iterable of `delayed(fn)(...args)` calls: on worker threads ('worker',
+ * default), concurrently on the calling thread ('async', for promise-returning
+ * I/O), or one by one ('sequential', also what nJobs = 1 means).
+ * The input is read lazily (preDispatch), tasks travel in auto-sized batches,
+ * and the first error cancels everything that has not started.
+ */
+import { TimeoutError } from '../errors.js';
+import { TaskPool } from '../runtime/task-pool.js';
+import { isModuleRef, toWireFn, type TaskFn } from '../runtime/task-fn.js';
+import type { WireFn } from '../runtime/task-protocol.js';
+import { cpuCount } from './common.js';
+import { currentParallelConfig } from './config.js';
+import { runBatches, type BatchRunner, type RunOptions } from './parallel-run.js';
+import type { LogFn } from './verbose.js';
+
+export type ParallelBackend = 'worker' | 'async' | 'sequential';
+export type ReturnAs = 'list' | 'generator' | 'generator_unordered';
+
+export interface ParallelOptions {
+  /** joblib arithmetic: n >= 1 workers; -1 all CPUs, -2 all but one, ...; 0 is an error. Default 1 (as joblib). */
+  nJobs?: number;
+  backend?: ParallelBackend;
+  /** Tasks per message to a worker; 'auto' (default) adapts, as joblib does. */
+  batchSize?: 'auto' | number;
+  /** Tasks read from the input ahead of completion: a number, 'all', or an expression like '2*n_jobs' (default). */
+  preDispatch?: number | string;
+  returnAs?: ReturnAs;
+  /** Seconds a task may run ('worker': its thread is ended; 'async': it is abandoned). */
+  timeout?: number;
+  /** joblib's verbosity: progress lines on stderr (stdout from 50), or to `log`. */
+  verbose?: number | boolean;
+  log?: LogFn;
+}
+
+const delayedTag = Symbol('wasmpar.delayed');
+
+export interface Delayed<R = unknown> {
+  readonly fn: TaskFn;
+  readonly args: readonly unknown[];
+  readonly [delayedTag]: R | true;
+}
+
+type Awaited2<R> = R extends PromiseLike<infer U> ? U : R;
+
+/** `delayed(fn)(...args)` captures a call to run later, as joblib's delayed. */
+export function delayed<A extends unknown[], R>(fn: TaskFn<A, R>): (...args: A) => Delayed<Awaited2<R>> {
+  if (typeof fn !== 'function' && !isModuleRef(fn)) throw new TypeError('delayed: fn must be a function or a { module, name } reference');
+  return (...args: A) => Object.freeze({ fn: fn as TaskFn, args, [delayedTag]: true as const }) as Delayed<Awaited2<R>>;
+}
+
+export function isDelayed(x: unknown): x is Delayed {
+  return x !== null && typeof x === 'object' && (x as Record<symbol, unknown>)[delayedTag] === true;
+}
+
+interface ParallelBase {
+  /** The resolved worker count (joblib arithmetic applied). */
+  readonly nJobs: number;
+  readonly backend: ParallelBackend;
+  readonly batchSize: 'auto' | number;
+  readonly returnAs: ReturnAs;
+}
+export interface ParallelList extends ParallelBase {
+  <R>(tasks: Iterable<Delayed<R>>): Promise<R[]>;
+}
+export interface ParallelGenerator extends ParallelBase {
+  <R>(tasks: Iterable<Delayed<R>>): AsyncGenerator<R, void, undefined>;
+}
+
+/** joblib's effective n_jobs. */
+export function resolveNJobs(n: unknown): number {
+  if (n === undefined || n === null) return 1;
+  if (typeof n !== 'number' || !Number.isInteger(n)) throw new RangeError(`nJobs must be an integer, got ${String(n)}`);
+  if (n === 0) throw new RangeError('nJobs == 0 has no meaning: use a positive count, or -1 for all CPUs');
+  return n > 0 ? n : Math.max(cpuCount() + 1 + n, 1);
+}
+
+function resolvePreDispatch(p: unknown, nJobs: number): number {
+  if (p === undefined || p === null) return 2 * nJobs;
+  if (p === 'all') return Infinity;
+  if (typeof p === 'number') {
+    if (!Number.isInteger(p) || p < 1) throw new RangeError(`preDispatch must be an integer >= 1, 'all' or like '2*n_jobs', got ${p}`);
+    return p;
+  }
+  if (typeof p === 'string') {
+    const m = /^\s*(?:(\d+(?:\.\d+)?)\s*\*\s*)?n_jobs\s*$/.exec(p) ?? /^\s*(\d+)\s*$/.exec(p);
+    if (m) {
+      const k = m[1] === undefined ? 1 : Number(m[1]);
+      return Math.max(1, Math.floor(p.includes('n_jobs') ? k * nJobs : k));
+    }
+  }
+  throw new RangeError(`preDispatch must be an integer >= 1, 'all' or like '2*n_jobs', got ${JSON.stringify(p)}`);
+}
+
+const sharedPools = new Map<number, TaskPool>();
+
+/** Reused across calls, like joblib's loky executor: starting threads costs more than tiny tasks. */
+function sharedPool(n: number): TaskPool {
+  let p = sharedPools.get(n);
+  if (!p) {
+    p = new TaskPool({ size: n });
+    sharedPools.set(n, p);
+  }
+  return p;
+}
+
+function workerRunner(pool: TaskPool, timeout: number | undefined): BatchRunner {
+  return (items) => {
+    const fns: WireFn[] = [];
+    const index = new Map<WireFn, number>();
+    const fi: number[] = [];
+    for (const d of items) {
+      const w = toWireFn(d.fn);
+      let k = index.get(w);
+      if (k === undefined) {
+        k = fns.length;
+        fns.push(w);
+        index.set(w, k);
+      }
+      fi.push(k);
+    }
+    return { pool, fns, calls: items.map((d) => d.args as unknown[]), fi: fns.length > 1 ? fi : undefined, timeout };
+  };
+}
+
+export function parallel(options: ParallelOptions & { returnAs: 'generator' | 'generator_unordered' }): ParallelGenerator;
+export function parallel(options?: ParallelOptions): ParallelList;
+export function parallel(options: ParallelOptions = {}): ParallelList | ParallelGenerator {
+  if (options === null || typeof options !== 'object') throw new TypeError('parallel options must be an object');
+  const o: ParallelOptions = { ...currentParallelConfig() };
+  for (const [k, v] of Object.entries(options)) if (v !== undefined) (o as Record<string, unknown>)[k] = v;
+
+  const nJobs = resolveNJobs(o.nJobs);
+  let backend: ParallelBackend = o.backend ?? 'worker';
+  if (backend !== 'worker' && backend !== 'async' && backend !== 'sequential') {
+    throw new TypeError(`backend must be 'worker', 'async' or 'sequential', got ${JSON.stringify(backend)}`);
+  }
+  if (nJobs === 1) backend = 'sequential';
+  const batchSize = o.batchSize ?? 'auto';
+  if (batchSize !== 'auto' && (typeof batchSize !== 'number' || !Number.isInteger(batchSize) || batchSize < 1)) {
+    throw new RangeError(`batchSize must be 'auto' or an integer >= 1, got ${String(batchSize)}`);
+  }
+  const returnAs = o.returnAs ?? 'list';
+  if (returnAs !== 'list' && returnAs !== 'generator' && returnAs !== 'generator_unordered') {
+    throw new TypeError(`returnAs must be 'list', 'generator' or 'generator_unordered', got ${JSON.stringify(returnAs)}`);
+  }
+  const timeout = o.timeout;
+  if (timeout !== undefined && (typeof timeout !== 'number' || !(timeout > 0))) {
+    throw new RangeError(`timeout must be a number of seconds > 0, got ${String(timeout)}`);
+  }
+  const verbose = o.verbose === true ? 10 : o.verbose === false || o.verbose === undefined ? 0 : Number(o.verbose);
+  if (!(verbose >= 0)) throw new RangeError(`verbose must be a number >= 0, got ${String(o.verbose)}`);
+  if (o.log !== undefined && typeof o.log !== 'function') throw new TypeError('log must be a function (line: string) => void');
+  const preDispatch = resolvePreDispatch(o.preDispatch, nJobs);
+
+  const label = `Parallel(n_jobs=${o.nJobs ?? 1})`;
+  const run = (tasks: Iterable<Delayed>) => {
+    if (tasks === null || typeof tasks !== 'object' || typeof (tasks as Iterable<unknown>)[Symbol.iterator] !== 'function') {
+      throw new TypeError('parallel(...)(tasks): tasks must be an iterable of delayed(fn)(...args) calls');
+    }
+    const runOpts: RunOptions = {
+      nJobs,
+      backend,
+      batchSize,
+      preDispatch,
+      timeout,
+      verbose,
+      log: o.log,
+      label,
+      worker: backend === 'worker' ? workerRunner(sharedPool(nJobs), timeout) : undefined,
+      timeoutError: (n) => new TimeoutError(`a task did not finish within ${timeout} s (batch of ${n})`),
+    };
+    return runBatches(tasks, runOpts, returnAs);
+  };
+  return Object.defineProperties(run, {
+    nJobs: { value: nJobs, enumerable: true },
+    backend: { value: backend, enumerable: true },
+    batchSize: { value: batchSize, enumerable: true },
+    returnAs: { value: returnAs, enumerable: true },
+  }) as unknown as ParallelList | ParallelGenerator;
+}

@@ -1,0 +1,158 @@
+/**
+ * multiprocessing.Pool on worker threads. Differences from Python, on purpose:
+ * methods return promises / async iterators; imap reads its input lazily; a
+ * worker that dies rejects its task with WorkerCrashError and is replaced
+ * (Python's Pool hangs).
+ */
+import { TaskPool } from '../runtime/task-pool.js';
+import { toWireFn, type TaskFn } from '../runtime/task-fn.js';
+import { chunked, defaultWorkers, positiveInt, runOnPool, type ChunkHandle } from './common.js';
+import { streamChunks } from './stream.js';
+
+export interface PoolOptions {
+  /** Worker threads (default: the engine's thread count, else the CPU count). */
+  workers?: number;
+  /** Run once in every worker before its first task (a function or { module, name }). */
+  initializer?: TaskFn;
+  initargs?: unknown[];
+  /** Tasks (chunks) a worker runs before it is replaced by a fresh one. */
+  maxTasksPerWorker?: number;
+  /** Used only to size the default worker count. */
+  engine?: { readonly threads: number };
+}
+
+export interface ChunkOptions {
+  chunkSize?: number;
+}
+
+type Fn<A extends unknown[], R> = TaskFn<A, R>;
+type Awaited2<R> = R extends PromiseLike<infer U> ? U : R;
+
+export class Pool implements AsyncDisposable {
+  readonly workers: number;
+  readonly #pool: TaskPool;
+
+  constructor(options: PoolOptions = {}) {
+    if (options === null || typeof options !== 'object') throw new TypeError('Pool options must be an object');
+    this.workers = defaultWorkers(options.workers, options.engine, 'workers');
+    let maxTasks: number | undefined;
+    if (options.maxTasksPerWorker !== undefined && options.maxTasksPerWorker !== null) {
+      maxTasks = positiveInt(options.maxTasksPerWorker, 'maxTasksPerWorker');
+    }
+    if (options.initargs !== undefined && !Array.isArray(options.initargs)) throw new TypeError('initargs must be an array');
+    this.#pool = new TaskPool({
+      size: this.workers,
+      initializer: options.initializer === undefined ? undefined : toWireFn(options.initializer, 'initializer'),
+      initargs: options.initargs,
+      maxTasksPerWorker: maxTasks,
+    });
+  }
+
+  #chunkSize(options: ChunkOptions | undefined, fallback: number): number {
+    const c = options?.chunkSize;
+    return c === undefined || c === null ? fallback : positiveInt(c, 'chunkSize');
+  }
+
+  #checkOpen(): void {
+    this.#pool.assertOpen();
+  }
+
+  /** Ordered results of fn(x) for every x. Default chunk size: ceil(n / (4 × workers)). */
+  async map<T, R>(fn: Fn<[T], R>, iterable: Iterable<T>, options?: ChunkOptions): Promise<Awaited2<R>[]> {
+    return this.#mapCalls(fn as Fn<unknown[], R>, Array.from(iterable, (x) => [x]), options) as Promise<Awaited2<R>[]>;
+  }
+
+  /** Like map, but each item is an array of arguments: fn(...args). */
+  async starmap<A extends unknown[], R>(fn: Fn<A, R>, iterable: Iterable<A>, options?: ChunkOptions): Promise<Awaited2<R>[]> {
+    const calls = Array.from(iterable, (a) => {
+      if (!Array.isArray(a)) throw new TypeError('starmap: every item must be an array of arguments');
+      return a as unknown[];
+    });
+    return this.#mapCalls(fn as Fn<unknown[], R>, calls, options) as Promise<Awaited2<R>[]>;
+  }
+
+  async #mapCalls(fn: Fn<unknown[], unknown>, calls: unknown[][], options?: ChunkOptions): Promise<unknown[]> {
+    const wire = [toWireFn(fn)];
+    this.#checkOpen();
+    const size = this.#chunkSize(options, Math.max(1, Math.ceil(calls.length / (4 * this.workers))));
+    const handles: ChunkHandle[] = [];
+    for (let i = 0; i < calls.length; i += size) handles.push(runOnPool(this.#pool, wire, calls.slice(i, i + size)));
+    const out = new Array<unknown>(calls.length);
+    try {
+      // Reject as soon as any chunk fails, not after the others finish.
+      await Promise.all(
+        handles.map((h, k) =>
+          h.promise.then((o) => {
+            if (o.hasError) throw o.error;
+            const base = k * size;
+            for (let j = 0; j < o.values.length; j++) out[base + j] = o.values[j];
+          }),
+        ),
+      );
+    } catch (e) {
+      for (const h of handles) h.cancel();
+      throw e;
+    }
+    return out;
+  }
+
+  /** fn(...args) on one worker. */
+  async apply<A extends unknown[], R>(fn: Fn<A, R>, args: A = [] as unknown as A): Promise<Awaited2<R>> {
+    if (!Array.isArray(args)) throw new TypeError('apply: args must be an array');
+    const wire = [toWireFn(fn)];
+    this.#checkOpen();
+    const o = await runOnPool(this.#pool, wire, [args]).promise;
+    if (o.hasError) throw o.error;
+    return o.values[0] as Awaited2<R>;
+  }
+
+  /** Ordered async iterator of fn(x); reads `iterable` lazily. Default chunk size 1, as in Python. */
+  imap<T, R>(fn: Fn<[T], R>, iterable: Iterable<T> | AsyncIterable<T>, options?: ChunkOptions): AsyncGenerator<Awaited2<R>, void, undefined> {
+    return this.#stream(fn, iterable, options, true);
+  }
+
+  /** Like imap, in completion order. */
+  imapUnordered<T, R>(
+    fn: Fn<[T], R>,
+    iterable: Iterable<T> | AsyncIterable<T>,
+    options?: ChunkOptions,
+  ): AsyncGenerator<Awaited2<R>, void, undefined> {
+    return this.#stream(fn, iterable, options, false);
+  }
+
+  #stream<T, R>(
+    fn: Fn<[T], R>,
+    iterable: Iterable<T> | AsyncIterable<T>,
+    options: ChunkOptions | undefined,
+    ordered: boolean,
+  ): AsyncGenerator<Awaited2<R>, void, undefined> {
+    const wire = [toWireFn(fn)];
+    this.#checkOpen();
+    const chunkSize = this.#chunkSize(options, 1);
+    return streamChunks<T, Awaited2<R>>(
+      iterable,
+      (items) => runOnPool(this.#pool, wire, items.map((x) => [x])),
+      { chunkSize, window: Math.max(4, this.workers * 4), ordered },
+    );
+  }
+
+  /** No more tasks; the workers exit once the submitted work is done. */
+  close(): void {
+    this.#pool.close();
+  }
+
+  /** Stop the workers now; outstanding work rejects with DisposedError. */
+  terminate(): Promise<void> {
+    return this.#pool.terminate();
+  }
+
+  /** Wait for the workers to exit (after close() or terminate()). */
+  join(): Promise<void> {
+    return this.#pool.join();
+  }
+
+  /** As Python's `with Pool() as p:` — terminate(). */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.terminate();
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * Lazy, windowed mapping of an (async) iterable through chunk jobs: at most
+ * `window` chunks are submitted ahead of the consumer, the input is read only
+ * as fast as that window drains (so infinite inputs work), and when the
+ * consumer stops early or an error surfaces, chunks that have not started are
+ * cancelled. Used by Pool.imap/imapUnordered and Executor.map.
+ */
+import type { BatchOutcome } from '../runtime/task-pool.js';
+import { abortPromise, toAsyncIterator, type ChunkHandle } from './common.js';
+
+export interface StreamOptions {
+  chunkSize: number;
+  window: number;
+  ordered: boolean;
+  signal?: AbortSignal;
+}
+
+export async function* streamChunks<A, R>(
+  source: Iterable<A> | AsyncIterable<A>,
+  start: (items: A[]) => ChunkHandle,
+  opts: StreamOptions,
+): AsyncGenerator<R, void, undefined> {
+  const it = toAsyncIterator(source, 'iterable');
+  const abort = abortPromise(opts.signal);
+  const race = <T>(p: Promise<T>): Promise<T> => (abort ? Promise.race([p, abort.promise]) : p);
+  const pending: ChunkHandle[] = [];
+  const finished: { h: ChunkHandle; out?: BatchOutcome; err?: unknown; failed: boolean }[] = [];
+  let wake: (() => void) | undefined;
+  let exhausted = false;
+
+  const launch = (items: A[]): void => {
+    const h = start(items);
+    pending.push(h);
+    if (!opts.ordered) {
+      h.promise.then(
+        (out) => finished.push({ h, out, failed: false }),
+        (err) => finished.push({ h, err, failed: true }),
+      ).finally(() => wake?.());
+    }
+  };
+
+  const fill = async (): Promise<void> => {
+    while (!exhausted && pending.length < opts.window) {
+      const items: A[] = [];
+      while (items.length < opts.chunkSize) {
+        const r = await it.next();
+        if (r.done) {
+          exhausted = true;
+          break;
+        }
+        items.push(r.value);
+      }
+      if (items.length) launch(items);
+    }
+  };
+
+  try {
+    await race(fill());
+    while (pending.length) {
+      let out: BatchOutcome;
+      if (opts.ordered) {
+        out = await race(pending[0].promise);
+        pending.shift();
+      } else {
+        while (finished.length === 0) await race(new Promise<void>((r) => (wake = r)));
+        const f = finished.shift()!;
+        pending.splice(pending.indexOf(f.h), 1);
+        if (f.failed) throw f.err;
+        out = f.out!;
+      }
+      // Refill before handing values out, so workers stay busy while the consumer works.
+      if (!out.hasError) await race(fill());
+      for (const v of out.values) yield v as R;
+      if (out.hasError) throw out.error;
+    }
+  } finally {
+    for (const h of pending) h.cancel();
+    abort?.dispose();
+    if (!exhausted) await it.return?.();
+  }
+}
