@@ -13,21 +13,35 @@
 
 // ---- pass 1: per-chunk totals -------------------------------------------------
 
+// TwoSum per lane (branch-free, exact error term), two vector accumulators: the
+// chunk total is as accurate as pass 2's compensated running sum, so offsets do
+// not bring back the O(n) error the scan avoids.
+@inline function twoSumErr(s: v128, v: v128, t: v128): v128 {
+  const bp = f64x2.sub(t, s);
+  return f64x2.add(f64x2.sub(s, f64x2.sub(t, bp)), f64x2.sub(v, bp));
+}
+
 export function cumsum_total_f64(start: i32, end: i32, x: usize): f64 {
-  let a0 = f64x2.splat(0), a1 = f64x2.splat(0), a2 = f64x2.splat(0), a3 = f64x2.splat(0);
+  let s0 = f64x2.splat(0), s1 = f64x2.splat(0), c0 = f64x2.splat(0), c1 = f64x2.splat(0);
   let i = start;
-  // Four independent accumulators: a blocked pairwise sum, and no add-latency chain.
-  for (; i + 8 <= end; i += 8) {
+  for (; i + 4 <= end; i += 4) {
     const p = x + (<usize>i << 3);
-    a0 = f64x2.add(a0, v128.load(p));
-    a1 = f64x2.add(a1, v128.load(p, 16));
-    a2 = f64x2.add(a2, v128.load(p, 32));
-    a3 = f64x2.add(a3, v128.load(p, 48));
+    const v0 = v128.load(p), v1 = v128.load(p, 16);
+    const t0 = f64x2.add(s0, v0), t1 = f64x2.add(s1, v1);
+    c0 = f64x2.add(c0, twoSumErr(s0, v0, t0));
+    c1 = f64x2.add(c1, twoSumErr(s1, v1, t1));
+    s0 = t0; s1 = t1;
   }
-  const v = f64x2.add(f64x2.add(a0, a1), f64x2.add(a2, a3));
-  let s = f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
-  for (; i < end; i++) s += load<f64>(x + (<usize>i << 3));
-  return s;
+  // Fold the four lanes and the tail with scalar Neumaier.
+  let s: f64 = 0, c: f64 = f64x2.extract_lane(c0, 0) + f64x2.extract_lane(c0, 1) + f64x2.extract_lane(c1, 0) + f64x2.extract_lane(c1, 1);
+  for (let l = 0; l < 4 + end - i; l++) {
+    const v = l == 0 ? f64x2.extract_lane(s0, 0) : l == 1 ? f64x2.extract_lane(s0, 1)
+      : l == 2 ? f64x2.extract_lane(s1, 0) : l == 3 ? f64x2.extract_lane(s1, 1) : load<f64>(x + (<usize>(i + l - 4) << 3));
+    const t = s + v;
+    c += abs<f64>(s) >= abs<f64>(v) ? (s - t) + v : (v - t) + s;
+    s = t;
+  }
+  return s + c;
 }
 
 export function cumsum_total_f32(start: i32, end: i32, x: usize): f64 {

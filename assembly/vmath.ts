@@ -10,10 +10,14 @@
 // the correctly rounded f32 result.
 //
 // Accuracy (max ulp vs V8's Math.*, measured by test/vmath.test.ts):
-//   exp, log, pow, tanh, sigmoid: <= 2 ulp over the whole f64 range
-//   sin, cos: <= 2 ulp for |x| <= 2^20*pi/2 (~1.6e6), where the 3-part
-//   Cody-Waite reduction is exact; beyond that the result stays in [-1, 1]
-//   but loses accuracy as |x| grows (no Payne-Hanek: it needs a table).
+//   exp, log, pow: <= 1 ulp over the whole f64 range (incl. subnormals,
+//   overflow to Infinity, gradual underflow); tanh, sigmoid: <= 2 ulp
+//   (sigmoid against an exact-division reference; 1/(1+Math.exp(-x)) itself
+//   rounds 1+e and is up to ~2 ulp off near 1). f32: <= 1 ulp of fround(Math).
+//   sin, cos: <= 1 ulp for |x| <= 2^27*pi/2 (~2.1e8), where the 6-part
+//   Cody-Waite reduction is exact; beyond that the result stays finite and
+//   in [-1, 1] but loses accuracy as |x| grows (no Payne-Hanek: it needs a
+//   table of 2/pi bits). f32 inherits the same range.
 
 // ---- helpers -------------------------------------------------------------
 
@@ -175,20 +179,24 @@ export function log_v(x: v128): v128 {
 /** sin(x) for quadrant offset 0, cos(x) for offset 1 (cos(x) = sin(x + pi/2)). */
 @inline function sincos_v(x: v128, offset: f64): v128 {
   const fn = f64x2.nearest(mul(x, sp(6.36619772367581382433e-01)));
-  // pi/2 = p1 + p2 + p3 + p3t with p1..p3 of 33 bits: fn*pi is exact for |fn| < 2^20,
-  // and the TwoSum chain keeps every rounding error, so y0 + y1 is x - fn*pi/2
-  // to ~2^-100 relative even under the worst cancellation.
-  const t1 = sub(x, mul(fn, sp(1.57079632673412561417e+00)));
-  const a2 = f64x2.neg(mul(fn, sp(6.07710050630396597660e-11)));
-  const s1 = twoSumHi(t1, a2);
-  const e1 = twoSumLo(t1, a2, s1);
-  const a3 = f64x2.neg(mul(fn, sp(2.02226624871116645580e-21)));
-  const s2 = twoSumHi(s1, a3);
-  const e2 = twoSumLo(s1, a3, s2);
-  const lo = sub(add(e1, e2), mul(fn, sp(8.47842766036889956997e-32)));
-  const y0 = add(s2, lo);
-  const y1 = add(sub(s2, y0), lo);
-
+  // pi/2 = c1 + ... + c5 + c6 with c1..c5 of <= 26 bits: fn*ci is exact for |fn| <= 2^27,
+  // x - fn*c1 is exact (Sterbenz), and the TwoSum chain keeps every rounding error, so
+  // y0 + y1 is x - fn*pi/2 to ~2^-120 relative even under the worst cancellation.
+  const t1 = sub(x, mul(fn, sp(1.5707963109016418)));
+  const a2 = f64x2.neg(mul(fn, sp(1.5893254712295857e-8)));
+  const s2 = add(t1, a2);
+  const a3 = f64x2.neg(mul(fn, sp(6.123233932053594e-17)));
+  const s3 = add(s2, a3);
+  const a4 = f64x2.neg(mul(fn, sp(6.368317055225283e-25)));
+  const s4 = add(s3, a4);
+  const a5 = f64x2.neg(mul(fn, sp(1.0828566716053562e-32)));
+  const s5 = add(s4, a5);
+  const err = add(add(twoSumLo(t1, a2, s2), twoSumLo(s2, a3, s3)), add(twoSumLo(s3, a4, s4), twoSumLo(s4, a5, s5)));
+  const lo = sub(err, mul(fn, sp(2.316557725048044e-41)));
+  // Past 2^27 the products are inexact: keep the (then inaccurate) result finite and in [-1, 1].
+  const exact = f64x2.le(f64x2.abs(fn), sp(134217728.0));
+  const y0 = f64x2.max(f64x2.min(add(s5, lo), sp(1.0)), sp(-1.0));
+  const y1 = v128.and(add(sub(s5, y0), lo), exact);
   const z = mul(y0, y0);
   const w = mul(z, z);
   // fdlibm __sin(y0, y1, 1)

@@ -85,7 +85,11 @@ const SPECIAL = [0, -0, Infinity, -Infinity, NaN, 5e-324, -5e-324, 2.22507385850
   Number.MAX_VALUE, -Number.MAX_VALUE, 1e-300, 1e300, 1, -1, 0.5, 2, 709.782712893384, 709.7827128933841, 710, -708.4,
   -745.1332191019411, -745.1332191019412, -746, 1e-20, -1e-20, 22, 23, -22, 40, -40, 3.4028234663852886e38];
 const PI_MULTIPLES = Array.from({ length: 401 }, (_, k) => (k - 200) * (Math.PI / 2))
-  .concat([1e5, 99999.5, 1647099.3, 355, 103993, 104348, 833719, 1146408].flatMap((v) => [v, -v]));
+  .concat([1e5, 99999.5, 1647099.3, 355, 103993, 104348, 208341, 312689, 833719, 1146408, 4272943, 5419351,
+    80143857, 165707065, 2e8, 210828714].flatMap((v) => [v, -v]));
+// sin/cos reduce exactly only for |x| <= 2^27*pi/2; past that they promise finite results in [-1, 1].
+const TRIG_LIMIT = 2 ** 27 * (Math.PI / 2);
+const HUGE = [3e8, 1e10, 2 ** 53, 1e17, 1e22, 1e100, 1e300, Number.MAX_VALUE, 3.4028234663852886e38];
 
 // sigmoid with 1 + e kept exact (a double-double reference, independent of the kernel's exp)
 const splitH = (a: number) => { const c = 134217729 * a; return c - (c - a); };
@@ -119,19 +123,33 @@ const UNARY: [string, (x: number) => number, number, number[][], number[][]][] =
 describe('vmath: unary float kernels', () => {
   for (const [op, ref, bound, f64Inputs, f32Inputs] of UNARY) {
     it(`${op}_f64 within ${bound} ulp of Math (random ranges, specials, multiples of pi/2)`, () => {
-      for (const xs of [...f64Inputs, SPECIAL, PI_MULTIPLES]) {
+      for (const xs0 of [...f64Inputs, SPECIAL, PI_MULTIPLES]) {
+        const xs = op === 'sin' || op === 'cos' ? xs0.filter((x) => !(Math.abs(x) > TRIG_LIMIT)) : xs0;
         const r = maxUlp(run1(`${op}_f64`, xs, false), (i) => ref(xs[i]), false);
         expect(r.max, `${op}(${xs[r.at]}) = ${r.got}, Math gives ${r.want}`).toBeLessThanOrEqual(bound);
       }
     });
     it(`${op}_f32 within ${Math.min(bound, 1)} ulp of fround(Math)`, () => {
       for (const xs of [...f32Inputs, SPECIAL]) {
-        const xf = Float32Array.from(xs);
+        const xf = Float32Array.from(xs).filter((x) => !(op === 'sin' || op === 'cos') || !(Math.abs(x) > TRIG_LIMIT));
         const r = maxUlp(run1(`${op}_f32`, xf, true), (i) => ref(xf[i]), true);
         expect(r.max, `${op}(${xf[r.at]}) = ${r.got}, Math gives ${r.want}`).toBeLessThanOrEqual(Math.min(bound, 1));
       }
     });
   }
+
+  it('sin/cos stay within 1 ulp up to 2^27*pi/2 and finite in [-1, 1] beyond', () => {
+    const xs = uni(-TRIG_LIMIT, TRIG_LIMIT);
+    for (const op of ['sin', 'cos'] as const) {
+      const r = maxUlp(run1(`${op}_f64`, xs, false), (i) => Math[op](xs[i]), false);
+      expect(r.max, `${op}(${xs[r.at]})`).toBeLessThanOrEqual(1);
+      const big = HUGE.concat(HUGE.map((v) => -v));
+      for (const f32 of [false, true]) {
+        const fin = f32 ? big.filter((v) => Number.isFinite(Math.fround(v))) : big;
+        for (const v of run1(`${op}_${f32 ? 'f32' : 'f64'}`, fin, f32)) expect(Math.abs(v)).toBeLessThanOrEqual(1);
+      }
+    }
+  });
 
   it('round is half to even (numpy / f64.nearest)', () => {
     const xs = [0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 2.4999999999999996, 4503599627370495.5, 1e300, -0, NaN, Infinity, 0.49999999999999994];
@@ -240,7 +258,7 @@ describe('vmath: integer kernels', () => {
 
   it('abs/neg/square wrap like the typed array', () => {
     for (const shift of [0, 4, 12]) {
-      const xs = I32.concat(many(100, -2 ** 31, 2 ** 31));
+      const xs = I32.concat(many(100, -(2 ** 31), 2 ** 31));
       expect(runInt('abs_i32', Int32Array, xs, undefined, shift)).toEqual(Array.from(Int32Array.from(xs, Math.abs)));
       expect(runInt('neg_i32', Int32Array, xs, undefined, shift)).toEqual(Array.from(Int32Array.from(xs, (v) => -v)));
       expect(runInt('square_i32', Int32Array, xs, undefined, shift)).toEqual(Array.from(Int32Array.from(xs, (v) => Math.imul(v, v))));

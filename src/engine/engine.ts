@@ -40,7 +40,7 @@ export type MapOp = (typeof ew.MAP_OPS)[number] | ((v: number) => number);
 const MiB = 1024 * 1024;
 const MAX_BYTES = 65536 * PAGE_BYTES;
 
-function checkOptions<T extends object>(opts: unknown, op: string): T {
+export function checkOptions<T extends object>(opts: unknown, op: string): T {
   if (opts === undefined) return {} as T;
   if (typeof opts !== 'object' || opts === null || ArrayBuffer.isView(opts)) {
     throw new TypeError(`${op}: options must be an object like { out, signal }; got ${describe(opts)}`);
@@ -60,7 +60,24 @@ function checkBytes(value: unknown, name: string, fallback: number): number {
   return value;
 }
 
-export class Engine {
+/** What Engine.create assembles; not for users (call Engine.create). */
+export interface EngineParts {
+  threads: number;
+  memory: WebAssembly.Memory;
+  maximumBytes: number;
+  table: KernelTable;
+  dispatcher: Dispatcher;
+  pool: WorkerPool | undefined;
+  inlineWork: number;
+  builtins: Map<string, number>;
+}
+
+/**
+ * The engine's core: memory, threads, built-in ops. The public `Engine`
+ * (src/kernels/engine.ts) extends it with user kernels; this layer knows
+ * nothing about compilers.
+ */
+export class EngineCore {
   /** Threads that compute, the caller included. */
   readonly threads: number;
   /** The shared memory every thread runs on. */
@@ -68,22 +85,25 @@ export class Engine {
   readonly #arrays: ArrayRegistry;
   readonly #dispatcher: Dispatcher;
   readonly #pool: WorkerPool | undefined;
+  readonly #table: KernelTable;
   readonly #driver: DriverConfig;
   readonly #js: JsKernels;
+  #nextSlot = 1;
   #disposing: Promise<void> | undefined;
 
-  private constructor(threads: number, memory: WebAssembly.Memory, maximum: number, table: KernelTable,
-    dispatcher: Dispatcher, pool: WorkerPool | undefined, inlineWork: number, builtins: Map<string, number>) {
-    this.threads = threads;
-    this.memory = memory;
-    this.#arrays = new ArrayRegistry(new Heap(memory, maximum));
-    this.#dispatcher = dispatcher;
-    this.#pool = pool;
-    this.#driver = { dispatcher, builtins, inlineWork };
-    this.#js = new JsKernels(table, this.#arrays.heap);
+  /** Use `Engine.create()`. */
+  constructor(parts: EngineParts) {
+    this.threads = parts.threads;
+    this.memory = parts.memory;
+    this.#arrays = new ArrayRegistry(new Heap(parts.memory, parts.maximumBytes));
+    this.#dispatcher = parts.dispatcher;
+    this.#pool = parts.pool;
+    this.#table = parts.table;
+    this.#driver = { dispatcher: parts.dispatcher, builtins: parts.builtins, inlineWork: parts.inlineWork };
+    this.#js = new JsKernels(parts.table, this.#arrays.heap);
   }
 
-  static async create(options: EngineOptions = {}): Promise<Engine> {
+  static async create<E extends EngineCore>(this: new (parts: EngineParts) => E, options: EngineOptions = {}): Promise<E> {
     if (typeof options !== 'object' || options === null) throw new TypeError(`Engine.create: options must be an object; got ${describe(options)}`);
     const threads = options.threads ?? availableParallelism();
     if (!Number.isInteger(threads) || threads < 1 || threads > MAX_WORKERS + 1) {
@@ -110,7 +130,31 @@ export class Engine {
       ? await WorkerPool.start({ memory, count: threads - 1, spin, onExit: (i) => dispatcher?.workerExited(i) }, [{ slot: 0, module }])
       : undefined;
     dispatcher = new Dispatcher(table, threads - 1, options.spin ?? DEFAULT_CALLER_SPIN);
-    return new Engine(threads, memory, pages(maximum) * PAGE_BYTES, table, dispatcher, pool, inlineWork, builtins);
+    return new this({ threads, memory, maximumBytes: pages(maximum) * PAGE_BYTES, table, dispatcher, pool, inlineWork, builtins });
+  }
+
+  /** Pages the memory may grow to: a module imported by every thread must allow at least this many. */
+  get maximumPages(): number { return this.#arrays.heap.maximumBytes / PAGE_BYTES; }
+
+  /**
+   * Instantiate `module` on every thread (the caller now, each worker by an
+   * acknowledged message) and return its slot. For the user-kernel layer.
+   */
+  protected async installModule(module: WebAssembly.Module): Promise<{ slot: number; names: string[] }> {
+    this.#live('load');
+    const slot = this.#nextSlot++;
+    const names = this.#table.instantiate(slot, module);
+    await this.#pool?.load(slot, module);
+    return { slot, names };
+  }
+
+  /** Drive an op generator asynchronously (user-kernel layer and built-ins alike). */
+  protected runOp<T>(op: string, signal: AbortSignal | undefined, make: (ctx: OpContext) => Op<T>): Promise<T> {
+    return this.#async(op, signal, make);
+  }
+
+  protected runOpSync<T>(op: string, make: (ctx: OpContext) => Op<T>): T {
+    return this.#sync(op, make);
   }
 
   // ------------------------------------------------------------ memory
@@ -151,6 +195,8 @@ export class Engine {
   get bytesInUse(): number { return this.#arrays.heap.bytesInUse; }
 
   // ------------------------------------------------------------ driving
+
+  protected assertLive(op: string): void { this.#live(op); }
 
   #live(op: string): void {
     if (this.#disposing) throw new DisposedError(`${op}: the engine has been disposed`);

@@ -155,8 +155,11 @@ export class TaskPool {
     } else if (msg.t === 'ready') {
       slot.ready = true;
       this.startFailures = 0;
-      if (this.closed && this.pending === 0) this.leave(slot);
-      else this.pump();
+      if (this.closed && this.pending === 0) {
+        this.leave(slot);
+        return;
+      }
+      this.pump();
       if (slot.inflight.length === 0) slot.worker.unref();
     } else if (msg.t === 'init-error') {
       const cause = deserializeError(msg.error);
@@ -224,6 +227,8 @@ export class TaskPool {
   private leave(slot: Slot): void {
     if (slot.leaving) return;
     slot.leaving = true;
+    // ref() so that whoever awaits join()/terminate() is not ended by an empty event loop.
+    slot.worker.ref();
     void slot.worker.terminate();
   }
 

@@ -1,0 +1,37 @@
+// Single-thread throughput of the table-free map kernels vs a plain JS loop
+// over Math.* (1M elements, best of several runs). Run: node bench/vmath.mjs
+import { readFileSync } from 'node:fs';
+
+const bytes = readFileSync(new URL('../build/kernels.wasm', import.meta.url));
+const memory = new WebAssembly.Memory({ initial: 1024, maximum: 65536, shared: true });
+const ex = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory, abort() { throw new Error('abort'); } } }).exports;
+const N = 1 << 20, X = 1 << 16, O = X + N * 8, X2 = O + N * 8;
+const x = new Float64Array(memory.buffer, X, N), out = new Float64Array(memory.buffer, O, N);
+const x2 = new Float64Array(memory.buffer, X2, N);
+const jsOut = new Float64Array(N);
+
+function best(fn, reps = 7) {
+  let t = Infinity;
+  for (let r = 0; r < reps; r++) { const t0 = process.hrtime.bigint(); fn(); t = Math.min(t, Number(process.hrtime.bigint() - t0) / 1e9); }
+  return N / t;
+}
+const rows = [];
+const cases = [
+  ['sin', () => { for (let i = 0; i < N; i++) x[i] = (Math.random() - 0.5) * 200; }, Math.sin],
+  ['cos', () => { for (let i = 0; i < N; i++) x[i] = (Math.random() - 0.5) * 200; }, Math.cos],
+  ['exp', () => { for (let i = 0; i < N; i++) x[i] = (Math.random() - 0.5) * 100; }, Math.exp],
+  ['log', () => { for (let i = 0; i < N; i++) x[i] = Math.random() * 1e6; }, Math.log],
+  ['tanh', () => { for (let i = 0; i < N; i++) x[i] = (Math.random() - 0.5) * 10; }, Math.tanh],
+  ['sigmoid', () => { for (let i = 0; i < N; i++) x[i] = (Math.random() - 0.5) * 20; }, (v) => 1 / (1 + Math.exp(-v))],
+];
+for (const [op, fill, f] of cases) {
+  fill();
+  const wasm = best(() => ex[`${op}_f64`](0, N, X, O));
+  const js = best(() => { for (let i = 0; i < N; i++) jsOut[i] = f(x[i]); });
+  rows.push({ op: `${op}_f64`, 'wasm Melem/s': (wasm / 1e6).toFixed(1), 'JS Melem/s': (js / 1e6).toFixed(1), ratio: (wasm / js).toFixed(2) });
+}
+for (let i = 0; i < N; i++) { x[i] = Math.random() * 10; x2[i] = (Math.random() - 0.5) * 20; }
+const wasm = best(() => ex.pow_f64(0, N, X, X2, O));
+const js = best(() => { for (let i = 0; i < N; i++) jsOut[i] = Math.pow(x[i], x2[i]); });
+rows.push({ op: 'pow_f64', 'wasm Melem/s': (wasm / 1e6).toFixed(1), 'JS Melem/s': (js / 1e6).toFixed(1), ratio: (wasm / js).toFixed(2) });
+console.table(rows);

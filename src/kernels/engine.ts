@@ -1,0 +1,117 @@
+/**
+ * The public Engine: the core engine (built-in ops) plus user kernels —
+ * AssemblyScript compiled at run time, prebuilt wasm modules, and the ops that
+ * run them on every thread.
+ */
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { EngineCore, checkOptions, type MapOp, type OutOptions } from '../engine/engine.js';
+import { describe, type TypedArray } from '../memory/dtypes.js';
+import { compileAssemblyScript, type CompileOptions } from './compile.js';
+import { Kernel, KernelModule, mapKernel, parallelFor, parallelReduce, type Combine, type ParallelOptions } from './user-kernels.js';
+import { inspectAndCheck, type KernelModuleInfo } from './wasm-inspect.js';
+
+/** Split `...args, options?` — options is a trailing plain object. */
+function splitArgs(rest: unknown[]): [unknown[], ParallelOptions] {
+  const last = rest[rest.length - 1];
+  if (last !== null && typeof last === 'object' && !ArrayBuffer.isView(last)) {
+    return [rest.slice(0, -1), checkOptions<ParallelOptions>(last, 'parallelFor')];
+  }
+  return [rest, {}];
+}
+
+async function readModuleSource(source: unknown): Promise<Uint8Array> {
+  if (source instanceof Uint8Array) return source;
+  if (source instanceof ArrayBuffer) return new Uint8Array(source);
+  if (ArrayBuffer.isView(source)) return new Uint8Array(source.buffer, source.byteOffset, source.byteLength);
+  let url: URL | undefined;
+  if (source instanceof URL) url = source;
+  else if (typeof source === 'string' && /^(https?|file|data):/.test(source)) url = new URL(source);
+  if (url && url.protocol !== 'file:') {
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`load: fetching ${url.href} failed with HTTP ${response.status}`);
+    return new Uint8Array(await response.arrayBuffer());
+  }
+  if (url) return readFile(fileURLToPath(url));
+  if (typeof source === 'string') return readFile(source);
+  throw new TypeError(`load: expected wasm bytes (Uint8Array/ArrayBuffer), a URL or a file path; got ${describe(source)}`);
+}
+
+export class Engine extends EngineCore {
+  #compiled = new Map<string, Promise<KernelModule>>();
+
+  /** Load a prebuilt kernel module (bytes, URL or path), checked against the kernel rules, on every thread. */
+  async load(source: Uint8Array | ArrayBuffer | URL | string): Promise<KernelModule> {
+    this.assertLive('load');
+    const bytes = await readModuleSource(source);
+    const info = inspectAndCheck(bytes, { maximumPages: this.maximumPages });
+    return this.#install(bytes, info);
+  }
+
+  /**
+   * Compile AssemblyScript source with the built-in kernels' flags (cached in
+   * memory and on disk) and load it on every thread.
+   */
+  compile(source: string, options: CompileOptions = {}): Promise<KernelModule> {
+    try {
+      this.assertLive('compile');
+      if (typeof source !== 'string') throw new TypeError(`compile: source must be AssemblyScript source text; got ${describe(source)}`);
+      checkOptions(options, 'compile');
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const key = JSON.stringify([source, options.optimize ?? true, options.debug ?? false]);
+    let pending = this.#compiled.get(key);
+    if (!pending) {
+      pending = (async () => {
+        const { bytes } = await compileAssemblyScript(source, options);
+        const info = inspectAndCheck(bytes, { maximumPages: this.maximumPages });
+        return this.#install(bytes, info);
+      })();
+      this.#compiled.set(key, pending);
+      pending.catch(() => this.#compiled.delete(key));
+    }
+    return pending;
+  }
+
+  async #install(bytes: Uint8Array, info: KernelModuleInfo): Promise<KernelModule> {
+    const module = await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
+    const { slot, names } = await this.installModule(module);
+    const kernels = info.exports.map((e) => new Kernel(this, slot, names.indexOf(e.name), e.name, e.params.slice(2), e.results[0] ?? null));
+    return new KernelModule(bytes, info, kernels);
+  }
+
+  /** Run `kernel(start, end, ...args)` over [0, n) in chunks on every thread. Options `{ chunkSize, signal }` may come last. */
+  parallelFor(kernel: Kernel, n: number, ...args: unknown[]): Promise<void> {
+    const [argv, opts] = splitArgs(args);
+    return this.runOp('parallelFor', opts.signal, (c) => parallelFor(c, this, kernel, n, argv, opts));
+  }
+  parallelForSync(kernel: Kernel, n: number, ...args: unknown[]): void {
+    const [argv, opts] = splitArgs(args);
+    this.runOpSync('parallelForSync', (c) => parallelFor(c, this, kernel, n, argv, opts));
+  }
+
+  /** Run a reduction kernel (each chunk returns a partial) and combine partials in chunk order. */
+  parallelReduce(kernel: Kernel, n: number, combine: Combine, ...args: unknown[]): Promise<number> {
+    const [argv, opts] = splitArgs(args);
+    return this.runOp('parallelReduce', opts.signal, (c) => parallelReduce(c, this, kernel, n, combine, argv, opts));
+  }
+  parallelReduceSync(kernel: Kernel, n: number, combine: Combine, ...args: unknown[]): number {
+    const [argv, opts] = splitArgs(args);
+    return this.runOpSync('parallelReduceSync', (c) => parallelReduce(c, this, kernel, n, combine, argv, opts));
+  }
+
+  override map<T extends TypedArray>(op: MapOp | Kernel, x: T, opts?: OutOptions): Promise<T> {
+    if (!(op instanceof Kernel)) return super.map(op, x, opts);
+    const o = checkOptions<OutOptions>(opts, 'map');
+    return this.runOp('map', o.signal, (c) => mapKernel(c, this, op, x, o.out)) as Promise<T>;
+  }
+  override mapSync<T extends TypedArray>(op: MapOp | Kernel, x: T, opts?: OutOptions): T {
+    if (!(op instanceof Kernel)) return super.mapSync(op, x, opts);
+    const o = checkOptions<OutOptions>(opts, 'mapSync');
+    return this.runOpSync('mapSync', (c) => mapKernel(c, this, op, x, o.out)) as T;
+  }
+}
+
+export { Kernel, KernelModule };
+export type { ParallelOptions, Combine, CompileOptions };

@@ -1,0 +1,161 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { Pool } from '../dist/tasks/index.js';
+import { collect, spin, watchdog } from './tasks-helpers.js';
+
+const fixture = new URL('./tasks-fixture.mjs', import.meta.url);
+const pool = new Pool({ workers: 2 });
+afterAll(() => watchdog(pool.terminate(), 10_000, 'terminate'));
+
+describe('Pool', () => {
+  it('map is ordered, with default and explicit chunk sizes', async () => {
+    const xs = Array.from({ length: 1000 }, (_, i) => i);
+    expect(await watchdog(pool.map((x: number) => x * x, xs))).toEqual(xs.map((x) => x * x));
+    expect(await watchdog(pool.map((x: number) => x * x, xs, { chunkSize: 7 }))).toEqual(xs.map((x) => x * x));
+    expect(await watchdog(pool.map((x: number) => x, []))).toEqual([]);
+  });
+
+  it('starmap and apply', async () => {
+    expect(await watchdog(pool.starmap((a: number, b: number) => a ** b, [[2, 3], [3, 2], [10, 0]]))).toEqual([8, 9, 1]);
+    expect(await watchdog(pool.apply((a: number, b: string) => b.repeat(a), [3, 'ab']))).toBe('ababab');
+  });
+
+  it('imap yields in input order, imapUnordered in completion order', async () => {
+    const delays = [300, 10, 150, 0];
+    const ordered = await collect(pool.imap((d: number) => ((end) => { while (Date.now() < end); return d; })(Date.now() + d), delays));
+    expect(ordered).toEqual(delays);
+    const slow = new Pool({ workers: 4 });
+    try {
+      const unordered = await collect(
+        slow.imapUnordered((d: number) => new Promise((r) => setTimeout(() => r(d), d)), [400, 10, 200, 0]),
+      );
+      expect(unordered).toEqual([0, 10, 200, 400]);
+    } finally {
+      await watchdog(slow.terminate());
+    }
+  });
+
+  it('imap reads its input lazily and stops early', async () => {
+    let pulled = 0;
+    function* naturals() {
+      for (let i = 0; ; i++) {
+        pulled++;
+        yield i;
+      }
+    }
+    const got: number[] = [];
+    await watchdog(
+      (async () => {
+        for await (const v of pool.imap((x: number) => x * 2, naturals(), { chunkSize: 3 })) {
+          got.push(v as number);
+          if (got.length === 10) break;
+        }
+      })(),
+    );
+    expect(got).toEqual([0, 2, 4, 6, 8, 10, 12, 14, 16, 18]);
+    expect(pulled).toBeLessThan(200);
+  });
+
+  it('a task error rejects map with the same class, message, remote stack and own properties', async () => {
+    const err = await watchdog(
+      pool.map((x: number) => {
+        if (x === 5) {
+          class ParseError extends Error {}
+          const e = new ParseError(`bad ${x}`) as Error & { line?: number };
+          e.name = 'ParseError';
+          e.line = 42;
+          throw e;
+        }
+        return x;
+      }, [1, 2, 3, 4, 5, 6], { chunkSize: 2 }).catch((e: unknown) => e),
+    ) as Error & { line: number };
+    expect(err).toBeInstanceOf(Error);
+    expect(err.name).toBe('ParseError');
+    expect(err.constructor.name).toBe('ParseError');
+    expect(err.message).toBe('bad 5');
+    expect(err.line).toBe(42);
+    expect(err.stack).toMatch(/eval/);
+    const te = await watchdog(pool.apply(() => { throw new TypeError('nope'); }).catch((e: unknown) => e));
+    expect(te).toBeInstanceOf(TypeError);
+  });
+
+  it('refuses closures with a clear message', async () => {
+    const factor = 3;
+    const err = (await watchdog(pool.map((x: number) => x * factor, [1, 2]).catch((e: unknown) => e))) as Error;
+    expect(err).toBeInstanceOf(ReferenceError);
+    expect(err.message).toMatch(/factor is not defined/);
+    expect(err.message).toMatch(/self-contained/);
+    expect(err.message).toMatch(/\{ module, name \}/);
+    expect(() => pool.apply(Math.sqrt as never, [4])).rejects.toThrow(TypeError);
+  });
+
+  it('runs module-reference tasks that use imports, and async task functions', async () => {
+    const hashes = await watchdog(pool.map({ module: fixture, name: 'sha256' }, ['a', 'b']));
+    expect(hashes[0]).toBe('ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb');
+    expect(await watchdog(pool.map({ module: fixture.href, name: 'slowDouble' }, [1, 2, 3]))).toEqual([2, 4, 6]);
+    expect(await watchdog(pool.map(async (x: number) => { await new Promise((r) => setTimeout(r, 1)); return -x; }, [1, 2]))).toEqual([-1, -2]);
+    const missing = await watchdog(pool.apply({ module: fixture, name: 'nothing' }).catch((e: unknown) => e));
+    expect((missing as Error).message).toMatch(/no exported function named 'nothing'/);
+  });
+
+  it('passes shared-memory typed arrays by reference', async () => {
+    const shared = new Float64Array(new SharedArrayBuffer(8 * 4));
+    await watchdog(pool.apply((a: Float64Array) => { for (let i = 0; i < a.length; i++) a[i] = i + 0.5; }, [shared]));
+    expect(Array.from(shared)).toEqual([0.5, 1.5, 2.5, 3.5]);
+  });
+
+  it('a worker that exits rejects its task with WorkerCrashError and is replaced', async () => {
+    const err = (await watchdog(pool.apply(() => process.exit(7)).catch((e: unknown) => e))) as Error & { code: string };
+    expect(err.name).toBe('WorkerCrashError');
+    expect(err.code).toBe('ERR_WORKER_CRASH');
+    expect(err.message).toMatch(/code 7/);
+    const xs = Array.from({ length: 100 }, (_, i) => i);
+    expect(await watchdog(pool.map((x: number) => x + 1, xs))).toEqual(xs.map((x) => x + 1));
+    // A crash in the middle of a map does not hang the rest.
+    const crash = await watchdog(
+      pool.map((x: number) => (x === 50 ? process.exit(1) : x), xs, { chunkSize: 10 }).catch((e: unknown) => e),
+    );
+    expect((crash as Error).name).toBe('WorkerCrashError');
+    expect(await watchdog(pool.map((x: number) => x, [1, 2, 3]))).toEqual([1, 2, 3]);
+  });
+
+  it('initializer runs in every worker before its tasks', async () => {
+    await using p = new Pool({ workers: 2, initializer: { module: fixture, name: 'setGreeting' }, initargs: ['hello'] });
+    expect(await watchdog(p.map({ module: fixture, name: 'greet' }, ['a', 'b', 'c']))).toEqual(['hello, a', 'hello, b', 'hello, c']);
+    await using g = new Pool({ workers: 1, initializer: (v: number) => { (globalThis as Record<string, unknown>).base = v; }, initargs: [100] });
+    expect(await watchdog(g.map((x: number) => (globalThis as unknown as { base: number }).base + x, [1, 2]))).toEqual([101, 102]);
+    await using bad = new Pool({ workers: 1, initializer: () => { throw new Error('no db'); } });
+    await expect(watchdog(bad.apply((x: number) => x, [1]))).rejects.toThrow(/initializer failed: no db/);
+  });
+
+  it('maxTasksPerWorker replaces workers', async () => {
+    await using p = new Pool({ workers: 1, maxTasksPerWorker: 2 });
+    const ids = await watchdog(p.map(() => (globalThis as Record<string, unknown>).__id ??= Math.random(), [1, 2, 3, 4, 5, 6], { chunkSize: 1 }));
+    expect(new Set(ids).size).toBe(3);
+  });
+
+  it('close/join finishes queued work; terminate rejects it; both refuse new work', async () => {
+    const p = new Pool({ workers: 2 });
+    const work = p.map(spin, [[30, 1]] as never).catch(() => null);
+    const r = p.starmap(spin, [[50, 'a'], [50, 'b'], [50, 'c']]);
+    p.close();
+    await expect(p.map((x: number) => x, [1])).rejects.toMatchObject({ code: 'ERR_DISPOSED' });
+    expect(await watchdog(r)).toEqual(['a', 'b', 'c']);
+    await watchdog(p.join());
+    await work;
+    const q = new Pool({ workers: 1 });
+    const pending = q.starmap(spin, [[200, 1], [200, 2], [200, 3]]);
+    await new Promise((res) => setTimeout(res, 50));
+    await watchdog(q.terminate());
+    await expect(pending).rejects.toMatchObject({ code: 'ERR_DISPOSED' });
+    await expect(q.apply((x: number) => x, [1])).rejects.toMatchObject({ code: 'ERR_DISPOSED' });
+    await expect(new Pool({ workers: 1 }).join()).rejects.toThrow(/close\(\) or terminate\(\)/);
+  });
+
+  it('validates its arguments', () => {
+    expect(() => new Pool({ workers: 0 })).toThrow(RangeError);
+    expect(() => new Pool({ maxTasksPerWorker: 1.5 })).toThrow(RangeError);
+    expect(() => new Pool({ engine: {} as never })).toThrow(TypeError);
+    expect(new Pool({ engine: { threads: 3 } }).workers).toBe(3);
+    return expect(pool.map((x: number) => x, [1], { chunkSize: 0 })).rejects.toThrow(RangeError);
+  });
+});
