@@ -3,30 +3,60 @@
 //                    so no atomics and no false sharing between threads);
 //   histogram_merge: parallel over bins, sums the rows in chunk order.
 // The JS side keeps the number of chunks small (<= 64) so the rows stay cheap.
-// Bin of x (as f64): floor((x - lo) * bins / (hi - lo)), then numpy's fix-up
+// Bin of x (as f64): about (x - lo) * bins / (hi - lo), then numpy's fix-up
 // against the linspace edges (edge[i] = i * step + lo, edge[bins] = hi) so values
 // within an ulp of an edge land where numpy puts them. Bins are half-open except
 // the last, which includes hi; x outside [lo, hi] and NaN are not counted.
 
-@inline function edge(i: i32, bins: i32, lo: f64, hi: f64, step: f64): f64 {
-  return i == bins ? hi : <f64>i * step + lo;
+// Two values per step, branch-free, all in f64 lanes: float->int conversions
+// go through the 1.5·2^52 rounding trick (an add instead of a saturating
+// truncation), the estimate round(y) is within one bin of the true one and
+// numpy's edge fix-up settles it; out-of-range lanes and NaN count into a dummy
+// slot at index `bins` of the row, which the merge ignores.
+const MAGIC: f64 = 6755399441055744.0;
+
+@inline function load2<T>(p: usize): v128 {
+  if (sizeof<T>() == 8) return v128.load(p);
+  if (isFloat<T>()) return f64x2.promote_low_f32x4(v128.load64_zero(p));
+  if (sizeof<T>() == 4) return isSigned<T>()
+    ? f64x2.convert_low_i32x4_s(v128.load64_zero(p))
+    : f64x2.convert_low_i32x4_u(v128.load64_zero(p));
+  return f64x2.convert_low_i32x4_u(i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load16_splat(p))));
+}
+
+@inline function bins2(v: v128, lo: v128, hi: v128, scale: v128, step: v128, nbF: v128, lastF: v128): v128 {
+  const one = f64x2.splat(1), magic = f64x2.splat(MAGIC);
+  const valid = v128.and(f64x2.ge(v, lo), f64x2.le(v, hi));
+  let b = f64x2.sub(f64x2.add(f64x2.mul(f64x2.sub(v, lo), scale), magic), magic);
+  b = f64x2.min(b, lastF);
+  const e0 = f64x2.add(f64x2.mul(b, step), lo);
+  const b1 = f64x2.add(b, one);
+  const e1 = v128.bitselect(hi, f64x2.add(f64x2.mul(b1, step), lo), f64x2.eq(b1, nbF));
+  const dec = v128.and(f64x2.lt(v, e0), one);
+  const inc = v128.and(v128.and(f64x2.ge(v, e1), f64x2.ne(b, lastF)), one);
+  b = f64x2.add(f64x2.sub(b, dec), inc);
+  return f64x2.add(v128.bitselect(b, nbF, valid), magic);
 }
 
 @inline function count<T>(start: i32, end: i32, x: usize, counts: usize, chunk: i32, bins: f64, lo: f64, hi: f64): void {
   const nb = <i32>bins;
-  const row = counts + (<usize>(start / chunk) * <usize>nb << 2);
-  memory.fill(row, 0, <usize>nb << 2);
-  const step = (hi - lo) / bins;
-  const scale = bins / (hi - lo);
-  for (let i = start; i < end; i++) {
-    const v = <f64>load<T>(x + (<usize>i << alignof<T>()));
-    if (!(v >= lo && v <= hi)) continue;
-    let b = <i32>((v - lo) * scale);
-    if (b >= nb) b = nb - 1;
-    if (v < edge(b, nb, lo, hi, step)) b--;
-    else if (b != nb - 1 && v >= edge(b + 1, nb, lo, hi, step)) b++;
-    const p = row + (<usize>b << 2);
-    store<u32>(p, load<u32>(p) + 1);
+  const row = counts + (<usize>(start / chunk) * <usize>(nb + 1) << 2);
+  memory.fill(row, 0, <usize>(nb + 1) << 2);
+  const vlo = f64x2.splat(lo), vhi = f64x2.splat(hi);
+  const scale = f64x2.splat(bins / (hi - lo)), step = f64x2.splat((hi - lo) / bins);
+  const nbF = f64x2.splat(bins), lastF = f64x2.splat(bins - 1);
+  let i = start;
+  for (; i + 2 <= end; i += 2) {
+    const b = bins2(load2<T>(x + (<usize>i << alignof<T>())), vlo, vhi, scale, step, nbF, lastF);
+    const p0 = row + (<usize>i32x4.extract_lane(b, 0) << 2);
+    store<u32>(p0, load<u32>(p0) + 1);
+    const p1 = row + (<usize>i32x4.extract_lane(b, 2) << 2);
+    store<u32>(p1, load<u32>(p1) + 1);
+  }
+  if (i < end) {
+    const b = bins2(f64x2.splat(<f64>load<T>(x + (<usize>i << alignof<T>()))), vlo, vhi, scale, step, nbF, lastF);
+    const p0 = row + (<usize>i32x4.extract_lane(b, 0) << 2);
+    store<u32>(p0, load<u32>(p0) + 1);
   }
 }
 
@@ -36,11 +66,12 @@ export function histogram_i32(start: i32, end: i32, x: usize, counts: usize, chu
 export function histogram_u32(start: i32, end: i32, x: usize, counts: usize, chunk: i32, bins: f64, lo: f64, hi: f64): void { count<u32>(start, end, x, counts, chunk, bins, lo, hi); }
 export function histogram_u8(start: i32, end: i32, x: usize, counts: usize, chunk: i32, bins: f64, lo: f64, hi: f64): void { count<u8>(start, end, x, counts, chunk, bins, lo, hi); }
 
-/** Over bins [start, end): out[b] = sum of the rows' counts for b. */
+/** Over bins [start, end): out[b] = sum of the rows' counts for b (rows are bins + 1 long). */
 export function histogram_merge(start: i32, end: i32, counts: usize, out: usize, rows: i32, bins: i32): void {
+  const stride = <usize>bins + 1;
   for (let b = start; b < end; b++) {
     let s: u32 = 0;
-    for (let r = 0; r < rows; r++) s += load<u32>(counts + ((<usize>r * <usize>bins + <usize>b) << 2));
+    for (let r = 0; r < rows; r++) s += load<u32>(counts + ((<usize>r * stride + <usize>b) << 2));
     store<u32>(out + (<usize>b << 2), s);
   }
 }

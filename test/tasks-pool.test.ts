@@ -23,15 +23,28 @@ describe('Pool', () => {
     const delays = [300, 10, 150, 0];
     const ordered = await collect(pool.imap((d: number) => ((end) => { while (Date.now() < end); return d; })(Date.now() + d), delays));
     expect(ordered).toEqual(delays);
-    const slow = new Pool({ workers: 4 });
-    try {
-      const unordered = await collect(
-        slow.imapUnordered((d: number) => new Promise((r) => setTimeout(() => r(d), d)), [400, 10, 200, 0]),
-      );
-      expect(unordered).toEqual([0, 10, 200, 400]);
-    } finally {
-      await watchdog(slow.terminate());
-    }
+    // Item 0 blocks until the caller has received 5 other results: only completion order gets there.
+    const gate = new Int32Array(new SharedArrayBuffer(4));
+    const items = Array.from({ length: 20 }, (_, i) => i);
+    const seen: number[] = [];
+    await watchdog(
+      (async () => {
+        const task = ([i, g]: [number, Int32Array]) => {
+          if (i === 0) Atomics.wait(g, 0, 0, 30_000);
+          return i;
+        };
+        for await (const v of pool.imapUnordered(task, items.map((i) => [i, gate] as [number, Int32Array]))) {
+          seen.push(v as number);
+          if (seen.length === 5) {
+            Atomics.store(gate, 0, 1);
+            Atomics.notify(gate, 0);
+          }
+        }
+      })(),
+    );
+    expect(seen[0]).not.toBe(0);
+    expect(seen.indexOf(0)).toBeGreaterThanOrEqual(5);
+    expect([...seen].sort((a, b) => a - b)).toEqual(items);
   });
 
   it('imap reads its input lazily and stops early', async () => {
@@ -143,10 +156,10 @@ describe('Pool', () => {
     await watchdog(p.join());
     await work;
     const q = new Pool({ workers: 1 });
-    const pending = q.starmap(spin, [[200, 1], [200, 2], [200, 3]]);
+    const pending = q.starmap(spin, [[200, 1], [200, 2], [200, 3]]).catch((e: unknown) => e);
     await new Promise((res) => setTimeout(res, 50));
     await watchdog(q.terminate());
-    await expect(pending).rejects.toMatchObject({ code: 'ERR_DISPOSED' });
+    expect(await pending).toMatchObject({ code: 'ERR_DISPOSED' });
     await expect(q.apply((x: number) => x, [1])).rejects.toMatchObject({ code: 'ERR_DISPOSED' });
     await expect(new Pool({ workers: 1 }).join()).rejects.toThrow(/close\(\) or terminate\(\)/);
   });

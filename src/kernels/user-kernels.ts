@@ -6,6 +6,7 @@ import { describe } from '../memory/dtypes.js';
 import type { KernelRef, Op } from '../engine/op.js';
 import type { OpContext } from '../engine/op-context.js';
 import { pairwiseSum } from '../engine/ops/reduce.js';
+import { MAX_CHUNKS } from '../runtime/protocol.js';
 import type { KernelModuleInfo, ValType } from './wasm-inspect.js';
 
 /** One exported kernel of a loaded module, usable only with the engine that loaded it. */
@@ -120,6 +121,11 @@ export function* parallelReduce(ctx: OpContext, owner: object, kernel: unknown, 
   if (!COMBINES.includes(combine as Combine)) throw new TypeError(`${ctx.op}: combine must be 'sum', 'min' or 'max'; got ${describe(combine)}`);
   if (!k.result) throw new TypeError(`${ctx.op}: kernel ${k.name} returns nothing; a reduction kernel returns its chunk's partial (f64)`);
   const chunk = chunkFor(len, opts.chunkSize, ctx.op);
+  // Partials live in the control block, which holds MAX_CHUNKS of them: more chunks
+  // would write past it into the heap. Refuse rather than change the user's chunking.
+  if (Math.ceil(len / chunk) > MAX_CHUNKS) {
+    throw new RangeError(`${ctx.op}: chunkSize ${chunk} splits ${len} elements into ${Math.ceil(len / chunk)} chunks; a reduction has at most ${MAX_CHUNKS} partials, so use chunkSize >= ${Math.ceil(len / MAX_CHUNKS)}`);
+  }
   const argv = marshal(ctx, k, args);
   if (len === 0) return combine === 'sum' ? 0 : combine === 'min' ? Infinity : -Infinity;
   const partials = (yield { kernel: k, n: len, chunk, args: argv, partials: true, cost: UNKNOWN_COST })!;

@@ -1,0 +1,214 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { Executor, Future, asCompleted, wait } from '../dist/tasks/index.js';
+import { collect, spin, watchdog } from './tasks-helpers.js';
+
+const ex = new Executor({ maxWorkers: 2 });
+afterAll(() => watchdog(ex.shutdown({ cancelFutures: true }), 10_000, 'shutdown'));
+
+/** A task that blocks its worker until the caller opens the gate (no timing assumptions). */
+const gated = (g: Int32Array, v: unknown) => {
+  Atomics.wait(g, 0, 0, 30_000);
+  return v;
+};
+const newGate = () => new Int32Array(new SharedArrayBuffer(4));
+const open = (g: Int32Array) => {
+  Atomics.store(g, 0, 1);
+  Atomics.notify(g, 0);
+};
+
+describe('Executor and Future', () => {
+  it('submit returns an awaitable Future with result/exception/done', async () => {
+    const f = ex.submit((a: number, b: number) => a + b, 2, 3);
+    expect(f).toBeInstanceOf(Future);
+    expect(await watchdog(f)).toBe(5);
+    expect(await f.result()).toBe(5);
+    expect(await f.exception()).toBeUndefined();
+    expect(f.done()).toBe(true);
+    expect(f.running()).toBe(false);
+    const bad = ex.submit(() => { throw new RangeError('r'); });
+    expect(await watchdog(bad.exception())).toBeInstanceOf(RangeError);
+    await expect(bad.result()).rejects.toThrow('r');
+  });
+
+  it('cancel succeeds only while queued; states follow', async () => {
+    const g = newGate();
+    const running = [ex.submit(gated, g, 1), ex.submit(gated, g, 2)];
+    // 2 workers × 2 pipelined batches: submit enough that the tail is surely still queued.
+    const queued = Array.from({ length: 6 }, (_, i) => ex.submit((x: number) => x, i));
+    await watchdog(new Promise<void>((r) => { const t = setInterval(() => { if (running.every((f) => f.running())) { clearInterval(t); r(); } }, 5); }));
+    const last = queued[queued.length - 1];
+    expect(last.running()).toBe(false);
+    expect(last.cancel()).toBe(true);
+    expect(last.cancelled()).toBe(true);
+    expect(last.done()).toBe(true);
+    expect(running[0].cancel()).toBe(false);
+    expect(running[0].cancelled()).toBe(false);
+    await expect(last.result()).rejects.toMatchObject({ code: 'ERR_CANCELLED' });
+    let cbArg: unknown;
+    last.addDoneCallback((f) => (cbArg = f));
+    expect(cbArg).toBe(last); // immediately, since it is done
+    open(g);
+    expect(await watchdog(Promise.all(running))).toEqual([1, 2]);
+    expect(await watchdog(Promise.all(queued.slice(0, -1)))).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('result({ timeout }) throws TimeoutError and the future keeps running', async () => {
+    const g = newGate();
+    const f = ex.submit(gated, g, 'late');
+    await expect(f.result({ timeout: 0.05 })).rejects.toMatchObject({ code: 'ERR_TIMEOUT' });
+    expect(f.done()).toBe(false);
+    open(g);
+    expect(await watchdog(f.result())).toBe('late');
+    expect(() => f.result({ timeout: -1 })).toThrow(RangeError);
+  });
+
+  it('addDoneCallback is called with the future when it finishes', async () => {
+    const f = ex.submit((x: number) => x, 1);
+    const got = await watchdog(new Promise((r) => f.addDoneCallback(r)));
+    expect(got).toBe(f);
+  });
+
+  it('asCompleted yields finished ones first, each once, then in completion order', async () => {
+    const g = newGate();
+    const first = ex.submit((x: number) => x, 'done-already');
+    await watchdog(first);
+    const slow = ex.submit(gated, g, 'slow');
+    const quick = ex.submit((x: number) => x, 'quick');
+    const order: Future<unknown>[] = [];
+    await watchdog(
+      (async () => {
+        for await (const f of asCompleted([slow, first, quick, first])) {
+          order.push(f);
+          if (f === quick) open(g);
+        }
+      })(),
+    );
+    expect(order).toEqual([first, quick, slow]);
+  });
+
+  it('asCompleted throws TimeoutError saying how many are unfinished; accepts a Map', async () => {
+    const g = newGate();
+    const a = ex.submit((x: number) => x, 1);
+    const b = ex.submit(gated, g, 2);
+    const m = new Map<Future<unknown>, string>([[a, 'a'], [b, 'b']]);
+    const seen: string[] = [];
+    const err = await watchdog(
+      (async () => {
+        try {
+          for await (const f of asCompleted(m, { timeout: 0.2 })) seen.push(m.get(f)!);
+        } catch (e) {
+          return e as Error;
+        }
+      })(),
+    );
+    expect(seen).toEqual(['a']);
+    expect(err).toMatchObject({ code: 'ERR_TIMEOUT' });
+    expect(err!.message).toMatch(/^1 \(of 2\) futures unfinished/);
+    open(g);
+    await watchdog(b);
+  });
+
+  it('wait: FIRST_COMPLETED, FIRST_EXCEPTION, ALL_COMPLETED, timeout', async () => {
+    const g = newGate();
+    const slow = ex.submit(gated, g, 's');
+    const ok = ex.submit((x: number) => x, 1);
+    let r = await watchdog(wait([slow, ok], { returnWhen: 'FIRST_COMPLETED' }));
+    expect(r.done.has(ok)).toBe(true);
+    expect(r.notDone.has(slow)).toBe(true);
+    const boom = ex.submit(() => { throw new Error('boom'); });
+    r = await watchdog(wait([slow, ok, boom], { returnWhen: 'FIRST_EXCEPTION' }));
+    expect([...r.done]).toEqual(expect.arrayContaining([ok, boom]));
+    expect(r.notDone).toEqual(new Set([slow]));
+    r = await watchdog(wait([slow, ok], { timeout: 0.05 }));
+    expect(r.notDone).toEqual(new Set([slow]));
+    open(g);
+    r = await watchdog(wait([slow, ok, boom]));
+    expect(r.done.size).toBe(3);
+    expect(r.notDone.size).toBe(0);
+    expect(() => wait([ok], { returnWhen: 'SOON' as never })).rejects.toThrow(TypeError);
+  });
+
+  it('map is ordered, zips iterables, chunks, and puts an error at its position', async () => {
+    expect(await collect(ex.map((a: number, b: number) => a * b, [1, 2, 3, 4], [10, 20, 30]))).toEqual([10, 40, 90]);
+    expect(await collect(ex.map((x: number) => x + 1, Array.from({ length: 50 }, (_, i) => i), { chunkSize: 8 }))).toEqual(
+      Array.from({ length: 50 }, (_, i) => i + 1),
+    );
+    const got: number[] = [];
+    const err = await watchdog(
+      (async () => {
+        try {
+          for await (const v of ex.map((x: number) => { if (x === 3) throw new Error('three'); return x; }, [0, 1, 2, 3, 4, 5], { chunkSize: 2 })) got.push(v as number);
+        } catch (e) {
+          return e as Error;
+        }
+      })(),
+    );
+    expect(got).toEqual([0, 1, 2]);
+    expect(err!.message).toBe('three');
+  });
+
+  it('map consumes its input lazily and cancels what has not started when the consumer stops', async () => {
+    let pulled = 0;
+    async function* source() {
+      for (let i = 0; i < 1_000_000; i++) {
+        pulled++;
+        yield i;
+      }
+    }
+    const got: number[] = [];
+    await watchdog(
+      (async () => {
+        for await (const v of ex.map((x: number) => x * 3, source(), { bufferSize: 4 })) {
+          got.push(v as number);
+          if (got.length === 5) break;
+        }
+      })(),
+    );
+    expect(got).toEqual([0, 3, 6, 9, 12]);
+    expect(pulled).toBeLessThanOrEqual(5 + 4 + 1);
+    const ctl = new AbortController();
+    const it = ex.map((x: number) => x, [1, 2, 3], { signal: ctl.signal });
+    ctl.abort();
+    await expect(collect(it)).rejects.toMatchObject({ code: 'ERR_CANCELLED' });
+  });
+
+  it("backend 'async' runs promise functions on this thread with at most maxWorkers in flight", async () => {
+    await using io = new Executor({ backend: 'async', maxWorkers: 3 });
+    let inFlight = 0;
+    let peak = 0;
+    const local = 'closures are fine here';
+    const job = async (i: number) => {
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      await new Promise((r) => setTimeout(r, 5));
+      inFlight--;
+      return `${local}:${i}`;
+    };
+    const fs = Array.from({ length: 10 }, (_, i) => io.submit(job, i));
+    const out = await watchdog(Promise.all(fs));
+    expect(out[9]).toBe('closures are fine here:9');
+    expect(peak).toBe(3);
+    expect(await collect(io.map(job, [1, 2]))).toEqual([`${local}:1`, `${local}:2`]);
+  });
+
+  it('shutdown: waits, cancels queued futures on request, refuses new work', async () => {
+    const e2 = new Executor({ maxWorkers: 1 });
+    const g = newGate();
+    const head = e2.submit(gated, g, 'h');
+    const tail = Array.from({ length: 5 }, (_, i) => e2.submit(spin, 1, i));
+    await watchdog(new Promise<void>((r) => { const t = setInterval(() => { if (head.running()) { clearInterval(t); r(); } }, 5); }));
+    const done = e2.shutdown({ cancelFutures: true });
+    expect(() => e2.submit((x: number) => x, 1)).toThrow(/after shutdown/);
+    open(g);
+    await watchdog(done);
+    expect(await head).toBe('h');
+    expect(tail.some((f) => f.cancelled())).toBe(true);
+    for (const f of tail) expect(f.done()).toBe(true);
+  });
+
+  it('heals after a worker crash', async () => {
+    const f = ex.submit(() => process.exit(2));
+    expect(await watchdog(f.exception())).toMatchObject({ code: 'ERR_WORKER_CRASH' });
+    expect(await watchdog(ex.submit((x: number) => x * 2, 21))).toBe(42);
+  });
+});
