@@ -11,7 +11,8 @@
  *   node bench/inline-threshold.mjs      (BENCH_QUICK=1 for a shorter run)
  */
 import { Engine } from '../dist/index.js';
-import { fmtTime, interleave, median, QUICK, ratioOfMedians, writeResults } from './report.mjs';
+import { fmtTime, interleave, median, QUICK, QUIET_CORES, quietRatio, writeResults } from './report.mjs';
+import os from 'node:os';
 
 const MAX = 1 << 20;
 const sizes = [];
@@ -47,7 +48,7 @@ for (const n of sizes) {
     }
   }
 }
-const t1 = await interleave(tasks, { rounds: QUICK ? 2 : 4, time: QUICK ? 15 : 40, iterations: 5, warmupTime: 5 });
+const { p50: t1, load: l1 } = await interleave(tasks, { rounds: QUICK ? 2 : 4, time: QUICK ? 15 : 40, iterations: 5, warmupTime: 5 });
 
 const crossover = {};
 const lines = ['| n | op | inline (1 thread) | always parallel (2 threads) | parallel speed-up |', '| --- | --- | --- | --- | --- |'];
@@ -55,13 +56,14 @@ for (const op of Object.keys(OPS)) {
   let cross = null;
   for (const n of sizes) {
     const a = t1[`${op} ${n} inline`], b = t1[`${op} ${n} parallel`];
-    const speedup = ratioOfMedians(b, a);
+    const speedup = quietRatio(b, l1[`${op} ${n} parallel`], a, l1[`${op} ${n} inline`]).ratio;
     lines.push(`| ${fmtN(n)} | ${op} | ${fmtTime(median(a))} | ${fmtTime(median(b))} | ${speedup.toFixed(2)}× |`);
     if (speedup > 1.05) cross ??= n; else cross = null;
   }
   crossover[op] = cross;
 }
-console.log('\n## Inline vs parallel (threads 2)\n');
+const foreign1 = median(Object.values(l1).flat());
+console.log(`\n## Inline vs parallel (threads 2; other processes used a median of ${foreign1.toFixed(2)} cores, load average ${os.loadavg()[0].toFixed(2)})\n`);
 console.log(lines.join('\n'));
 console.log('\nNote: with the default chunk (CHUNK_WORK 16384 elements for cost-1 ops) a job of one chunk always runs inline, so');
 console.log('"always parallel" only differs from inline from n > 16K on.');
@@ -101,7 +103,7 @@ for (const s of engines) {
   spinTasks.push({ name: `spin ${s.spin} b2b`, batch: SEQ, fn: () => sequence(s, false) });
   spinTasks.push({ name: `spin ${s.spin} gap`, batch: SEQ, fn: () => sequence(s, true) });
 }
-const t2 = await interleave(spinTasks, { rounds: QUICK ? 3 : 5, time: QUICK ? 40 : 100, iterations: 10, warmupTime: 10 });
+const { p50: t2, load: l2 } = await interleave(spinTasks, { rounds: QUICK ? 3 : 5, time: QUICK ? 40 : 100, iterations: 10, warmupTime: 10 });
 const spinLines = [`| spin | spin window | per op, back to back | per op, ${GAP_MS * 1e3} µs JS gap (gap excluded) |`, '| --- | --- | --- | --- |'];
 const spinResult = {};
 for (const s of engines) {
@@ -110,13 +112,15 @@ for (const s of engines) {
   spinResult[s.spin] = { b2b, gap, windowUs: spinUs[s.spin] };
   spinLines.push(`| ${s.spin} | ${spinUs[s.spin].toFixed(1)} µs | ${fmtTime(b2b)} | ${fmtTime(gap)} |`);
 }
-console.log(`\n## Spin budget: sequence of ${SEQ} medium ops (sum/axpy/copy on ${fmtN(N_MED)} f64, parallel), threads 2\n`);
+const foreign2 = median(Object.values(l2).flat());
+console.log(`\n## Spin budget: sequence of ${SEQ} medium ops (sum/axpy/copy on ${fmtN(N_MED)} f64, parallel), threads 2; other processes used ${foreign2.toFixed(2)} cores\n`);
 console.log(spinLines.join('\n'));
 for (const s of engines) await s.engine.dispose();
 
 // ---------------------------------------------------------------- recommendation
 
-const bestSpin = SPINS.reduce((a, b) => (spinResult[b].gap < spinResult[a].gap * 0.97 ? b : a));
+const spinScore = (s) => spinResult[s].b2b + spinResult[s].gap;
+const bestSpin = SPINS.reduce((a, b) => (spinScore(b) < spinScore(a) * 0.97 ? b : a));
 const rec = {
   inlineThreshold: crossN <= MAX ? crossN : null,
   spin: bestSpin,
@@ -124,8 +128,14 @@ const rec = {
     ? `set DEFAULT_INLINE_WORK to about ${crossN} (cost-1 elements): parallel wins from n = ${fmtN(crossN)} for sum, copy and axpy`
     : 'parallel never won up to 1M: keep everything below 1M inline',
 };
-console.log(`\n## Recommendation\n\n- inline threshold: ${rec.note}.`);
-console.log(`- spin: ${bestSpin} iterations (~${spinUs[bestSpin].toFixed(0)} µs window) gave the lowest per-op time with JS work between ops` +
+console.log('\n## Recommendation\n');
+if (Math.max(foreign1, foreign2) > QUIET_CORES) {
+  console.log(`(other processes kept ${Math.max(foreign1, foreign2).toFixed(2)} cores busy: with 2 cores, that leaves no core for the worker, so these figures describe an oversubscribed machine)\n`);
+}
+console.log(`- inline threshold: ${rec.note}.`);
+console.log(`- spin: ${bestSpin} iterations (~${spinUs[bestSpin].toFixed(0)} µs window) gave the lowest per-op time (back to back + with a gap)` +
   ` (smallest budget within 3% of the best wins: spinning burns a core others could use).`);
-const file = writeResults('inline-threshold', { inlineVsParallel: t1, crossover, spin: spinResult, spinRounds: t2, recommendation: rec, sink });
+const file = writeResults('inline-threshold', {
+  inlineVsParallel: t1, inlineVsParallelForeignLoad: l1, crossover, spin: spinResult, spinRounds: t2, spinForeignLoad: l2, recommendation: rec, sink,
+});
 console.log(`results: ${file}`);

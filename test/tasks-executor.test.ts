@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { Executor, Future, asCompleted, wait } from '../dist/tasks/index.js';
 import { collect, spin, watchdog } from './tasks-helpers.js';
 
@@ -10,11 +10,27 @@ const gated = (g: Int32Array, v: unknown) => {
   Atomics.wait(g, 0, 0, 30_000);
   return v;
 };
-const newGate = () => new Int32Array(new SharedArrayBuffer(4));
+const newGate = () => {
+  const g = new Int32Array(new SharedArrayBuffer(4));
+  gates.push(g);
+  return g;
+};
 const open = (g: Int32Array) => {
   Atomics.store(g, 0, 1);
   Atomics.notify(g, 0);
 };
+const untilTrue = (cond: () => boolean) =>
+  new Promise<void>((r) => {
+    const t = setInterval(() => {
+      if (cond()) {
+        clearInterval(t);
+        r();
+      }
+    }, 5);
+  });
+const gates: Int32Array[] = [];
+// A failed assertion must not leave workers blocked for the next test.
+afterEach(() => gates.splice(0).forEach(open));
 
 describe('Executor and Future', () => {
   it('submit returns an awaitable Future with result/exception/done', async () => {
@@ -32,24 +48,26 @@ describe('Executor and Future', () => {
 
   it('cancel succeeds only while queued; states follow', async () => {
     const g = newGate();
-    const running = [ex.submit(gated, g, 1), ex.submit(gated, g, 2)];
-    // 2 workers × 2 pipelined batches: submit enough that the tail is surely still queued.
-    const queued = Array.from({ length: 6 }, (_, i) => ex.submit((x: number) => x, i));
-    await watchdog(new Promise<void>((r) => { const t = setInterval(() => { if (running.every((f) => f.running())) { clearInterval(t); r(); } }, 5); }));
-    const last = queued[queued.length - 1];
-    expect(last.running()).toBe(false);
-    expect(last.cancel()).toBe(true);
-    expect(last.cancelled()).toBe(true);
-    expect(last.done()).toBe(true);
-    expect(running[0].cancel()).toBe(false);
-    expect(running[0].cancelled()).toBe(false);
-    await expect(last.result()).rejects.toMatchObject({ code: 'ERR_CANCELLED' });
-    let cbArg: unknown;
-    last.addDoneCallback((f) => (cbArg = f));
-    expect(cbArg).toBe(last); // immediately, since it is done
-    open(g);
-    expect(await watchdog(Promise.all(running))).toEqual([1, 2]);
-    expect(await watchdog(Promise.all(queued.slice(0, -1)))).toEqual([0, 1, 2, 3, 4]);
+    try {
+      // 2 workers × 2 pipelined batches hold 4; everything blocks on the gate, so the tail stays queued.
+      const fs = Array.from({ length: 8 }, (_, i) => ex.submit(gated, g, i));
+      await watchdog(untilTrue(() => fs.filter((f) => f.running()).length === 4));
+      const last = fs[7];
+      expect(last.running()).toBe(false);
+      expect(last.cancel()).toBe(true);
+      expect(last.cancelled()).toBe(true);
+      expect(last.done()).toBe(true);
+      expect(fs[0].cancel()).toBe(false);
+      expect(fs[0].cancelled()).toBe(false);
+      await expect(last.result()).rejects.toMatchObject({ code: 'ERR_CANCELLED' });
+      let cbArg: unknown;
+      last.addDoneCallback((f) => (cbArg = f));
+      expect(cbArg).toBe(last); // immediately, since it is done
+      open(g);
+      expect(await watchdog(Promise.all(fs.slice(0, 7)))).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    } finally {
+      open(g);
+    }
   });
 
   it('result({ timeout }) throws TimeoutError and the future keeps running', async () => {
@@ -64,8 +82,8 @@ describe('Executor and Future', () => {
 
   it('addDoneCallback is called with the future when it finishes', async () => {
     const f = ex.submit((x: number) => x, 1);
-    const got = await watchdog(new Promise((r) => f.addDoneCallback(r)));
-    expect(got).toBe(f);
+    const got = await watchdog(new Promise<unknown[]>((r) => f.addDoneCallback((x) => r([x]))));
+    expect(got[0]).toBe(f);
   });
 
   it('asCompleted yields finished ones first, each once, then in completion order', async () => {
@@ -125,7 +143,7 @@ describe('Executor and Future', () => {
     r = await watchdog(wait([slow, ok, boom]));
     expect(r.done.size).toBe(3);
     expect(r.notDone.size).toBe(0);
-    expect(() => wait([ok], { returnWhen: 'SOON' as never })).rejects.toThrow(TypeError);
+    await expect(wait([ok], { returnWhen: 'SOON' as never })).rejects.toThrow(TypeError);
   });
 
   it('map is ordered, zips iterables, chunks, and puts an error at its position', async () => {

@@ -8,14 +8,19 @@ import { fileURLToPath } from 'node:url';
 import { EngineCore, checkOptions, type MapOp, type OutOptions } from '../engine/engine.js';
 import { describe, type TypedArray } from '../memory/dtypes.js';
 import { compileAssemblyScript, type CompileOptions } from './compile.js';
-import { Kernel, KernelModule, mapKernel, parallelFor, parallelReduce, type Combine, type ParallelOptions } from './user-kernels.js';
+import { Kernel, KernelModule, mapKernel, parallelFor, parallelReduce, type Combine, type ParallelForOptions } from './user-kernels.js';
 import { inspectAndCheck, type KernelModuleInfo } from './wasm-inspect.js';
 
-/** Split `...args, options?` — options is a trailing plain object. */
-function splitArgs(rest: unknown[]): [unknown[], ParallelOptions] {
+/**
+ * Split `...args, options?` — options is a trailing plain object. A trailing
+ * `undefined` is an absent options argument (`f(k, n, x, opts)` with opts unset),
+ * not a kernel argument: no kernel parameter can take undefined anyway.
+ */
+function splitArgs(rest: unknown[], op: string): [unknown[], ParallelForOptions] {
   const last = rest[rest.length - 1];
+  if (rest.length > 0 && last === undefined) return [rest.slice(0, -1), {}];
   if (last !== null && typeof last === 'object' && !ArrayBuffer.isView(last)) {
-    return [rest.slice(0, -1), checkOptions<ParallelOptions>(last, 'parallelFor')];
+    return [rest.slice(0, -1), checkOptions<ParallelForOptions>(last, op)];
   }
   return [rest, {}];
 }
@@ -83,21 +88,21 @@ export class Engine extends EngineCore {
 
   /** Run `kernel(start, end, ...args)` over [0, n) in chunks on every thread. Options `{ chunkSize, signal }` may come last. */
   parallelFor(kernel: Kernel, n: number, ...args: unknown[]): Promise<void> {
-    const [argv, opts] = splitArgs(args);
+    const [argv, opts] = splitArgs(args, 'parallelFor');
     return this.runOp('parallelFor', opts.signal, (c) => parallelFor(c, this, kernel, n, argv, opts));
   }
   parallelForSync(kernel: Kernel, n: number, ...args: unknown[]): void {
-    const [argv, opts] = splitArgs(args);
+    const [argv, opts] = splitArgs(args, 'parallelForSync');
     this.runOpSync('parallelForSync', (c) => parallelFor(c, this, kernel, n, argv, opts));
   }
 
   /** Run a reduction kernel (each chunk returns a partial) and combine partials in chunk order. */
   parallelReduce(kernel: Kernel, n: number, combine: Combine, ...args: unknown[]): Promise<number> {
-    const [argv, opts] = splitArgs(args);
+    const [argv, opts] = splitArgs(args, 'parallelReduce');
     return this.runOp('parallelReduce', opts.signal, (c) => parallelReduce(c, this, kernel, n, combine, argv, opts));
   }
   parallelReduceSync(kernel: Kernel, n: number, combine: Combine, ...args: unknown[]): number {
-    const [argv, opts] = splitArgs(args);
+    const [argv, opts] = splitArgs(args, 'parallelReduceSync');
     return this.runOpSync('parallelReduceSync', (c) => parallelReduce(c, this, kernel, n, combine, argv, opts));
   }
 
@@ -114,4 +119,4 @@ export class Engine extends EngineCore {
 }
 
 export { Kernel, KernelModule };
-export type { ParallelOptions, Combine, CompileOptions };
+export type { ParallelForOptions, Combine, CompileOptions };

@@ -93,28 +93,62 @@ function post(msg: WorkerMessage): void {
   }
 }
 
-async function runBatch(msg: BatchMessage): Promise<void> {
+/**
+ * Runs a batch synchronously while everything it meets is synchronous (the
+ * common case, and the one where a promise hop per batch would dominate a
+ * round trip); returns a promise only once it has to await something.
+ */
+function runBatch(msg: BatchMessage): Promise<void> | undefined {
   const t0 = performance.now();
   const values: unknown[] = [];
+  const fns: AnyFn[] = [];
   let fn: AnyFn | undefined;
-  try {
-    const fns: AnyFn[] = [];
-    for (const w of msg.fns) {
-      const f = resolveFn(w);
-      fns.push(typeof f === 'function' ? f : await f);
-    }
-    const { calls, fi } = msg;
-    for (let i = 0; i < calls.length; i++) {
-      fn = fi ? fns[fi[i]] : fns[0];
-      let v = fn.apply(undefined, calls[i]);
-      if (v !== null && typeof v === 'object' && typeof (v as PromiseLike<unknown>).then === 'function') v = await v;
-      values.push(v);
-    }
-  } catch (e) {
+  const fail = (e: unknown) =>
     post({ t: 'done', id: msg.id, values, error: serializeError(explainClosure(e, fn)), ms: performance.now() - t0 });
-    return;
-  }
-  post({ t: 'done', id: msg.id, values, ms: performance.now() - t0 });
+  const finish = () => post({ t: 'done', id: msg.id, values, ms: performance.now() - t0 });
+  const { calls, fi } = msg;
+  let k = 0;
+  let i = 0;
+  const resume = async (pending: PromiseLike<unknown>, isFn: boolean): Promise<void> => {
+    try {
+      const v = await pending;
+      if (isFn) fns.push(v as AnyFn);
+      else {
+        values.push(v);
+        i++;
+      }
+      const next = step();
+      if (next) await next;
+    } catch (e) {
+      fail(e);
+    }
+  };
+  const step = (): Promise<void> | undefined => {
+    try {
+      for (; k < msg.fns.length; k++) {
+        const f = resolveFn(msg.fns[k]);
+        if (typeof f !== 'function') {
+          k++;
+          return resume(f, true);
+        }
+        fns.push(f);
+      }
+      for (; i < calls.length; i++) {
+        fn = fi ? fns[fi[i]] : fns[0];
+        const v = fn.apply(undefined, calls[i]);
+        if (v !== null && typeof v === 'object' && typeof (v as PromiseLike<unknown>).then === 'function') {
+          return resume(v as PromiseLike<unknown>, false);
+        }
+        values.push(v);
+      }
+    } catch (e) {
+      fail(e);
+      return undefined;
+    }
+    finish();
+    return undefined;
+  };
+  return step();
 }
 
 async function start(): Promise<void> {
@@ -130,9 +164,24 @@ async function start(): Promise<void> {
       return;
     }
   }
-  let chain: Promise<void> = Promise.resolve();
+  // Batches run strictly in arrival order; an async one holds back those behind it.
+  let busy: Promise<void> | undefined;
+  const backlog: BatchMessage[] = [];
+  const drain = (): void => {
+    while (backlog.length) {
+      const p = runBatch(backlog.shift()!);
+      if (p) {
+        busy = p.then(() => {
+          busy = undefined;
+          drain();
+        });
+        return;
+      }
+    }
+  };
   port.on('message', (msg: BatchMessage) => {
-    chain = chain.then(() => runBatch(msg));
+    backlog.push(msg);
+    if (!busy) drain();
   });
   port.postMessage({ t: 'ready' } satisfies WorkerMessage);
 }

@@ -94,7 +94,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
     onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
-    this.#promise ??= this.result();
+    this.#promise ??= this.#asPromise();
     return this.#promise.then(onfulfilled, onrejected);
   }
 
@@ -103,7 +103,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
   }
 
   finally(onfinally?: (() => void) | null): Promise<T> {
-    this.#promise ??= this.result();
+    this.#promise ??= this.#asPromise();
     return this.#promise.finally(onfinally);
   }
 
@@ -130,6 +130,17 @@ export class Future<T = unknown> implements PromiseLike<T> {
     this.#hasError = true;
     this.#state = 'finished';
     this.#settle();
+  }
+
+  /** One promise hop, not result()'s three: this is on every `await future`. */
+  #asPromise(): Promise<T> {
+    return new Promise<T>((resolve, reject) =>
+      this.addDoneCallback(() => {
+        if (this.#state === 'cancelled') reject(new CancelledError('the future was cancelled'));
+        else if (this.#hasError) reject(this.#error);
+        else resolve(this.#value as T);
+      }),
+    );
   }
 
   #settle(): void {

@@ -10,9 +10,10 @@ import type { OpContext } from '../op-context.js';
 
 export interface CumsumOptions { out?: unknown }
 
-/** Fixed by n: ≥ 64K elements (amortizes a claim), ≤ 1024 chunks (the JS scan of totals stays tiny). */
+/** Fixed by n: ≥ 32K elements (amortizes a claim), ≤ 1024 chunks (the JS scan of totals stays tiny). */
 export function scanChunk(n: number): number {
-  return Math.ceil(Math.max(65_536, Math.ceil(n / 1024)) / 64) * 64;
+  // The look-back pass rereads its chunk from L2: 32K elements (256 KiB of f64).
+  return Math.ceil(Math.max(32_768, Math.ceil(n / 1024)) / 64) * 64;
 }
 
 export function* cumsum(ctx: OpContext, x: unknown, opts?: CumsumOptions): Op<TypedArray> {
@@ -22,6 +23,16 @@ export function* cumsum(ctx: OpContext, x: unknown, opts?: CumsumOptions): Op<Ty
   if (n === 0) return ctx.result(out);
   const chunk = scanChunk(n);
   const chunks = Math.ceil(n / chunk);
+  const bytes = X.dtype === 'f64' ? 8 : 4;
+  const disjoint = out.ptr >= X.ptr + n * bytes || X.ptr >= out.ptr + n * bytes;
+  if ((X.dtype === 'f64' || X.dtype === 'f32') && disjoint && chunks > 1) {
+    // One pass with look-back (assembly/scan.ts): it recomputes a missing
+    // predecessor from x, so x must not be overwritten while the job runs.
+    const status = ctx.scratch('u32', chunks * 28);
+    (status.view as Uint32Array).fill(0);
+    yield { kernel: `cumsum1_${X.dtype}`, n, chunk, args: [X.ptr, out.ptr, status.ptr, chunk, n], cost: 3 };
+    return ctx.result(out);
+  }
   const pairs = X.dtype === 'f64';
   const offs = ctx.scratch('f64', chunks * (pairs ? 2 : 1));
   const o = offs.view as Float64Array;
