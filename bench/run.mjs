@@ -1,5 +1,5 @@
 /**
- * Runs every bench suite that exists, one after another, each in its own
+ * Runs every bench suite in bench/ (whoever wrote it), one after another, each in its own
  * process (suites start their own engines and worker threads; running them in
  * sequence keeps them from competing for the cores).
  *
@@ -14,9 +14,12 @@ import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 
 const here = dirname(fileURLToPath(import.meta.url));
-// Every bench/*.mjs is a suite except these helpers; core first, the long tuning sweep last.
+// Every bench/*.mjs is a suite except the shared helpers and the files suites
+// load into their own workers (named *-worker.mjs) or import (named _*.mjs).
+// Core first, the long tuning sweep last.
 const HELPERS = new Set(['report', 'run']);
-const found = readdirSync(here).filter((f) => f.endsWith('.mjs')).map((f) => f.slice(0, -4)).filter((f) => !HELPERS.has(f));
+const isSuite = (f) => f.endsWith('.mjs') && !f.endsWith('-worker.mjs') && !f.startsWith('_') && !HELPERS.has(f.slice(0, -4));
+const found = readdirSync(here).filter(isSuite).map((f) => f.slice(0, -4));
 const rank = (s) => (s === 'core' ? 0 : s === 'inline-threshold' ? 2 : 1);
 const SUITES = found.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 const wanted = process.argv.slice(2);

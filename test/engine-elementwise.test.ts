@@ -211,7 +211,7 @@ describe.each(ENGINE_CONFIGS.map((c, i) => [c.label, i] as const))('elementwise 
       const [a, b] = operands(op, d, BIG, 17);
       const A = e.from(a, d) as TA, B = e.from(b, d) as TA;
       const want = refBinary(op, d, a, scalar ? 3 : b);
-      const r = await withTimeout((e as any)[op](A, scalar ? 3 : B), 30_000, `${op} big`);
+      const r = await withTimeout((e as any)[op](A, scalar ? 3 : B) as Promise<TA>, 30_000, `${op} big`);
       expectSame(r, want, `${op} big`, d);
       e.free(A); e.free(B); e.free(r);
     }

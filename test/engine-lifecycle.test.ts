@@ -109,7 +109,7 @@ describe.each([['t1', 0], ['t3-noinline', 1]] as const)('concurrency on %s', (_l
     const out = e.alloc('f64', x.length).fill(-1);
     const ac = new AbortController();
     ac.abort();
-    for (const call of [() => e.add(x, x, { out, signal: ac.signal }), () => e.map('exp', x, { out, signal: ac.signal }),
+    for (const call of [(): Promise<unknown> => e.add(x, x, { out, signal: ac.signal }), () => e.map('exp', x, { out, signal: ac.signal }),
       () => e.map((v) => v + 1, x, { out, signal: ac.signal }), () => e.sum(x, { signal: ac.signal })]) {
       const r = await settle(call(), T, 'aborted');
       expect(r.ok).toBe(false);

@@ -98,7 +98,7 @@ describe('Pool', () => {
     expect(err.message).toMatch(/factor is not defined/);
     expect(err.message).toMatch(/self-contained/);
     expect(err.message).toMatch(/\{ module, name \}/);
-    expect(() => pool.apply(Math.sqrt as never, [4])).rejects.toThrow(TypeError);
+    await expect(() => pool.apply(Math.sqrt as never, [4])).rejects.toThrow(TypeError);
   });
 
   it('runs module-reference tasks that use imports, and async task functions', async () => {

@@ -20,6 +20,11 @@ import type { Op } from './op.js';
 import { OpContext } from './op-context.js';
 import * as ew from './ops/elementwise.js';
 import * as red from './ops/reduce.js';
+import * as scan from './ops/scan.js';
+import * as srt from './ops/sort.js';
+import * as hist from './ops/histogram.js';
+import * as mm from './ops/matmul.js';
+import * as gen from './ops/generate.js';
 
 export interface EngineOptions {
   /** Threads that compute, the caller included (default: os.availableParallelism()). */
@@ -35,6 +40,14 @@ export interface EngineOptions {
 export interface OpOptions { signal?: AbortSignal }
 export interface OutOptions<T extends TypedArray = TypedArray> extends OpOptions { out?: T }
 export interface VarianceOptions extends OpOptions { ddof?: number }
+export interface HistogramOptions extends OutOptions<Uint32Array> {
+  /** Number of bins (default 10). */
+  bins?: number;
+  /** [lo, hi]; default [min(x), max(x)]. */
+  range?: readonly [number, number];
+}
+export interface MatmulOptions<T extends TypedArray = TypedArray> extends OutOptions<T> { m: number; k: number; n: number }
+export interface LinspaceOptions extends OutOptions { endpoint?: boolean }
 export type MapOp = (typeof ew.MAP_OPS)[number] | ((v: number) => number);
 
 const MiB = 1024 * 1024;
@@ -148,15 +161,6 @@ export class EngineCore {
     return { slot, names };
   }
 
-  /** Drive an op generator asynchronously (user-kernel layer and built-ins alike). */
-  protected runOp<T>(op: string, signal: AbortSignal | undefined, make: (ctx: OpContext) => Op<T>): Promise<T> {
-    return this.#async(op, signal, make);
-  }
-
-  protected runOpSync<T>(op: string, make: (ctx: OpContext) => Op<T>): T {
-    return this.#sync(op, make);
-  }
-
   // ------------------------------------------------------------ memory
 
   /** A zero-filled typed array of `n` elements on the shared memory (the zero-copy fast path). */
@@ -196,69 +200,59 @@ export class EngineCore {
 
   // ------------------------------------------------------------ driving
 
-  protected assertLive(op: string): void { this.#live(op); }
-
   #live(op: string): void {
     if (this.#disposing) throw new DisposedError(`${op}: the engine has been disposed`);
   }
 
-  #sync<T>(op: string, make: (ctx: OpContext) => Op<T>): T {
-    this.#live(op);
-    const ctx = new OpContext(op, this.#arrays, this.threads);
-    return driveSync(this.#driver, ctx, make(ctx));
-  }
+  protected assertLive(op: string): void { this.#live(op); }
 
-  #async<T>(op: string, signal: AbortSignal | undefined, make: (ctx: OpContext) => Op<T>): Promise<T> {
+  /**
+   * Run an op asynchronously. Everything — options included — is checked inside
+   * the try, so a bad call rejects (never throws) and writes nothing.
+   */
+  protected runOp<T, O extends OpOptions = OpOptions>(op: string, opts: unknown, make: (ctx: OpContext, o: O) => Op<T>): Promise<T> {
     try {
+      const o = checkOptions<O>(opts, op);
       this.#live(op);
       const ctx = new OpContext(op, this.#arrays, this.threads);
-      return driveAsync(this.#driver, ctx, make(ctx), signal);
+      return driveAsync(this.#driver, ctx, make(ctx, o), o.signal);
     } catch (err) {
       return Promise.reject(err);
     }
   }
 
+  protected runOpSync<T, O extends OpOptions = OpOptions>(op: string, opts: unknown, make: (ctx: OpContext, o: O) => Op<T>): T {
+    const o = checkOptions<O>(opts, op);
+    this.#live(op);
+    const ctx = new OpContext(op, this.#arrays, this.threads);
+    return driveSync(this.#driver, ctx, make(ctx, o));
+  }
+
   // ------------------------------------------------------------ elementwise
 
-  fill<T extends TypedArray>(x: T, value: number, opts?: OpOptions): Promise<T> {
-    const o = checkOptions<OpOptions>(opts, 'fill');
-    return this.#async('fill', o.signal, (c) => ew.fill(c, x, value)) as Promise<T>;
-  }
-  fillSync<T extends TypedArray>(x: T, value: number, opts?: OpOptions): T {
-    checkOptions<OpOptions>(opts, 'fillSync');
-    return this.#sync('fillSync', (c) => ew.fill(c, x, value)) as T;
-  }
+  fill<T extends TypedArray>(x: T, value: number, opts?: OpOptions): Promise<T> { return this.runOp('fill', opts, (c) => ew.fill(c, x, value)) as Promise<T>; }
+  fillSync<T extends TypedArray>(x: T, value: number, opts?: OpOptions): T { return this.runOpSync('fillSync', opts, (c) => ew.fill(c, x, value)) as T; }
 
-  copy<T extends TypedArray>(src: T, dst: T, opts?: OpOptions): Promise<T> {
-    const o = checkOptions<OpOptions>(opts, 'copy');
-    return this.#async('copy', o.signal, (c) => ew.copy(c, src, dst)) as Promise<T>;
-  }
-  copySync<T extends TypedArray>(src: T, dst: T, opts?: OpOptions): T {
-    checkOptions<OpOptions>(opts, 'copySync');
-    return this.#sync('copySync', (c) => ew.copy(c, src, dst)) as T;
-  }
+  copy<T extends TypedArray>(src: T, dst: T, opts?: OpOptions): Promise<T> { return this.runOp('copy', opts, (c) => ew.copy(c, src, dst)) as Promise<T>; }
+  copySync<T extends TypedArray>(src: T, dst: T, opts?: OpOptions): T { return this.runOpSync('copySync', opts, (c) => ew.copy(c, src, dst)) as T; }
 
   map<T extends TypedArray>(op: MapOp, x: T, opts?: OutOptions): Promise<T> {
-    const o = checkOptions<OutOptions>(opts, 'map');
-    return this.#async('map', o.signal, (c) => this.#mapOp(c, op, x, o.out)) as Promise<T>;
+    return this.runOp<TypedArray, OutOptions>('map', opts, (c, o) => this.#mapOp(c, op, x, o.out)) as Promise<T>;
   }
   mapSync<T extends TypedArray>(op: MapOp, x: T, opts?: OutOptions): T {
-    const o = checkOptions<OutOptions>(opts, 'mapSync');
-    return this.#sync('mapSync', (c) => this.#mapOp(c, op, x, o.out)) as T;
+    return this.runOpSync<TypedArray, OutOptions>('mapSync', opts, (c, o) => this.#mapOp(c, op, x, o.out)) as T;
   }
   #mapOp(ctx: OpContext, op: unknown, x: unknown, out: unknown): Op<TypedArray> {
     if (typeof op === 'function') return this.#js.map(ctx, op as (v: number) => number, x, out);
     if (typeof op === 'string') return ew.mapBuiltin(ctx, op, x, out);
-    throw new TypeError(`${ctx.op}: op must be one of ${ew.MAP_OPS.map((o) => `'${o}'`).join(', ')} or a function; got ${describe(op)}`);
+    throw new TypeError(`${ctx.op}: op must be one of ${ew.MAP_OPS.map((o) => `'${o}'`).join(', ')}, a function or a Kernel; got ${describe(op)}`);
   }
 
   #binary<T extends TypedArray>(name: ew.BinaryOp, a: T, b: T | number, opts: unknown): Promise<T> {
-    const o = checkOptions<OutOptions>(opts, name);
-    return this.#async(name, o.signal, (c) => ew.binary(c, name, a, b, o.out)) as Promise<T>;
+    return this.runOp<TypedArray, OutOptions>(name, opts, (c, o) => ew.binary(c, name, a, b, o.out)) as Promise<T>;
   }
   #binarySync<T extends TypedArray>(name: ew.BinaryOp, a: T, b: T | number, opts: unknown): T {
-    const o = checkOptions<OutOptions>(opts, `${name}Sync`);
-    return this.#sync(`${name}Sync`, (c) => ew.binary(c, name, a, b, o.out)) as T;
+    return this.runOpSync<TypedArray, OutOptions>(`${name}Sync`, opts, (c, o) => ew.binary(c, name, a, b, o.out)) as T;
   }
   add<T extends TypedArray>(a: T, b: T | number, opts?: OutOptions<T>): Promise<T> { return this.#binary('add', a, b, opts); }
   addSync<T extends TypedArray>(a: T, b: T | number, opts?: OutOptions<T>): T { return this.#binarySync('add', a, b, opts); }
@@ -275,46 +269,64 @@ export class EngineCore {
   pow<T extends TypedArray>(a: T, b: T | number, opts?: OutOptions<T>): Promise<T> { return this.#binary('pow', a, b, opts); }
   powSync<T extends TypedArray>(a: T, b: T | number, opts?: OutOptions<T>): T { return this.#binarySync('pow', a, b, opts); }
 
+  /** min(max(x, lo), hi) elementwise; NaN stays NaN. */
+  clip<T extends TypedArray>(x: T, lo: number, hi: number, opts?: OutOptions<T>): Promise<T> {
+    return this.runOp<TypedArray, OutOptions>('clip', opts, (c, o) => ew.clip(c, x, lo, hi, o.out)) as Promise<T>;
+  }
+  clipSync<T extends TypedArray>(x: T, lo: number, hi: number, opts?: OutOptions<T>): T {
+    return this.runOpSync<TypedArray, OutOptions>('clipSync', opts, (c, o) => ew.clip(c, x, lo, hi, o.out)) as T;
+  }
+
   /** y += alpha * x, in place. */
-  axpy<T extends Float64Array | Float32Array>(alpha: number, x: T, y: T, opts?: OpOptions): Promise<T> {
-    const o = checkOptions<OpOptions>(opts, 'axpy');
-    return this.#async('axpy', o.signal, (c) => ew.axpy(c, alpha, x, y)) as Promise<T>;
-  }
-  axpySync<T extends Float64Array | Float32Array>(alpha: number, x: T, y: T, opts?: OpOptions): T {
-    checkOptions<OpOptions>(opts, 'axpySync');
-    return this.#sync('axpySync', (c) => ew.axpy(c, alpha, x, y)) as T;
-  }
+  axpy<T extends Float64Array | Float32Array>(alpha: number, x: T, y: T, opts?: OpOptions): Promise<T> { return this.runOp('axpy', opts, (c) => ew.axpy(c, alpha, x, y)) as Promise<T>; }
+  axpySync<T extends Float64Array | Float32Array>(alpha: number, x: T, y: T, opts?: OpOptions): T { return this.runOpSync('axpySync', opts, (c) => ew.axpy(c, alpha, x, y)) as T; }
 
   // ------------------------------------------------------------ reductions
 
-  #reduce(name: string, x: unknown, opts: unknown, make: (c: OpContext) => Op<number>): Promise<number> {
-    const o = checkOptions<OpOptions>(opts, name);
-    return this.#async(name, o.signal, make);
-  }
-  #reduceSync(name: string, opts: unknown, make: (c: OpContext) => Op<number>): number {
-    checkOptions<OpOptions>(opts, `${name}Sync`);
-    return this.#sync(`${name}Sync`, make);
-  }
-  sum(x: TypedArray, opts?: OpOptions): Promise<number> { return this.#reduce('sum', x, opts, (c) => red.sum(c, x)); }
-  sumSync(x: TypedArray, opts?: OpOptions): number { return this.#reduceSync('sum', opts, (c) => red.sum(c, x)); }
-  mean(x: TypedArray, opts?: OpOptions): Promise<number> { return this.#reduce('mean', x, opts, (c) => red.mean(c, x)); }
-  meanSync(x: TypedArray, opts?: OpOptions): number { return this.#reduceSync('mean', opts, (c) => red.mean(c, x)); }
-  min(x: TypedArray, opts?: OpOptions): Promise<number> { return this.#reduce('min', x, opts, (c) => red.extremum(c, 'min', x)); }
-  minSync(x: TypedArray, opts?: OpOptions): number { return this.#reduceSync('min', opts, (c) => red.extremum(c, 'min', x)); }
-  max(x: TypedArray, opts?: OpOptions): Promise<number> { return this.#reduce('max', x, opts, (c) => red.extremum(c, 'max', x)); }
-  maxSync(x: TypedArray, opts?: OpOptions): number { return this.#reduceSync('max', opts, (c) => red.extremum(c, 'max', x)); }
-  argmin(x: TypedArray, opts?: OpOptions): Promise<number> { return this.#reduce('argmin', x, opts, (c) => red.argExtremum(c, 'argmin', x)); }
-  argminSync(x: TypedArray, opts?: OpOptions): number { return this.#reduceSync('argmin', opts, (c) => red.argExtremum(c, 'argmin', x)); }
-  argmax(x: TypedArray, opts?: OpOptions): Promise<number> { return this.#reduce('argmax', x, opts, (c) => red.argExtremum(c, 'argmax', x)); }
-  argmaxSync(x: TypedArray, opts?: OpOptions): number { return this.#reduceSync('argmax', opts, (c) => red.argExtremum(c, 'argmax', x)); }
-  variance(x: TypedArray, opts?: VarianceOptions): Promise<number> { return this.#reduce('variance', x, opts, (c) => red.variance(c, x, opts?.ddof)); }
-  varianceSync(x: TypedArray, opts?: VarianceOptions): number { return this.#reduceSync('variance', opts, (c) => red.variance(c, x, opts?.ddof)); }
-  std(x: TypedArray, opts?: VarianceOptions): Promise<number> { return this.#reduce('std', x, opts, (c) => red.std(c, x, opts?.ddof)); }
-  stdSync(x: TypedArray, opts?: VarianceOptions): number { return this.#reduceSync('std', opts, (c) => red.std(c, x, opts?.ddof)); }
-  norm(x: TypedArray, opts?: OpOptions): Promise<number> { return this.#reduce('norm', x, opts, (c) => red.norm(c, x)); }
-  normSync(x: TypedArray, opts?: OpOptions): number { return this.#reduceSync('norm', opts, (c) => red.norm(c, x)); }
-  dot<T extends TypedArray>(a: T, b: T, opts?: OpOptions): Promise<number> { return this.#reduce('dot', a, opts, (c) => red.dot(c, a, b)); }
-  dotSync<T extends TypedArray>(a: T, b: T, opts?: OpOptions): number { return this.#reduceSync('dot', opts, (c) => red.dot(c, a, b)); }
+  sum(x: TypedArray, opts?: OpOptions): Promise<number> { return this.runOp('sum', opts, (c) => red.sum(c, x)); }
+  sumSync(x: TypedArray, opts?: OpOptions): number { return this.runOpSync('sumSync', opts, (c) => red.sum(c, x)); }
+  mean(x: TypedArray, opts?: OpOptions): Promise<number> { return this.runOp('mean', opts, (c) => red.mean(c, x)); }
+  meanSync(x: TypedArray, opts?: OpOptions): number { return this.runOpSync('meanSync', opts, (c) => red.mean(c, x)); }
+  min(x: TypedArray, opts?: OpOptions): Promise<number> { return this.runOp('min', opts, (c) => red.extremum(c, 'min', x)); }
+  minSync(x: TypedArray, opts?: OpOptions): number { return this.runOpSync('minSync', opts, (c) => red.extremum(c, 'min', x)); }
+  max(x: TypedArray, opts?: OpOptions): Promise<number> { return this.runOp('max', opts, (c) => red.extremum(c, 'max', x)); }
+  maxSync(x: TypedArray, opts?: OpOptions): number { return this.runOpSync('maxSync', opts, (c) => red.extremum(c, 'max', x)); }
+  argmin(x: TypedArray, opts?: OpOptions): Promise<number> { return this.runOp('argmin', opts, (c) => red.argExtremum(c, 'argmin', x)); }
+  argminSync(x: TypedArray, opts?: OpOptions): number { return this.runOpSync('argminSync', opts, (c) => red.argExtremum(c, 'argmin', x)); }
+  argmax(x: TypedArray, opts?: OpOptions): Promise<number> { return this.runOp('argmax', opts, (c) => red.argExtremum(c, 'argmax', x)); }
+  argmaxSync(x: TypedArray, opts?: OpOptions): number { return this.runOpSync('argmaxSync', opts, (c) => red.argExtremum(c, 'argmax', x)); }
+  variance(x: TypedArray, opts?: VarianceOptions): Promise<number> { return this.runOp<number, VarianceOptions>('variance', opts, (c, o) => red.variance(c, x, o.ddof)); }
+  varianceSync(x: TypedArray, opts?: VarianceOptions): number { return this.runOpSync<number, VarianceOptions>('varianceSync', opts, (c, o) => red.variance(c, x, o.ddof)); }
+  std(x: TypedArray, opts?: VarianceOptions): Promise<number> { return this.runOp<number, VarianceOptions>('std', opts, (c, o) => red.std(c, x, o.ddof)); }
+  stdSync(x: TypedArray, opts?: VarianceOptions): number { return this.runOpSync<number, VarianceOptions>('stdSync', opts, (c, o) => red.std(c, x, o.ddof)); }
+  norm(x: TypedArray, opts?: OpOptions): Promise<number> { return this.runOp('norm', opts, (c) => red.norm(c, x)); }
+  normSync(x: TypedArray, opts?: OpOptions): number { return this.runOpSync('normSync', opts, (c) => red.norm(c, x)); }
+  dot<T extends TypedArray>(a: T, b: T, opts?: OpOptions): Promise<number> { return this.runOp('dot', opts, (c) => red.dot(c, a, b)); }
+  dotSync<T extends TypedArray>(a: T, b: T, opts?: OpOptions): number { return this.runOpSync('dotSync', opts, (c) => red.dot(c, a, b)); }
+
+  // ------------------------------------------------------------ scan, sort, histogram, matmul, generators
+
+  /** Inclusive prefix sum (integers wrap like the typed array). */
+  cumsum<T extends TypedArray>(x: T, opts?: OutOptions<T>): Promise<T> { return this.runOp<TypedArray, OutOptions>('cumsum', opts, (c, o) => scan.cumsum(c, x, o)) as Promise<T>; }
+  cumsumSync<T extends TypedArray>(x: T, opts?: OutOptions<T>): T { return this.runOpSync<TypedArray, OutOptions>('cumsumSync', opts, (c, o) => scan.cumsum(c, x, o)) as T; }
+  /** In place, ascending, in exactly TypedArray#sort's order (-0 before +0, NaN last). */
+  sort<T extends TypedArray>(x: T, opts?: OpOptions): Promise<T> { return this.runOp('sort', opts, (c) => srt.sort(c, x)) as Promise<T>; }
+  sortSync<T extends TypedArray>(x: T, opts?: OpOptions): T { return this.runOpSync('sortSync', opts, (c) => srt.sort(c, x)) as T; }
+  /** Indices that sort x (stable), as a Uint32Array. */
+  argsort(x: TypedArray, opts?: OutOptions<Uint32Array>): Promise<Uint32Array> { return this.runOp<Uint32Array, OutOptions>('argsort', opts, (c, o) => srt.argsort(c, x, o)); }
+  argsortSync(x: TypedArray, opts?: OutOptions<Uint32Array>): Uint32Array { return this.runOpSync<Uint32Array, OutOptions>('argsortSync', opts, (c, o) => srt.argsort(c, x, o)); }
+  /** Counts per bin (numpy semantics: half-open bins, the last includes hi). */
+  histogram(x: TypedArray, opts?: HistogramOptions): Promise<Uint32Array> { return this.runOp<Uint32Array, HistogramOptions>('histogram', opts, (c, o) => hist.histogram(c, x, o)); }
+  histogramSync(x: TypedArray, opts?: HistogramOptions): Uint32Array { return this.runOpSync<Uint32Array, HistogramOptions>('histogramSync', opts, (c, o) => hist.histogram(c, x, o)); }
+  /** C = A·B, row-major; A is m×k, B is k×n. */
+  matmul<T extends Float64Array | Float32Array>(a: T, b: T, opts: MatmulOptions<T>): Promise<T> { return this.runOp<TypedArray, MatmulOptions<T>>('matmul', opts, (c, o) => mm.matmul(c, a, b, o)) as Promise<T>; }
+  matmulSync<T extends Float64Array | Float32Array>(a: T, b: T, opts: MatmulOptions<T>): T { return this.runOpSync<TypedArray, MatmulOptions<T>>('matmulSync', opts, (c, o) => mm.matmul(c, a, b, o)) as T; }
+  /** numpy.arange: [start, stop) by step, on the shared heap. */
+  arange(start: number, stop?: number, step?: number, dtype?: Dtype, opts?: OutOptions): Promise<TypedArray> { return this.runOp<TypedArray, OutOptions>('arange', opts, (c, o) => gen.arange(c, start, stop, step, dtype, o)); }
+  arangeSync(start: number, stop?: number, step?: number, dtype?: Dtype, opts?: OutOptions): TypedArray { return this.runOpSync<TypedArray, OutOptions>('arangeSync', opts, (c, o) => gen.arange(c, start, stop, step, dtype, o)); }
+  /** numpy.linspace: num evenly spaced values from start to stop (inclusive unless endpoint: false). */
+  linspace(start: number, stop: number, num?: number, dtype?: Dtype, opts?: LinspaceOptions): Promise<TypedArray> { return this.runOp<TypedArray, LinspaceOptions>('linspace', opts, (c, o) => gen.linspace(c, start, stop, num, dtype, o)); }
+  linspaceSync(start: number, stop: number, num?: number, dtype?: Dtype, opts?: LinspaceOptions): TypedArray { return this.runOpSync<TypedArray, LinspaceOptions>('linspaceSync', opts, (c, o) => gen.linspace(c, start, stop, num, dtype, o)); }
 
   // ------------------------------------------------------------ lifecycle
 

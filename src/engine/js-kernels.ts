@@ -44,8 +44,9 @@ export class JsKernels {
     const source = functionSource(fn, ctx.op);
     const X = ctx.input(x, 'x');
     const outDtype = out === undefined || out === null ? X.dtype : ctx.check(out, 'out', { length: X.length, like: 'x' }) && dtypeName(out);
-    const O = ctx.output(out, 'out', outDtype, X.length);
+    // Probe before allocating the result: a refused closure must leave nothing behind.
     if (!this.#bySource.has(source)) probeFunction(source, X.length > 0 ? (X.view as TypedArray)[0] : undefined, ctx.op);
+    const O = ctx.output(out, 'out', outDtype, X.length);
     const shipped = this.#ship(source, `map(${fn.name || 'anonymous function'})`);
     yield {
       kernel: shipped.ref, n: X.length, cost: JS_COST,

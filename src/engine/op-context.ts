@@ -39,6 +39,8 @@ export class OpContext {
   #scratch: number[] = [];
   #copyBack: Array<{ from: TypedArray; to: TypedArray }> = [];
   #inputs: Arg[] = [];
+  /** Results this op allocated for the user: theirs on success, freed on failure. */
+  #fresh: TypedArray[] = [];
 
   constructor(op: string, arrays: ArrayRegistry, threads: number) {
     this.op = op;
@@ -74,10 +76,13 @@ export class OpContext {
     return arg;
   }
 
-  /** An array the op reads and writes in place (axpy's y, sort's x). */
+  /**
+   * An array the op reads and writes in place (axpy's y, sort's x). Like an
+   * output, it is staged when it partially overlaps an input.
+   */
   inout(x: unknown, name: string, opts?: InputOptions): ArrayArg {
     const view = this.check(x, name, opts);
-    const arg = this.#place(view, true);
+    const arg = this.#overlapsInput(view) ? this.#stage(view, true) : this.#place(view, true);
     if (arg.user) this.#copyBack.push({ from: arg.view, to: view });
     this.#inputs.push(arg);
     return arg;
@@ -91,11 +96,11 @@ export class OpContext {
   output(out: unknown, name: string, dtype: Dtype, length: number): ArrayArg {
     if (out === undefined || out === null) {
       const view = this.#arrays.alloc(dtype, length);
+      this.#fresh.push(view);
       return new Arg(view.byteOffset, length, dtype, view, undefined);
     }
     const view = this.check(out, name, { dtype, length, like: 'the result' });
-    const overlaps = this.#arrays.locate(view) === 'own' && this.#inputs.some((a) => a.user === undefined && partialOverlap(a, view));
-    const arg = overlaps ? this.#stage(view, false) : this.#place(view, false);
+    const arg = this.#overlapsInput(view) ? this.#stage(view, false) : this.#place(view, false);
     if (arg.user) this.#copyBack.push({ from: arg.view, to: view });
     return arg;
   }
@@ -114,15 +119,21 @@ export class OpContext {
     return ((arg as Arg).user ?? arg.view) as TypedArray;
   }
 
-  /** Copy staged outputs back (on success) and free all scratch (always). */
+  /** Copy staged outputs back (on success) and free all scratch (always) and unreturned results (on failure). */
   finish(ok: boolean): void {
     try {
       if (ok) for (const { from, to } of this.#copyBack) to.set(from);
+      else for (const view of this.#fresh) this.#arrays.free(view);
     } finally {
       for (const ptr of this.#scratch) this.#arrays.heap.free(ptr);
       this.#scratch = [];
       this.#copyBack = [];
+      this.#fresh = [];
     }
+  }
+
+  #overlapsInput(view: TypedArray): boolean {
+    return this.#arrays.locate(view) === 'own' && this.#inputs.some((a) => a.user === undefined && partialOverlap(a, view));
   }
 
   #place(view: TypedArray, copyIn: boolean): Arg {

@@ -16,13 +16,12 @@ import { inspectAndCheck, type KernelModuleInfo } from './wasm-inspect.js';
  * `undefined` is an absent options argument (`f(k, n, x, opts)` with opts unset),
  * not a kernel argument: no kernel parameter can take undefined anyway.
  */
-function splitArgs(rest: unknown[], op: string): [unknown[], ParallelForOptions] {
+function splitArgs(rest: unknown[]): [unknown[], unknown] {
   const last = rest[rest.length - 1];
-  if (rest.length > 0 && last === undefined) return [rest.slice(0, -1), {}];
-  if (last !== null && typeof last === 'object' && !ArrayBuffer.isView(last)) {
-    return [rest.slice(0, -1), checkOptions<ParallelForOptions>(last, op)];
-  }
-  return [rest, {}];
+  if (rest.length > 0 && last === undefined) return [rest.slice(0, -1), undefined];
+  // The options object is validated inside runOp, so a bad one rejects rather than throws.
+  if (last !== null && typeof last === 'object' && !ArrayBuffer.isView(last)) return [rest.slice(0, -1), last];
+  return [rest, undefined];
 }
 
 async function readModuleSource(source: unknown): Promise<Uint8Array> {
@@ -88,33 +87,31 @@ export class Engine extends EngineCore {
 
   /** Run `kernel(start, end, ...args)` over [0, n) in chunks on every thread. Options `{ chunkSize, signal }` may come last. */
   parallelFor(kernel: Kernel, n: number, ...args: unknown[]): Promise<void> {
-    const [argv, opts] = splitArgs(args, 'parallelFor');
-    return this.runOp('parallelFor', opts.signal, (c) => parallelFor(c, this, kernel, n, argv, opts));
+    const [argv, opts] = splitArgs(args);
+    return this.runOp<void, ParallelForOptions>('parallelFor', opts, (c, o) => parallelFor(c, this, kernel, n, argv, o));
   }
   parallelForSync(kernel: Kernel, n: number, ...args: unknown[]): void {
-    const [argv, opts] = splitArgs(args, 'parallelForSync');
-    this.runOpSync('parallelForSync', (c) => parallelFor(c, this, kernel, n, argv, opts));
+    const [argv, opts] = splitArgs(args);
+    this.runOpSync<void, ParallelForOptions>('parallelForSync', opts, (c, o) => parallelFor(c, this, kernel, n, argv, o));
   }
 
   /** Run a reduction kernel (each chunk returns a partial) and combine partials in chunk order. */
   parallelReduce(kernel: Kernel, n: number, combine: Combine, ...args: unknown[]): Promise<number> {
-    const [argv, opts] = splitArgs(args, 'parallelReduce');
-    return this.runOp('parallelReduce', opts.signal, (c) => parallelReduce(c, this, kernel, n, combine, argv, opts));
+    const [argv, opts] = splitArgs(args);
+    return this.runOp<number, ParallelForOptions>('parallelReduce', opts, (c, o) => parallelReduce(c, this, kernel, n, combine, argv, o));
   }
   parallelReduceSync(kernel: Kernel, n: number, combine: Combine, ...args: unknown[]): number {
-    const [argv, opts] = splitArgs(args, 'parallelReduceSync');
-    return this.runOpSync('parallelReduceSync', (c) => parallelReduce(c, this, kernel, n, combine, argv, opts));
+    const [argv, opts] = splitArgs(args);
+    return this.runOpSync<number, ParallelForOptions>('parallelReduceSync', opts, (c, o) => parallelReduce(c, this, kernel, n, combine, argv, o));
   }
 
   override map<T extends TypedArray>(op: MapOp | Kernel, x: T, opts?: OutOptions): Promise<T> {
     if (!(op instanceof Kernel)) return super.map(op, x, opts);
-    const o = checkOptions<OutOptions>(opts, 'map');
-    return this.runOp('map', o.signal, (c) => mapKernel(c, this, op, x, o.out)) as Promise<T>;
+    return this.runOp<ArrayBufferView, OutOptions>('map', opts, (c, o) => mapKernel(c, this, op, x, o.out)) as Promise<T>;
   }
   override mapSync<T extends TypedArray>(op: MapOp | Kernel, x: T, opts?: OutOptions): T {
     if (!(op instanceof Kernel)) return super.mapSync(op, x, opts);
-    const o = checkOptions<OutOptions>(opts, 'mapSync');
-    return this.runOpSync('mapSync', (c) => mapKernel(c, this, op, x, o.out)) as T;
+    return this.runOpSync<ArrayBufferView, OutOptions>('mapSync', opts, (c, o) => mapKernel(c, this, op, x, o.out)) as T;
   }
 }
 

@@ -25,18 +25,21 @@ export interface JobView {
 }
 
 /**
- * Claim and run chunks until none are left or the job is aborted.
+ * Claim and run chunks until none are left or the job is aborted (returns true),
+ * or until `deadline` (a performance.now() time) passes (returns false: the
+ * caller of an async op yields to its event loop, then comes back for more).
  * `control` / `f64` are views of the control block (which never moves).
  */
-export function runClaimedChunks(control: Int32Array, f64: Float64Array, job: JobView, reporter: number): void {
+export function runClaimedChunks(control: Int32Array, f64: Float64Array, job: JobView, reporter: number, deadline = Infinity): boolean {
   const { fn, args, argc, n, chunk, nChunks, partials } = job;
   const partialBase = PARTIALS_BYTE >> 3;
   for (;;) {
     // ABORT is checked before each claim, so after an error or a cancel no new
     // chunk starts; chunks already running complete (cooperative cancellation).
-    if (Atomics.load(control, ABORT) !== 0) return;
+    if (Atomics.load(control, ABORT) !== 0) return true;
+    if (deadline !== Infinity && performance.now() > deadline) return false;
     const c = Atomics.add(control, CURSOR, 1);
-    if (c >= nChunks) return;
+    if (c >= nChunks) return true;
     const start = c * chunk;
     const end = Math.min(n, start + chunk);
     try {
@@ -47,7 +50,7 @@ export function runClaimedChunks(control: Int32Array, f64: Float64Array, job: Jo
       Atomics.add(control, DONE, 1);
     } catch (err) {
       reportJobError(control, 1 /* ERR_TRAP */, errorMessage(err), reporter);
-      return;
+      return true;
     }
   }
 }

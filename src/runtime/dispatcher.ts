@@ -44,6 +44,13 @@ interface Queued {
 
 const decoder = new TextDecoder();
 
+/** How long the calling thread computes before letting its event loop run (async ops). */
+const CALLER_SLICE_MS = 4;
+
+const yieldToEventLoop: () => Promise<void> = typeof setImmediate === 'function'
+  ? () => new Promise((resolve) => setImmediate(resolve))
+  : () => new Promise((resolve) => setTimeout(resolve, 0));
+
 export class Dispatcher {
   readonly table: KernelTable;
   readonly control: Int32Array;
@@ -136,7 +143,14 @@ export class Dispatcher {
     const onAbort = () => { if (this.#inFlight === record) Atomics.store(this.control, ABORT, 1); };
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      this.#participate(job);
+      // The caller computes too, but in slices: between slices the event loop
+      // runs, so an abort signal, timers and I/O are served during a long op.
+      // After each yield, a Sync op may have settled this job on our behalf and
+      // published its own: then the control block is no longer ours to claim from.
+      while (!this.#participate(job, performance.now() + CALLER_SLICE_MS)) {
+        await yieldToEventLoop();
+        if (record.outcome) break;
+      }
       await this.#waitAsync(record);
       if (!record.outcome) {
         this.#inFlight = null;
@@ -212,18 +226,19 @@ export class Dispatcher {
     }
   }
 
-  #participate(job: ResolvedJob): void {
+  /** Take chunks of the published job; false when the deadline cut it short. */
+  #participate(job: ResolvedJob, deadline = Infinity): boolean {
     const argv = job.args as number[];
     let fn;
     try {
       fn = this.table.resolve(job.slot, job.index, argv);
     } catch (err) {
       reportJobError(this.control, 1, err instanceof Error ? err.message : String(err), -1);
-      return;
+      return true;
     }
-    runClaimedChunks(this.control, this.f64, {
+    return runClaimedChunks(this.control, this.f64, {
       fn, args: argv, argc: argv.length, n: job.n, chunk: job.chunk, nChunks: job.nChunks, partials: job.partials,
-    }, -1);
+    }, -1, deadline);
   }
 
   /** Check out on behalf of a dead worker; CAS so that it happens exactly once. */
@@ -270,6 +285,8 @@ export class Dispatcher {
   #settleInFlightSync(): void {
     const record = this.#inFlight;
     if (!record) return;
+    // The async caller may be between slices with chunks left: finish them here.
+    this.#participate(record.job);
     this.#waitSync();
     this.#inFlight = null;
     try { record.outcome = { value: this.#collect(record.job) }; } catch (error) { record.outcome = { error }; }

@@ -58,7 +58,10 @@ export class WorkerPool {
       jsFunctions: this.#jsFunctions,
       spin: this.#opts.spin,
     };
-    const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: init });
+    // Workers inherit the process's execArgv; flags about how the entry script is
+    // read (node --input-type=module -e ...) do not apply to a worker file.
+    const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type') && a !== '-e' && a !== '--eval');
+    const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: init, execArgv });
     const slot: Slot = { worker, ready: false, exited: new Promise((resolve) => worker.once('exit', () => resolve())) };
     this.#slots[index] = slot;
     return new Promise<void>((resolve, reject) => {

@@ -65,6 +65,7 @@ interface Entry {
 
 interface Slot {
   worker: Worker;
+  wake: Int32Array;
   ready: boolean;
   inflight: Entry[];
   sent: number;
@@ -74,6 +75,8 @@ interface Slot {
 
 const workerUrl = new URL('./task-worker.js', import.meta.url);
 const MAX_START_FAILURES = 3;
+// Workers inherit the parent's flags, but `node --input-type=module -e ...` makes every worker refuse to start.
+const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'));
 
 export class TaskPool {
   readonly size: number;
@@ -129,8 +132,9 @@ export class TaskPool {
   }
 
   private spawn(): void {
-    const worker = new Worker(workerUrl, { workerData: this.data });
-    const slot: Slot = { worker, ready: false, inflight: [], sent: 0, leaving: false };
+    const wake = new Int32Array(new SharedArrayBuffer(4));
+    const worker = new Worker(workerUrl, { workerData: { ...this.data, wake } satisfies TaskWorkerData, execArgv });
+    const slot: Slot = { worker, wake, ready: false, inflight: [], sent: 0, leaving: false };
     this.slots.push(slot);
     worker.on('message', (msg: WorkerMessage) => this.onMessage(slot, msg));
     worker.on('error', (err) => {
@@ -263,6 +267,9 @@ export class TaskPool {
     if (job.fi) msg.fi = job.fi;
     try {
       slot.worker.postMessage(msg);
+      // The worker may be asleep in Atomics.wait rather than in its event loop.
+      Atomics.add(slot.wake, 0, 1);
+      Atomics.notify(slot.wake, 0, 1);
     } catch (e) {
       // Arguments that cannot be cloned: this job's error, the worker is fine.
       job.resolve({ values: [], hasError: true, error: e, ms: 0 });

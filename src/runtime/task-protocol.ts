@@ -14,6 +14,8 @@ export type WireFn = { s: string } | { m: string; n: string };
 export interface TaskWorkerData {
   initializer?: WireFn;
   initargs: unknown[];
+  /** Bumped (and notified) by the pool after each message it posts: lets an idle worker sleep in Atomics.wait. */
+  wake?: Int32Array;
 }
 
 /** caller -> worker: run `calls` in order; call i uses fns[fi[i]] (fns[0] when fi is absent). */

@@ -2,8 +2,20 @@
  * Task worker entry. Runs batches strictly one after another (so the caller
  * knows the oldest in-flight batch is the one running when the thread dies),
  * and answers each batch with one message.
+ *
+ * While idle (no batch running, nothing awaited) the thread does not go back
+ * to its event loop to wait for the next 'message' event: it sleeps in
+ * Atomics.wait on a counter the pool bumps after every postMessage, and pulls
+ * the batch with receiveMessageOnPort. That skips the
+ * event-loop wake-up and message-event dispatch, which is most of a single
+ * task's round trip (piscina does the same). worker.terminate() interrupts the
+ * wait, so closing, timeouts and healing are unaffected. The cost: timers or
+ * I/O a task starts without awaiting do not progress while the worker is idle.
+ * No spinning before the wait: measured on 2 cores, a worker spinning 50 µs
+ * after each result slowed round trips by competing with the caller's thread,
+ * which needs ~15 µs to answer with the next task anyway.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import {
   serializeError,
@@ -166,24 +178,51 @@ async function start(): Promise<void> {
   }
   // Batches run strictly in arrival order; an async one holds back those behind it.
   let busy: Promise<void> | undefined;
+  let pumping = false;
   const backlog: BatchMessage[] = [];
-  const drain = (): void => {
-    while (backlog.length) {
-      const p = runBatch(backlog.shift()!);
-      if (p) {
-        busy = p.then(() => {
-          busy = undefined;
-          drain();
-        });
-        return;
+  const wake = data.wake;
+  const settled = (): void => {
+    busy = undefined;
+    pump();
+  };
+  const pump = (): void => {
+    if (pumping) return;
+    pumping = true;
+    try {
+      for (;;) {
+        while (busy === undefined && backlog.length) {
+          const p = runBatch(backlog.shift()!);
+          if (p) busy = p.then(settled);
+        }
+        if (busy !== undefined || wake === undefined) return;
+        // Console output from a task is flushed by the event loop; let it run first.
+        const flushing = unflushedOutput();
+        if (flushing) {
+          busy = flushing.then(settled);
+          return;
+        }
+        // Read the counter before looking at the port: a post that lands in between changes it, so the wait returns at once.
+        const seen = Atomics.load(wake, 0);
+        const next = receiveMessageOnPort(port);
+        if (next !== undefined) backlog.push(next.message as BatchMessage);
+        else Atomics.wait(wake, 0, seen);
       }
+    } finally {
+      pumping = false;
     }
   };
   port.on('message', (msg: BatchMessage) => {
     backlog.push(msg);
-    if (!busy) drain();
+    pump();
   });
   port.postMessage({ t: 'ready' } satisfies WorkerMessage);
+  pump();
+}
+
+/** A promise for the end of buffered stdout/stderr writes, or undefined if there are none. */
+function unflushedOutput(): Promise<unknown> | undefined {
+  if (process.stdout.writableLength === 0 && process.stderr.writableLength === 0) return undefined;
+  return Promise.all([process.stdout, process.stderr].map((s) => new Promise((r) => s.write('', r))));
 }
 
 void start();

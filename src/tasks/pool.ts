@@ -97,13 +97,19 @@ export class Pool implements AsyncDisposable {
   }
 
   /** fn(...args) on one worker. */
-  async apply<A extends unknown[], R>(fn: Fn<A, R>, args: A = [] as unknown as A): Promise<Awaited2<R>> {
-    if (!Array.isArray(args)) throw new TypeError('apply: args must be an array');
-    const wire = [toWireFn(fn)];
-    this.#checkOpen();
-    const o = await runOnPool(this.#pool, wire, [args]).promise;
-    if (o.hasError) throw o.error;
-    return o.values[0] as Awaited2<R>;
+  apply<A extends unknown[], R>(fn: Fn<A, R>, args: A = [] as unknown as A): Promise<Awaited2<R>> {
+    // Settled straight from the worker's reply: no intermediate promise, so one hop to the caller's await.
+    return new Promise((resolve, reject) => {
+      if (!Array.isArray(args)) throw new TypeError('apply: args must be an array');
+      const wire = [toWireFn(fn)];
+      this.#checkOpen();
+      this.#pool.submit({
+        fns: wire,
+        calls: [args],
+        resolve: (o) => (o.hasError ? reject(o.error) : resolve(o.values[0] as Awaited2<R>)),
+        reject,
+      });
+    });
   }
 
   /** Ordered async iterator of fn(x); reads `iterable` lazily. Default chunk size 1, as in Python. */

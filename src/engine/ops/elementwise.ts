@@ -94,3 +94,13 @@ export function* axpy(ctx: OpContext, alpha: unknown, x: unknown, y: unknown): O
   yield { kernel: `axpy_${X.dtype}`, n: X.length, args: [a, X.ptr, Y.ptr] };
   return ctx.result(Y);
 }
+
+export function* clip(ctx: OpContext, x: unknown, lo: unknown, hi: unknown, out: unknown): Op<TypedArray> {
+  const l = checkNumber(lo, ctx.op, 'lo');
+  const h = checkNumber(hi, ctx.op, 'hi');
+  if (l > h) throw new RangeError(`${ctx.op}: lo (${l}) must not be greater than hi (${h})`);
+  const X = ctx.input(x, 'x');
+  const O = ctx.output(out, 'out', X.dtype, X.length);
+  yield { kernel: `clip_${X.dtype}`, n: X.length, args: [X.ptr, l, h, O.ptr] };
+  return ctx.result(O);
+}
