@@ -24,22 +24,20 @@ async function best(label, fn, reps = 5) {
 }
 
 /**
- * Round trips, interleaved: each round runs every contestant for RT_PER_ROUND
- * sequential calls (rotating who goes first), so drift in machine load hits all
- * of them alike. Returns per contestant the median, p10 and p90 in µs.
+ * Round trips, interleaved call by call (rotating who goes first each round),
+ * so drift in machine load hits every contestant alike. Each call is awaited
+ * before the next starts: nothing else is in flight. Returns per contestant
+ * the median, p10 and p90 in µs.
  */
 async function roundTrips(contestants) {
   const samples = contestants.map(() => []);
-  for (let r = 0; r < RT_ROUNDS; r++) {
+  for (let r = 0; r < RT_ROUNDS * RT_PER_ROUND; r++) {
     for (let j = 0; j < contestants.length; j++) {
       const k = (j + r) % contestants.length;
-      const submit = contestants[k][1];
-      for (let i = 0; i < RT_PER_ROUND; i++) {
-        const t0 = performance.now();
-        const v = await submit(i);
-        samples[k].push(performance.now() - t0);
-        if (v !== i + 1) throw new Error(`${contestants[k][0]}: wrong result ${v}`);
-      }
+      const t0 = performance.now();
+      const v = await contestants[k][1](r);
+      samples[k].push(performance.now() - t0);
+      if (v !== r + 1) throw new Error(`${contestants[k][0]}: wrong result ${v}`);
     }
   }
   return samples.map((t) => {
@@ -94,7 +92,7 @@ const contestants = [
 ];
 const rt = await roundTrips(contestants);
 console.log(
-  `single-task round trip, ${threads} threads (median of ${RT_ROUNDS}×${RT_PER_ROUND} interleaved, nothing else in flight)`,
+  `single-task round trip, ${threads} threads (median of ${RT_ROUNDS * RT_PER_ROUND}, interleaved call by call, nothing else in flight)`,
 );
 for (let k = 0; k < contestants.length; k++) {
   const { median, p10, p90 } = rt[k];

@@ -65,12 +65,17 @@ describe('idle task workers (Atomics.wait wake-up)', () => {
   });
 
   it('prints task output, and a script that never closes its pool still exits', async () => {
+    // Several calls on one worker: output written just before the worker goes to sleep must not be stranded.
     const { stdout } = await runScript(`
       import { Pool } from ${JSON.stringify(distIndex)};
-      const pool = new Pool({ workers: 2 });
-      const r = await pool.apply((x) => { console.log('from worker', x); return x * 2; }, [21]);
-      console.log('result', r);
+      const pool = new Pool({ workers: 1 });
+      for (let i = 0; i < 3; i++) {
+        const r = await pool.apply((x) => { console.log('from worker', x); return x * 2; }, [i]);
+        console.log('result', r);
+      }
     `);
-    expect(stdout.split('\n').filter(Boolean).sort()).toEqual(['from worker 21', 'result 42']);
+    expect(stdout.split('\n').filter(Boolean).sort()).toEqual([
+      'from worker 0', 'from worker 1', 'from worker 2', 'result 0', 'result 2', 'result 4',
+    ]);
   });
 });

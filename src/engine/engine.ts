@@ -1,23 +1,23 @@
 /**
  * Engine: one shared WebAssembly.Memory, N-1 worker threads (the caller is the
  * N-th), and typed wrappers for the built-in ops. Every op exists as `op()`
- * (a Promise) and `opSync()` (Node); both drive the same op generator.
+ * (a Promise) and `opSync()` (Node, and browser Workers); both drive the same op
+ * generator. No `node:` import here: the host comes in as a Platform (platform.ts),
+ * set by the entry's Engine subclass.
  */
-import { availableParallelism } from 'node:os';
 import { DisposedError } from '../errors.js';
 import { ArrayRegistry } from '../memory/arrays.js';
 import { checkDtype, describe, dtypeOf, DTYPES, type Dtype, type TypedArray, type TypedArrayFor } from '../memory/dtypes.js';
 import { Heap, HEAP_BASE, PAGE_BYTES } from '../memory/heap.js';
 import { Dispatcher } from '../runtime/dispatcher.js';
 import { KernelTable, kernelNames } from '../runtime/kernel-table.js';
-import { WorkerPool } from '../runtime/pool.js';
 import { DEFAULT_CALLER_SPIN, DEFAULT_WORKER_SPIN, MAX_WORKERS } from '../runtime/protocol.js';
 import { DEFAULT_INLINE_WORK } from '../runtime/scheduler.js';
 import { driveAsync, driveSync, type DriverConfig } from './driver.js';
 import { JsKernels } from './js-kernels.js';
-import { builtinModule } from './builtin-module.js';
 import type { Op } from './op.js';
 import { OpContext } from './op-context.js';
+import { threadCanBlock, type EnginePool, type Platform } from './platform.js';
 import * as ew from './ops/elementwise.js';
 import * as red from './ops/reduce.js';
 import * as scan from './ops/scan.js';
@@ -27,7 +27,7 @@ import * as mm from './ops/matmul.js';
 import * as gen from './ops/generate.js';
 
 export interface EngineOptions {
-  /** Threads that compute, the caller included (default: os.availableParallelism()). */
+  /** Threads that compute, the caller included (default: the machine's logical cores). */
   threads?: number;
   /** Shared memory size in bytes: initial (default 64 MiB) and maximum (default 4 GiB). */
   memory?: { initial?: number; maximum?: number };
@@ -80,9 +80,11 @@ export interface EngineParts {
   maximumBytes: number;
   table: KernelTable;
   dispatcher: Dispatcher;
-  pool: WorkerPool | undefined;
+  pool: EnginePool | undefined;
   inlineWork: number;
   builtins: Map<string, number>;
+  /** False on a browser's main thread, where Atomics.wait throws. */
+  canBlock: boolean;
 }
 
 /**
@@ -97,10 +99,11 @@ export class EngineCore {
   readonly memory: WebAssembly.Memory;
   readonly #arrays: ArrayRegistry;
   readonly #dispatcher: Dispatcher;
-  readonly #pool: WorkerPool | undefined;
+  readonly #pool: EnginePool | undefined;
   readonly #table: KernelTable;
   readonly #driver: DriverConfig;
   readonly #js: JsKernels;
+  readonly #canBlock: boolean;
   #nextSlot = 1;
   #disposing: Promise<void> | undefined;
 
@@ -114,11 +117,17 @@ export class EngineCore {
     this.#table = parts.table;
     this.#driver = { dispatcher: parts.dispatcher, builtins: parts.builtins, inlineWork: parts.inlineWork };
     this.#js = new JsKernels(parts.table, this.#arrays.heap);
+    this.#canBlock = parts.canBlock;
   }
 
-  static async create<E extends EngineCore>(this: new (parts: EngineParts) => E, options: EngineOptions = {}): Promise<E> {
+  /** The host (Node or browser); each entry's Engine sets it, so the core links neither. */
+  static platform: Platform | undefined = undefined;
+
+  static async create<E extends EngineCore>(this: (new (parts: EngineParts) => E) & { platform: Platform | undefined }, options: EngineOptions = {}): Promise<E> {
+    const platform = this.platform;
+    if (!platform) throw new TypeError("Engine.create: no platform; import Engine from 'wasmpar' (Node) or 'wasmpar/browser'");
     if (typeof options !== 'object' || options === null) throw new TypeError(`Engine.create: options must be an object; got ${describe(options)}`);
-    const threads = options.threads ?? availableParallelism();
+    const threads = options.threads ?? platform.defaultThreads();
     if (!Number.isInteger(threads) || threads < 1 || threads > MAX_WORKERS + 1) {
       throw new RangeError(`Engine.create: threads must be an integer from 1 to ${MAX_WORKERS + 1}; got ${describe(options.threads)}`);
     }
@@ -134,16 +143,17 @@ export class EngineCore {
 
     const pages = (bytes: number) => Math.ceil(bytes / PAGE_BYTES);
     const memory = new WebAssembly.Memory({ initial: pages(initial), maximum: pages(maximum), shared: true });
-    const module = await builtinModule();
+    const module = await platform.builtinModule();
     const table = new KernelTable(memory);
     table.instantiate(0, module);
     const builtins = new Map(kernelNames(module).map((name, i) => [name, i]));
     let dispatcher: Dispatcher | undefined;
     const pool = threads > 1
-      ? await WorkerPool.start({ memory, count: threads - 1, spin, onExit: (i) => dispatcher?.workerExited(i) }, [{ slot: 0, module }])
+      ? await platform.startPool({ memory, count: threads - 1, spin, onExit: (i) => dispatcher?.workerExited(i) }, [{ slot: 0, module }])
       : undefined;
     dispatcher = new Dispatcher(table, threads - 1, options.spin ?? DEFAULT_CALLER_SPIN);
-    return new this({ threads, memory, maximumBytes: pages(maximum) * PAGE_BYTES, table, dispatcher, pool, inlineWork, builtins });
+    const canBlock = threadCanBlock(memory);
+    return new this({ threads, memory, maximumBytes: pages(maximum) * PAGE_BYTES, table, dispatcher, pool, inlineWork, builtins, canBlock });
   }
 
   /** Pages the memory may grow to: a module imported by every thread must allow at least this many. */
@@ -222,6 +232,11 @@ export class EngineCore {
   }
 
   protected runOpSync<T, O extends OpOptions = OpOptions>(op: string, opts: unknown, make: (ctx: OpContext, o: O) => Op<T>): T {
+    // Before anything is allocated or published: a job this thread cannot wait for must never start.
+    if (!this.#canBlock) {
+      const name = op.replace(/Sync$/, '');
+      throw new Error(`${op}: the *Sync ops block the thread, and a browser's main thread may not block (Atomics.wait throws there); on a browser's main thread use the async form (await engine.${name}(...)), or call ${op} inside a Worker`);
+    }
     const o = checkOptions<O>(opts, op);
     this.#live(op);
     const ctx = new OpContext(op, this.#arrays, this.threads);

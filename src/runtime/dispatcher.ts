@@ -47,9 +47,18 @@ const decoder = new TextDecoder();
 /** How long the calling thread computes before letting its event loop run (async ops). */
 const CALLER_SLICE_MS = 4;
 
+// Browsers have no setImmediate, and clamp nested setTimeout(0) to 4 ms, which
+// would idle the caller half the time; a MessageChannel task runs at once.
 const yieldToEventLoop: () => Promise<void> = typeof setImmediate === 'function'
   ? () => new Promise((resolve) => setImmediate(resolve))
-  : () => new Promise((resolve) => setTimeout(resolve, 0));
+  : typeof MessageChannel === 'function' ? messageChannelYield() : () => new Promise((resolve) => setTimeout(resolve, 0));
+
+function messageChannelYield(): () => Promise<void> {
+  const channel = new MessageChannel();
+  const waiting: Array<() => void> = [];
+  channel.port1.onmessage = () => waiting.shift()?.();
+  return () => new Promise<void>((resolve) => { waiting.push(resolve); channel.port2.postMessage(0); });
+}
 
 export class Dispatcher {
   readonly table: KernelTable;
@@ -218,7 +227,7 @@ export class Dispatcher {
     // is visible to a worker whose Atomics.load(GEN) observes the new generation.
     Atomics.add(c, GEN, 1);
     Atomics.notify(c, GEN);
-    // The other half of the crash handshake (worker.ts, process 'exit'): we wrote
+    // The other half of the crash handshake (worker-loop.ts, the abrupt-end hook): we wrote
     // GEN before reading STATUS, the dying worker wrote DEAD before reading GEN,
     // so at least one of us sees the other; CHECKED's CAS makes the check-out once.
     for (let i = 0; i < this.workerCount; i++) {

@@ -4,7 +4,7 @@
  * offsets exist in exactly one place.
  *
  * A job, in one breath (the full ordering argument is next to each step in
- * dispatcher.ts and worker.ts):
+ * dispatcher.ts and worker-loop.ts):
  *   caller: write descriptor + ARGS, CURSOR = 0, PENDING = invited workers,
  *           INVITED[i] = gen + 1 for each, then Atomics.add(GEN) + notify   (release)
  *   worker: sees GEN change (acquire), claims chunks with Atomics.add(CURSOR),
@@ -76,7 +76,10 @@ export type FromWorker =
   | { type: 'ready'; index: number }
   | { type: 'loaded'; slot: number; error?: string }
   | { type: 'defined'; id: number; error?: string }
-  | { type: 'startup-error'; message: string };
+  | { type: 'startup-error'; message: string }
+  // Browser workers only: a Worker has no 'exit' event, so the thread says it is going
+  // (expected: after the EXIT command; unexpected: a kernel called self.close()).
+  | { type: 'closed'; index: number; expected: boolean };
 
 export interface WorkerInit {
   index: number;

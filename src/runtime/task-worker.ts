@@ -106,6 +106,20 @@ function post(msg: WorkerMessage): void {
 }
 
 /**
+ * Posts a batch's answer once the batch's console output has reached the
+ * caller's thread: the caller may exit as soon as it has the result (piscina
+ * does the same).
+ */
+function reply(msg: WorkerMessage): Promise<void> | undefined {
+  const flushing = unflushedOutput();
+  if (!flushing) {
+    post(msg);
+    return undefined;
+  }
+  return flushing.then(() => post(msg));
+}
+
+/**
  * Runs a batch synchronously while everything it meets is synchronous (the
  * common case, and the one where a promise hop per batch would dominate a
  * round trip); returns a promise only once it has to await something.
@@ -116,8 +130,8 @@ function runBatch(msg: BatchMessage): Promise<void> | undefined {
   const fns: AnyFn[] = [];
   let fn: AnyFn | undefined;
   const fail = (e: unknown) =>
-    post({ t: 'done', id: msg.id, values, error: serializeError(explainClosure(e, fn)), ms: performance.now() - t0 });
-  const finish = () => post({ t: 'done', id: msg.id, values, ms: performance.now() - t0 });
+    reply({ t: 'done', id: msg.id, values, error: serializeError(explainClosure(e, fn)), ms: performance.now() - t0 });
+  const finish = () => reply({ t: 'done', id: msg.id, values, ms: performance.now() - t0 });
   const { calls, fi } = msg;
   let k = 0;
   let i = 0;
@@ -132,7 +146,7 @@ function runBatch(msg: BatchMessage): Promise<void> | undefined {
       const next = step();
       if (next) await next;
     } catch (e) {
-      fail(e);
+      await fail(e);
     }
   };
   const step = (): Promise<void> | undefined => {
@@ -154,11 +168,9 @@ function runBatch(msg: BatchMessage): Promise<void> | undefined {
         values.push(v);
       }
     } catch (e) {
-      fail(e);
-      return undefined;
+      return fail(e);
     }
-    finish();
-    return undefined;
+    return finish();
   };
   return step();
 }

@@ -1,125 +1,17 @@
 /**
- * Worker entry. Instantiate every module on the shared memory, say ready, then
- * loop: wait for the generation word to change, run chunks of the published job,
- * check out. Between jobs the event loop is free (we sleep in waitAsync, not
- * Atomics.wait), which is how new modules and JS functions arrive by message.
+ * Worker entry for Node.js: the init comes as workerData, messages on the
+ * parent port, and process 'exit' is the hook for a thread that ends mid-job.
+ * The protocol itself is in worker-loop.ts.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { runClaimedChunks, reportJobError } from './chunk-loop.js';
-import { KernelTable } from './kernel-table.js';
-import {
-  ARGC, ARGS_BYTE, CHECKED, CHUNK, CMD_EXIT, COMMAND, CONTROL_END, ERR_CRASH, FLAGS, FLAG_PARTIALS, FUNC, GEN,
-  INVITED, MODULE, N, NCHUNKS, PENDING, STATUS, STATUS_ALIVE, STATUS_DEAD,
-  type FromWorker, type ToWorker, type WorkerInit,
-} from './protocol.js';
+import { runWorker } from './worker-loop.js';
+import type { FromWorker, ToWorker, WorkerInit } from './protocol.js';
 
-const init = workerData as WorkerInit;
 const port = parentPort!;
-const me = init.index;
-const table = new KernelTable(init.memory);
-const post = (msg: FromWorker) => port.postMessage(msg);
 
-try {
-  for (const { slot, module } of init.modules) table.instantiate(slot, module);
-  for (const { id, source } of init.jsFunctions) table.defineJs(id, source);
-} catch (err) {
-  post({ type: 'startup-error', message: err instanceof Error ? err.message : String(err) });
-  throw err;
-}
-
-// The control block lies below the heap and never moves, so these views stay valid
-// however much the memory grows.
-const control = new Int32Array(init.memory.buffer, 0, CONTROL_END >> 2);
-const f64 = new Float64Array(init.memory.buffer, 0, CONTROL_END >> 3);
-const args: number[] = new Array(16).fill(0);
-
-let seen = Atomics.load(control, GEN);
-let inJob = false;
-let exiting = false;
-
-/**
- * Check out of generation `gen` exactly once. The caller may race us here when it
- * finds us DEAD (see dispatcher.ts), hence CAS: whoever moves CHECKED to `gen`
- * owns the decrement. The decrement is the release that publishes this thread's
- * partials, error message and output writes to the caller's acquire-load of 0.
- */
-function checkOut(gen: number): void {
-  const prev = Atomics.load(control, CHECKED + me);
-  if (prev === gen || Atomics.compareExchange(control, CHECKED + me, prev, gen) !== prev) return;
-  if (Atomics.sub(control, PENDING, 1) === 1) Atomics.notify(control, PENDING);
-}
-
-// A kernel (a JS function kernel, typically) may end this thread with
-// process.exit(). Then we must not leave the caller waiting for our check-out.
-// DEAD is stored BEFORE reading GEN; the caller adds to GEN BEFORE reading
-// STATUS. With sequentially consistent atomics at least one side sees the
-// other's write, so either we check ourselves out or the caller does it for us.
-process.on('exit', () => {
-  if (exiting) return;
-  Atomics.store(control, STATUS + me, STATUS_DEAD);
-  const gen = Atomics.load(control, GEN);
-  if (Atomics.load(control, INVITED + me) === gen) {
-    if (inJob) reportJobError(control, ERR_CRASH, `worker ${me} exited while running a chunk`, me);
-    checkOut(gen);
-  }
-  Atomics.notify(control, PENDING);
+runWorker(workerData as WorkerInit, {
+  post: (msg: FromWorker) => port.postMessage(msg),
+  onMessage: (handler) => port.on('message', (msg: ToWorker) => handler(msg)),
+  onAbruptEnd: (hook) => process.on('exit', () => { hook(); }),
+  close: () => port.close(),
 });
-
-port.on('message', (msg: ToWorker) => {
-  try {
-    if (msg.type === 'load') { table.instantiate(msg.slot, msg.module); post({ type: 'loaded', slot: msg.slot }); }
-    else if (msg.type === 'define') { table.defineJs(msg.id, msg.source); post({ type: 'defined', id: msg.id }); }
-  } catch (err) {
-    const error = err instanceof Error ? err.message : String(err);
-    if (msg.type === 'load') post({ type: 'loaded', slot: msg.slot, error });
-    else post({ type: 'defined', id: msg.id, error });
-  }
-});
-
-function runJob(gen: number): void {
-  const argc = control[ARGC]!;
-  const argBase = ARGS_BYTE >> 3;
-  for (let i = 0; i < argc; i++) args[i] = f64[argBase + i]!;
-  inJob = true;
-  try {
-    runClaimedChunks(control, f64, {
-      fn: table.resolve(control[MODULE]!, control[FUNC]!, args),
-      args, argc,
-      n: control[N]!, chunk: control[CHUNK]!, nChunks: control[NCHUNKS]!,
-      partials: (control[FLAGS]! & FLAG_PARTIALS) !== 0,
-    }, me);
-  } catch (err) {
-    reportJobError(control, 1, err instanceof Error ? err.message : String(err), me);
-  } finally {
-    inJob = false;
-    checkOut(gen);
-  }
-}
-
-async function loop(): Promise<void> {
-  const spin = init.spin;
-  for (;;) {
-    let gen = Atomics.load(control, GEN);
-    // Spin first: a job published within the spin window starts in ~1 µs instead
-    // of the ~25 µs a futex wake costs. Then sleep without blocking the event loop.
-    for (let i = 0; gen === seen && i < spin; i++) gen = Atomics.load(control, GEN);
-    if (gen === seen) {
-      const r = Atomics.waitAsync(control, GEN, seen);
-      if (r.async) await r.value;
-      continue;
-    }
-    seen = gen;
-    // The Atomics.load of GEN that observed the new value is the acquire that makes
-    // the descriptor (COMMAND, INVITED, ARGS, ...) written before the caller's
-    // Atomics.add(GEN) visible here.
-    if (control[COMMAND] === CMD_EXIT) break;
-    if (Atomics.load(control, INVITED + me) !== gen) continue; // started after this job was published
-    runJob(gen);
-  }
-  exiting = true;
-  port.close();
-}
-
-Atomics.store(control, STATUS + me, STATUS_ALIVE);
-post({ type: 'ready', index: me });
-void loop();

@@ -109,18 +109,32 @@ export class Executor implements AsyncDisposable {
     this.#checkOpen();
     const future = new Future<Awaited2<R>>();
     const f = future as Future<unknown>;
-    this.#futures.add(f);
-    f.addDoneCallback(() => this.#futures.delete(f));
+    const futures = this.#futures;
     if (this.#pool) {
       const wire = [toWireFn(fn)];
+      futures.add(f);
+      // Bookkeeping in the job's own callbacks rather than a done-callback: this is on every round trip.
       this.#pool.submit({
         fns: wire,
         calls: [args],
-        claim: () => f.setRunningOrNotifyCancel(),
-        resolve: (o) => (o.hasError ? f.setException(o.error) : f.setResult(o.values[0])),
-        reject: (e) => f.setException(e),
+        claim: () => {
+          if (f.setRunningOrNotifyCancel()) return true;
+          futures.delete(f); // cancelled while queued
+          return false;
+        },
+        resolve: (o) => {
+          futures.delete(f);
+          if (o.hasError) f.setException(o.error);
+          else f.setResult(o.values[0]);
+        },
+        reject: (e) => {
+          futures.delete(f);
+          f.setException(e);
+        },
       });
     } else {
+      futures.add(f);
+      f.addDoneCallback(() => futures.delete(f));
       const call = this.#asyncCallable(fn as TaskFn);
       this.#enqueue({
         claim: () => f.setRunningOrNotifyCancel(),

@@ -32,8 +32,10 @@ export class Future<T = unknown> implements PromiseLike<T> {
   #value: T | undefined;
   #error: unknown;
   #hasError = false;
-  #callbacks: ((f: Future<T>) => void)[] = [];
+  #callbacks: ((f: Future<T>) => void)[] | undefined;
   #promise: Promise<T> | undefined;
+  #resolveP: ((v: T) => void) | undefined;
+  #rejectP: ((e: unknown) => void) | undefined;
 
   get [Symbol.toStringTag](): string {
     return 'Future';
@@ -87,7 +89,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
   addDoneCallback(cb: (future: Future<T>) => void): void {
     if (typeof cb !== 'function') throw new TypeError('addDoneCallback: cb must be a function');
     if (this.done()) this.#call(cb);
-    else this.#callbacks.push(cb);
+    else (this.#callbacks ??= []).push(cb);
   }
 
   then<R1 = T, R2 = never>(
@@ -134,18 +136,25 @@ export class Future<T = unknown> implements PromiseLike<T> {
 
   /** One promise hop, not result()'s three: this is on every `await future`. */
   #asPromise(): Promise<T> {
-    return new Promise<T>((resolve, reject) =>
-      this.addDoneCallback(() => {
-        if (this.#state === 'cancelled') reject(new CancelledError('the future was cancelled'));
-        else if (this.#hasError) reject(this.#error);
-        else resolve(this.#value as T);
-      }),
-    );
+    const p = new Promise<T>((resolve, reject) => {
+      this.#resolveP = resolve;
+      this.#rejectP = reject;
+    });
+    if (this.done()) this.#settlePromise();
+    return p;
+  }
+
+  #settlePromise(): void {
+    if (this.#state === 'cancelled') this.#rejectP!(new CancelledError('the future was cancelled'));
+    else if (this.#hasError) this.#rejectP!(this.#error);
+    else this.#resolveP!(this.#value as T);
   }
 
   #settle(): void {
+    if (this.#resolveP) this.#settlePromise();
     const cbs = this.#callbacks;
-    this.#callbacks = [];
+    if (!cbs) return;
+    this.#callbacks = undefined;
     for (const cb of cbs) this.#call(cb);
   }
 

@@ -8,7 +8,7 @@ export {
   type ShutdownOptions,
 } from './executor.js';
 export { Future, type WaitOptions } from './future.js';
-export { asCompleted, wait, type AsCompletedOptions, type WaitForOptions, type ReturnWhen, type DoneAndNotDone } from './wait.js';
+export { asCompleted, wait, type CompletedFuture, type AsCompletedOptions, type WaitForOptions, type ReturnWhen, type DoneAndNotDone } from './wait.js';
 export {
   parallel,
   delayed,

@@ -13,6 +13,14 @@ export interface WaitForOptions {
   timeout?: number | null;
 }
 
+/**
+ * A Future as asCompleted yields it. TypeScript types `for await (const f of it)`
+ * as the awaited element (the future's value), although at run time the loop
+ * gets the future itself; hiding `then` from the type keeps `f` typed as the
+ * Future it is (still assignable to Future<T>, e.g. as a Map key).
+ */
+export type CompletedFuture<T> = Future<T> & { readonly then: never };
+
 export interface DoneAndNotDone<T> {
   done: Set<Future<T>>;
   notDone: Set<Future<T>>;
@@ -40,7 +48,7 @@ function uniqueFutures<T>(futures: Iterable<Future<T>>, what: string): Future<T>
 export function asCompleted<T>(
   futures: Iterable<Future<T>> | Map<Future<T>, unknown>,
   options: AsCompletedOptions = {},
-): AsyncIterableIterator<Future<T>> {
+): AsyncIterableIterator<CompletedFuture<T>> {
   const all = uniqueFutures(futures as Iterable<Future<T>>, 'asCompleted');
   const timeout = checkTimeout(options.timeout);
   const deadline = timeout === undefined ? undefined : performance.now() + timeout * 1000;
@@ -95,7 +103,7 @@ export function asCompleted<T>(
       return finish();
     },
   };
-  return iterator;
+  return iterator as AsyncIterableIterator<CompletedFuture<T>>;
 }
 
 /** Wait until the condition holds (or the timeout passes); never throws on timeout. */

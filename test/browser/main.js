@@ -1,0 +1,140 @@
+// The browser suite, run on the page's main thread by test/browser.test.ts through
+// page.evaluate(() => window.wasmparSuite()). It returns plain data (checks with
+// details); the test asserts on it. Every await has a watchdog, so it never hangs.
+import { Engine, WasmparError } from '/dist/browser.js';
+
+const WATCHDOG_MS = 30_000;
+const SIZES = [0, 1, 1021, 1_000_000];
+
+function withTimeout(p, ms, label) {
+  let timer;
+  const dog = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`watchdog: ${label} did not settle within ${ms} ms`)), ms); });
+  return Promise.race([p, dog]).finally(() => clearTimeout(timer));
+}
+const guard = (p, label) => withTimeout(Promise.resolve(p), WATCHDOG_MS, label);
+
+let seed = 12345;
+const rand = () => { seed = (seed * 1103515245 + 12345) >>> 0; return seed / 4294967296; };
+const randomF64 = (n) => Float64Array.from({ length: n }, () => rand() * 2 - 1);
+
+function firstMismatch(got, want, tol) {
+  if (got.length !== want.length) return `length ${got.length} != ${want.length}`;
+  for (let i = 0; i < want.length; i++) {
+    const g = got[i], w = want[i];
+    if (tol === 0 ? !Object.is(g, w) : !(Math.abs(g - w) <= tol)) return `at ${i}: got ${g}, want ${w}`;
+  }
+  return null;
+}
+
+async function failure(p) {
+  try { await p; return null; } catch (err) { return err; }
+}
+
+async function opsOn(engine, checks, sums) {
+  const t = engine.threads;
+  const check = (name, ok, detail = '') => checks.push({ name: `threads ${t}: ${name}`, ok: !!ok, detail: String(detail) });
+  for (const n of SIZES) {
+    const xs = randomF64(n), ys = randomF64(n);
+    const x = engine.from(xs), y = engine.from(ys);
+
+    const s = await guard(engine.sum(x), `sum ${n}`);
+    let ref = 0, abs = 0;
+    for (const v of xs) { ref += v; abs += Math.abs(v); }
+    check(`sum n=${n}`, Math.abs(s - ref) <= 1e-12 * abs + 1e-300, `${s} vs ${ref}`);
+    sums.push({ threads: t, n, sum: s });
+
+    const sin = await guard(engine.map('sin', x), `map sin ${n}`);
+    const mm = firstMismatch(sin, xs.map(Math.sin), 1e-14);
+    check(`map('sin') n=${n}`, mm === null && sin.buffer === engine.memory.buffer, mm);
+
+    const sumAB = await guard(engine.add(x, y), `add ${n}`);
+    check(`add n=${n}`, firstMismatch(sumAB, xs.map((v, i) => v + ys[i]), 0) === null, firstMismatch(sumAB, xs.map((v, i) => v + ys[i]), 0));
+
+    const yRef = ys.map((v, i) => v + 0.75 * xs[i]);
+    await guard(engine.axpy(0.75, x, y), `axpy ${n}`);
+    check(`axpy n=${n}`, firstMismatch(y, yRef, 0) === null, firstMismatch(y, yRef, 0));
+
+    const js = await guard(engine.map((v) => v * 2 + 1, x), `map js ${n}`);
+    check(`map(js function) n=${n}`, firstMismatch(js, xs.map((v) => v * 2 + 1), 0) === null, firstMismatch(js, xs.map((v) => v * 2 + 1), 0));
+
+    if (n === 0) {
+      const e1 = await failure(guard(engine.min(x), 'min empty'));
+      const e2 = await failure(guard(engine.argmax(x), 'argmax empty'));
+      check('min/argmax of an empty array reject with RangeError', e1 instanceof RangeError && e2 instanceof RangeError, `${e1} / ${e2}`);
+    } else {
+      let mn = Infinity, am = 0;
+      for (let i = 0; i < n; i++) { if (xs[i] < mn) mn = xs[i]; if (xs[i] > xs[am]) am = i; }
+      const gotMin = await guard(engine.min(x), `min ${n}`);
+      const gotArg = await guard(engine.argmax(x), `argmax ${n}`);
+      check(`min n=${n}`, gotMin === mn, `${gotMin} vs ${mn}`);
+      check(`argmax n=${n}`, gotArg === am, `${gotArg} vs ${am}`);
+    }
+    for (const a of [x, y, sin, sumAB, js]) engine.free(a);
+  }
+
+  // The main thread may not block: every *Sync op refuses before touching anything.
+  const x = engine.from([1, 2, 3]);
+  const inUse = engine.bytesInUse;
+  let syncErr = null;
+  try { engine.sumSync(x); } catch (err) { syncErr = err; }
+  check('sumSync on the main thread throws the clear error',
+    syncErr instanceof Error && /use the async form \(await engine\.sum\(/.test(syncErr.message) && engine.bytesInUse === inUse,
+    syncErr && syncErr.message);
+  let mapErr = null;
+  try { engine.mapSync('sin', x); } catch (err) { mapErr = err; }
+  check('mapSync on the main thread throws too', mapErr instanceof Error && /engine\.map\(/.test(mapErr.message), mapErr && mapErr.message);
+  check('async still works after a refused sync op', (await guard(engine.sum(x), 'sum after refusal')) === 6);
+  engine.free(x);
+}
+
+async function userKernels(engine, checks) {
+  const t = engine.threads;
+  const check = (name, ok, detail = '') => checks.push({ name: `threads ${t}: ${name}`, ok: !!ok, detail: String(detail) });
+  const mod = await guard(engine.load(new URL('/fixture/kernels.wasm', location.href)), 'load kernel module');
+  const n = 100_003;
+  const xs = randomF64(n);
+  const x = engine.from(xs), y = engine.alloc('f64', n);
+  await guard(engine.parallelFor(mod.axpb, n, x, y, 3, 1), 'parallelFor');
+  check('load(URL) + parallelFor', firstMismatch(y, xs.map((v) => 3 * v + 1), 0) === null, firstMismatch(y, xs.map((v) => 3 * v + 1), 0));
+  const s = await guard(engine.parallelReduce(mod.sum_f64, n, 'sum', x), 'parallelReduce');
+  let ref = 0, abs = 0;
+  for (const v of xs) { ref += v; abs += Math.abs(v); }
+  check('parallelReduce sum', Math.abs(s - ref) <= 1e-12 * abs, `${s} vs ${ref}`);
+  const bytes = new Uint8Array(await (await fetch('/fixture/kernels.wasm')).arrayBuffer());
+  const again = await guard(engine.load(bytes), 'load bytes');
+  check('load(bytes)', typeof again.axpb === 'object');
+  engine.free(x); engine.free(y);
+}
+
+function inWorker() {
+  const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  return guard(new Promise((resolve, reject) => {
+    worker.onmessage = (e) => resolve(e.data);
+    worker.onerror = (e) => reject(new Error(`worker error: ${e.message}`));
+  }), 'dedicated worker').finally(() => worker.terminate());
+}
+
+window.wasmparSuite = async () => {
+  const checks = [];
+  const sums = [];
+  const report = { crossOriginIsolated: globalThis.crossOriginIsolated, hardwareConcurrency: navigator.hardwareConcurrency, checks, sums, error: null };
+  try {
+    for (const threads of [2, 3]) {
+      const engine = await guard(Engine.create({ threads, inlineThreshold: 0 }), `create threads ${threads}`);
+      checks.push({ name: `threads ${threads}: engine.threads`, ok: engine.threads === threads, detail: String(engine.threads) });
+      try {
+        await opsOn(engine, checks, sums);
+        await userKernels(engine, checks);
+      } finally {
+        await guard(engine.dispose(), `dispose threads ${threads}`);
+      }
+      const err = await failure(engine.sum(new Float64Array(4)));
+      checks.push({ name: `threads ${threads}: ops after dispose reject with DisposedError`, ok: err instanceof WasmparError && err.code === 'ERR_DISPOSED', detail: String(err) });
+    }
+    report.worker = await inWorker();
+  } catch (err) {
+    report.error = `${err && err.stack || err}`;
+  }
+  return report;
+};
+window.wasmparReady = true;
