@@ -248,6 +248,10 @@ const SLOT: usize = 112;
   let s3 = t, c3 = c2 + twoSumE(s2, v, t) + load<f64>(slot + 80);
   const qn = chunk >> 2;
   const q0 = start, q1 = min<i32>(end, start + qn), q2 = min<i32>(end, start + 2 * qn), q3 = min<i32>(end, start + 3 * qn);
+  if (sizeof<T>() == 8) {
+    scanQuarters64(x, out, q0, q1, q2, q3, end, s0, c0, s1, c1, s2, c2, s3, c3);
+    return;
+  }
   const len3 = end - q3;
   // Four chains in lockstep while all four quarters have elements, two per
   // vector (the scan is bound by add throughput, so lanes halve its cost).
@@ -273,6 +277,59 @@ const SLOT: usize = 112;
   tailScan<T>(x, out, q0 + len3, q1, s0, c0);
   tailScan<T>(x, out, q1 + len3, q2, s1, c1);
   tailScan<T>(x, out, q2 + len3, q3, s2, c2);
+}
+
+// f64 scan of four quarters, one lane per quarter. The running sum is an
+// unevaluated pair (S, R): inside a block R takes plain adds (the block's
+// partial sum, short, so its rounding is O(BLOCK * eps) of the block) and each
+// output is S + R; at a block end TwoSum folds R into S exactly and R restarts
+// from the error term. The only chain carried from step to step is one add per
+// two elements per lane (R += x0 + x1), so the loop runs at add/shuffle
+// throughput instead of the latency of a compensated add per element; the
+// error stays O(eps * sum |x|) whatever n is, as with a compensated sum.
+// Quarters are read two elements at a time and transposed so that every
+// load and store is a full vector.
+@inline function twoSum2(a: v128, b: v128, t: v128): v128 {
+  const bp = f64x2.sub(t, a);
+  return f64x2.add(f64x2.sub(a, f64x2.sub(t, bp)), f64x2.sub(b, bp));
+}
+
+@inline function scanQuarters64(x: usize, out: usize, q0: i32, q1: i32, q2: i32, q3: i32, end: i32,
+  s0: f64, c0: f64, s1: f64, c1: f64, s2: f64, c2: f64, s3: f64, c3: f64): void {
+  const len = (end - q3) & ~1;
+  let S01 = f64x2.replace_lane(f64x2.splat(s0), 1, s1), R01 = f64x2.replace_lane(f64x2.splat(c0), 1, c1);
+  let S23 = f64x2.replace_lane(f64x2.splat(s2), 1, s3), R23 = f64x2.replace_lane(f64x2.splat(c2), 1, c3);
+  let p0 = x + (<usize>q0 << 3), p1 = x + (<usize>q1 << 3), p2 = x + (<usize>q2 << 3), p3 = x + (<usize>q3 << 3);
+  const d = out - x;
+  let i = 0;
+  while (i < len) {
+    // 16 steps of two elements: a block of 32 elements per quarter.
+    const stop = min<i32>(len, i + 32);
+    for (; i < stop; i += 2) {
+      const a = v128.load(p0), b = v128.load(p1), c = v128.load(p2), e = v128.load(p3);
+      const A0 = v128.shuffle<f64>(a, b, 0, 2), A1 = v128.shuffle<f64>(a, b, 1, 3);
+      const B0 = v128.shuffle<f64>(c, e, 0, 2), B1 = v128.shuffle<f64>(c, e, 1, 3);
+      const ra = f64x2.add(R01, A0), rb = f64x2.add(R23, B0);
+      R01 = f64x2.add(R01, f64x2.add(A0, A1));
+      R23 = f64x2.add(R23, f64x2.add(B0, B1));
+      const oa0 = f64x2.add(S01, ra), oa1 = f64x2.add(S01, R01);
+      const ob0 = f64x2.add(S23, rb), ob1 = f64x2.add(S23, R23);
+      v128.store(p0 + d, v128.shuffle<f64>(oa0, oa1, 0, 2));
+      v128.store(p1 + d, v128.shuffle<f64>(oa0, oa1, 1, 3));
+      v128.store(p2 + d, v128.shuffle<f64>(ob0, ob1, 0, 2));
+      v128.store(p3 + d, v128.shuffle<f64>(ob0, ob1, 1, 3));
+      p0 += 16; p1 += 16; p2 += 16; p3 += 16;
+    }
+    let t = f64x2.add(S01, R01);
+    R01 = twoSum2(S01, R01, t); S01 = t;
+    t = f64x2.add(S23, R23);
+    R23 = twoSum2(S23, R23, t); S23 = t;
+  }
+  const t0 = q0 + len, t1 = q1 + len, t2 = q2 + len, t3 = q3 + len;
+  tailScan<f64>(x, out, t0, q1, f64x2.extract_lane(S01, 0), f64x2.extract_lane(R01, 0));
+  tailScan<f64>(x, out, t1, q2, f64x2.extract_lane(S01, 1), f64x2.extract_lane(R01, 1));
+  tailScan<f64>(x, out, t2, q3, f64x2.extract_lane(S23, 0), f64x2.extract_lane(R23, 0));
+  tailScan<f64>(x, out, t3, end, f64x2.extract_lane(S23, 1), f64x2.extract_lane(R23, 1));
 }
 
 @inline function ld2<T>(a: usize, b: usize): v128 {

@@ -53,8 +53,10 @@ export type MapOp = (typeof ew.MAP_OPS)[number] | ((v: number) => number);
 const MiB = 1024 * 1024;
 const MAX_BYTES = 65536 * PAGE_BYTES;
 
+const NO_OPTIONS = Object.freeze({});
+
 export function checkOptions<T extends object>(opts: unknown, op: string): T {
-  if (opts === undefined) return {} as T;
+  if (opts === undefined) return NO_OPTIONS as T;
   if (typeof opts !== 'object' || opts === null || ArrayBuffer.isView(opts)) {
     throw new TypeError(`${op}: options must be an object like { out, signal }; got ${describe(opts)}`);
   }

@@ -36,11 +36,13 @@ export class OpContext {
   readonly op: string;
   readonly threads: number;
   readonly #arrays: ArrayRegistry;
-  #scratch: number[] = [];
-  #copyBack: Array<{ from: TypedArray; to: TypedArray }> = [];
-  #inputs: Arg[] = [];
+  // Created on first use: most ops on engine arrays never stage or allocate scratch,
+  // and a small op is dominated by such fixed costs.
+  #scratch: number[] | undefined;
+  #copyBack: Array<{ from: TypedArray; to: TypedArray }> | undefined;
+  #inputs: Arg[] | undefined;
   /** Results this op allocated for the user: theirs on success, freed on failure. */
-  #fresh: TypedArray[] = [];
+  #fresh: TypedArray[] | undefined;
 
   constructor(op: string, arrays: ArrayRegistry, threads: number) {
     this.op = op;
@@ -72,7 +74,7 @@ export class OpContext {
   input(x: unknown, name: string, opts?: InputOptions): ArrayArg {
     const view = this.check(x, name, opts);
     const arg = this.#place(view, true);
-    this.#inputs.push(arg);
+    (this.#inputs ??= []).push(arg);
     return arg;
   }
 
@@ -83,8 +85,8 @@ export class OpContext {
   inout(x: unknown, name: string, opts?: InputOptions): ArrayArg {
     const view = this.check(x, name, opts);
     const arg = this.#overlapsInput(view) ? this.#stage(view, true) : this.#place(view, true);
-    if (arg.user) this.#copyBack.push({ from: arg.view, to: view });
-    this.#inputs.push(arg);
+    if (arg.user) (this.#copyBack ??= []).push({ from: arg.view, to: view });
+    (this.#inputs ??= []).push(arg);
     return arg;
   }
 
@@ -96,12 +98,12 @@ export class OpContext {
   output(out: unknown, name: string, dtype: Dtype, length: number): ArrayArg {
     if (out === undefined || out === null) {
       const view = this.#arrays.alloc(dtype, length);
-      this.#fresh.push(view);
+      (this.#fresh ??= []).push(view);
       return new Arg(view.byteOffset, length, dtype, view, undefined);
     }
     const view = this.check(out, name, { dtype, length, like: 'the result' });
     const arg = this.#overlapsInput(view) ? this.#stage(view, false) : this.#place(view, false);
-    if (arg.user) this.#copyBack.push({ from: arg.view, to: view });
+    if (arg.user) (this.#copyBack ??= []).push({ from: arg.view, to: view });
     return arg;
   }
 
@@ -109,7 +111,7 @@ export class OpContext {
   scratch(dtype: Dtype, length: number): ArrayArg {
     const info = DTYPES[dtype];
     const ptr = this.#arrays.heap.alloc(length * info.bytes);
-    this.#scratch.push(ptr);
+    (this.#scratch ??= []).push(ptr);
     const view = new info.ctor(this.#arrays.heap.buffer, ptr, length);
     return new Arg(ptr, length, dtype, view, undefined);
   }
@@ -122,18 +124,16 @@ export class OpContext {
   /** Copy staged outputs back (on success) and free all scratch (always) and unreturned results (on failure). */
   finish(ok: boolean): void {
     try {
-      if (ok) for (const { from, to } of this.#copyBack) to.set(from);
-      else for (const view of this.#fresh) this.#arrays.free(view);
+      if (ok) { if (this.#copyBack) for (const { from, to } of this.#copyBack) to.set(from); }
+      else if (this.#fresh) for (const view of this.#fresh) this.#arrays.free(view);
     } finally {
-      for (const ptr of this.#scratch) this.#arrays.heap.free(ptr);
-      this.#scratch = [];
-      this.#copyBack = [];
-      this.#fresh = [];
+      if (this.#scratch) for (const ptr of this.#scratch) this.#arrays.heap.free(ptr);
+      this.#scratch = this.#copyBack = this.#fresh = undefined;
     }
   }
 
   #overlapsInput(view: TypedArray): boolean {
-    return this.#arrays.locate(view) === 'own' && this.#inputs.some((a) => a.user === undefined && partialOverlap(a, view));
+    return this.#inputs !== undefined && this.#arrays.locate(view) === 'own' && this.#inputs.some((a) => a.user === undefined && partialOverlap(a, view));
   }
 
   #place(view: TypedArray, copyIn: boolean): Arg {

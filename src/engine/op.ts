@@ -40,7 +40,9 @@ export interface KernelJob {
 }
 
 /** What the driver sends back into the generator after a job: partials or nothing. */
-export type JobResult = Float64Array | undefined;
+export type JobResult = Partials | undefined;
+/** Per-chunk partials in chunk order: a Float64Array copied from the control block, or a plain array for inline jobs. */
+export type Partials = Float64Array | number[];
 
 export type Op<T> = Generator<KernelJob, T, JobResult>;
 

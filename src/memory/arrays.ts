@@ -46,10 +46,13 @@ export class ArrayRegistry {
         : `${name} was already freed (double free), or was never allocated`);
     }
     this.heap.free(start);
+    this.#blockOf.delete(view);
     this.#freed.add(view);
   }
 
   locate(view: TypedArray): Location {
+    // Fast path: the exact view alloc/from returned, still live (free() forgets it).
+    if (this.#blockOf.has(view)) return 'own';
     if (!this.heap.owns(view.buffer)) return 'foreign';
     if (this.#freed.has(view)) return 'freed';
     return this.heap.blockContaining(view.byteOffset, view.byteLength) ? 'own' : 'unallocated';

@@ -33,13 +33,17 @@ export interface JobView {
 export function runClaimedChunks(control: Int32Array, f64: Float64Array, job: JobView, reporter: number, deadline = Infinity): boolean {
   const { fn, args, argc, n, chunk, nChunks, partials } = job;
   const partialBase = PARTIALS_BYTE >> 3;
+  // Completed chunks are counted here and added to DONE once, on the way out:
+  // one write to the shared counter per thread per job instead of per chunk.
+  let done = 0;
+  let finished = true;
   for (;;) {
     // ABORT is checked before each claim, so after an error or a cancel no new
     // chunk starts; chunks already running complete (cooperative cancellation).
-    if (Atomics.load(control, ABORT) !== 0) return true;
-    if (deadline !== Infinity && performance.now() > deadline) return false;
+    if (Atomics.load(control, ABORT) !== 0) break;
+    if (deadline !== Infinity && performance.now() > deadline) { finished = false; break; }
     const c = Atomics.add(control, CURSOR, 1);
-    if (c >= nChunks) return true;
+    if (c >= nChunks) break;
     const start = c * chunk;
     const end = Math.min(n, start + chunk);
     try {
@@ -47,12 +51,15 @@ export function runClaimedChunks(control: Int32Array, f64: Float64Array, job: Jo
       // A plain store is enough: the thread's later check-out (Atomics.sub on
       // PENDING, or the caller's own completion) publishes it to the waiter.
       if (partials) f64[partialBase + c] = r;
-      Atomics.add(control, DONE, 1);
+      done++;
     } catch (err) {
       reportJobError(control, 1 /* ERR_TRAP */, errorMessage(err), reporter);
-      return true;
+      break;
     }
   }
+  // Sequenced before this thread's check-out, which is the release the caller acquires.
+  if (done > 0) Atomics.add(control, DONE, done);
+  return finished;
 }
 
 /**

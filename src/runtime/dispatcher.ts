@@ -28,7 +28,8 @@ export interface ResolvedJob {
   inline: boolean;
 }
 
-export type JobOutcome = Float64Array | undefined;
+/** Per-chunk partials in chunk order (a plain array for inline jobs), or nothing. */
+export type JobOutcome = Float64Array | number[] | undefined;
 
 interface InFlight {
   job: ResolvedJob;
@@ -181,7 +182,8 @@ export class Dispatcher {
     const fn = this.table.resolve(job.slot, job.index, job.args);
     const { n, chunk, nChunks, args } = job;
     const argv = args as number[];
-    const partials = job.partials ? new Float64Array(nChunks) : undefined;
+    // A plain array: allocating a Float64Array costs more than a whole small sum.
+    const partials: number[] | undefined = job.partials ? new Array<number>(nChunks) : undefined;
     let c = 0;
     try {
       for (; c < nChunks; c++) {

@@ -92,6 +92,9 @@ export class BrowserWorkerPool implements EnginePool {
       };
       worker.addEventListener('error', onError);
       worker.addEventListener('messageerror', onError);
+      // The handshake's first half: a Worker has no workerData, so the init is the
+      // first message (queued until the module has evaluated and listens).
+      worker.postMessage(init);
     });
   }
 

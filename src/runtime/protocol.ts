@@ -18,24 +18,35 @@
 export const CONTROL_BASE = 1024;
 export const CONTROL_END = 65536;
 
-/** Int32 word indices, relative to an Int32Array over the whole buffer. */
+/**
+ * Int32 word indices, relative to an Int32Array over the whole buffer. Words that
+ * different threads write while others read get a 64-byte cache line each: GEN
+ * (workers spin on it), CURSOR (every claim writes it), PENDING + DONE (written at
+ * check-out, the caller spins on PENDING). The descriptor line is read-only while
+ * a job runs, so ABORT, read before every claim, lives there without bouncing.
+ */
 const W = CONTROL_BASE >> 2;
-export const GEN = W + 0;          // job generation; workers wait on this word
-export const COMMAND = W + 1;      // CMD_RUN | CMD_EXIT
-export const MODULE = W + 2;       // module slot of the kernel (JS_MODULE for JS functions)
-export const FUNC = W + 3;         // kernel index within the module
-export const N = W + 4;            // elements: the job covers [0, N)
-export const CHUNK = W + 5;        // chunk size in elements
-export const NCHUNKS = W + 6;
-export const ARGC = W + 7;
-export const FLAGS = W + 8;        // FLAG_PARTIALS
-export const CURSOR = W + 9;       // next chunk to claim (Atomics.add)
-export const PENDING = W + 10;     // invited workers that have not checked out; the caller waits on it
-export const ABORT = W + 11;       // non-zero: stop claiming chunks (error or cancellation)
-export const ERROR_KIND = W + 12;  // first error wins by CAS from ERR_NONE
-export const ERROR_LEN = W + 13;   // UTF-8 bytes of the message at ERROR_MSG_BYTE
-export const ERROR_WORKER = W + 14;// which thread reported it (-1 = caller)
-export const DONE = W + 15;         // chunks completed; fewer than NCHUNKS after a clean finish means a thread died mid-chunk
+// line 0 (byte 1024): the job descriptor
+export const COMMAND = W + 0;      // CMD_RUN | CMD_EXIT
+export const MODULE = W + 1;       // module slot of the kernel (JS_MODULE for JS functions)
+export const FUNC = W + 2;         // kernel index within the module
+export const N = W + 3;            // elements: the job covers [0, N)
+export const CHUNK = W + 4;        // chunk size in elements
+export const NCHUNKS = W + 5;
+export const ARGC = W + 6;
+export const FLAGS = W + 7;        // FLAG_PARTIALS
+export const ABORT = W + 8;        // non-zero: stop claiming chunks (error or cancellation)
+export const ERROR_KIND = W + 9;   // first error wins by CAS from ERR_NONE
+export const ERROR_LEN = W + 10;   // UTF-8 bytes of the message at ERROR_MSG_BYTE
+export const ERROR_WORKER = W + 11;// which thread reported it (-1 = caller)
+// line 1 (byte 1088)
+export const GEN = W + 16;         // job generation; workers wait on this word
+// line 2 (byte 1152)
+export const CURSOR = W + 32;      // next chunk to claim (Atomics.add)
+// line 3 (byte 1216)
+export const PENDING = W + 48;     // invited workers that have not checked out; the caller waits on it
+export const DONE = W + 49;        // chunks completed, added once per thread per job; fewer than NCHUNKS after
+                                   // a clean finish means a thread died mid-chunk
 
 export const CMD_RUN = 1;
 export const CMD_EXIT = 2;
@@ -66,7 +77,7 @@ export const MAX_CHUNKS = (CONTROL_END - PARTIALS_BYTE) >> 3; // 7680
 
 /** Spin iterations on Atomics.load before sleeping; a round trip of sleep+notify is ~25 µs here. */
 export const DEFAULT_WORKER_SPIN = 20_000;
-export const DEFAULT_CALLER_SPIN = 20_000;
+export const DEFAULT_CALLER_SPIN = 5_000;
 
 /** Messages on the worker's port (module loading happens between jobs, never inside one). */
 export type ToWorker =

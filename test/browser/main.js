@@ -33,6 +33,7 @@ async function failure(p) {
 async function opsOn(engine, checks, sums) {
   const t = engine.threads;
   const check = (name, ok, detail = '') => checks.push({ name: `threads ${t}: ${name}`, ok: !!ok, detail: String(detail) });
+  seed = 12345; // the same data for every engine, so sums can be compared bit for bit
   for (const n of SIZES) {
     const xs = randomF64(n), ys = randomF64(n);
     const x = engine.from(xs), y = engine.from(ys);
@@ -106,6 +107,53 @@ async function userKernels(engine, checks) {
   engine.free(x); engine.free(y);
 }
 
+// A browser Worker has no 'exit' event: death reaches the pool as an 'error' event
+// (terminate, tell the dispatcher, respawn) or, for self.close() in a kernel, as a
+// failed op followed by a 'closed' message. Either way later ops must not hang.
+async function crashes(checks) {
+  const check = (name, ok, detail = '') => checks.push({ name: `crash: ${name}`, ok: !!ok, detail: String(detail) });
+  const engine = await guard(Engine.create({ threads: 3, inlineThreshold: 0 }), 'create crash engine');
+  const n = 200_000;
+  const xs = randomF64(n);
+  const x = engine.from(xs);
+  const healthy = async (label) => {
+    const outcomes = [];
+    for (let round = 0; round < 6; round++) {
+      try {
+        const y = await guard(engine.map((v) => v * 3, x), `${label} round ${round}`);
+        outcomes.push(firstMismatch(y, xs.map((v) => v * 3), 0) ?? 'ok');
+        engine.free(y);
+      } catch (err) {
+        outcomes.push(err && err.name);
+      }
+    }
+    // The first op after a death may be the one that finds the worker gone.
+    const rest = outcomes.slice(1);
+    check(`${label}: the engine heals, later ops are correct`, rest.every((o) => o === 'ok') && ['ok', 'WorkerCrashError'].includes(outcomes[0]), outcomes.join(','));
+  };
+  try {
+    // An uncaught error in a worker's event loop: the Worker fires 'error'.
+    const boom = (v) => {
+      if (typeof WorkerGlobalScope !== 'undefined' && !globalThis.boomed) { globalThis.boomed = true; setTimeout(() => { throw new Error('boom'); }, 0); }
+      return v + 1;
+    };
+    const y = await guard(engine.map(boom, x), 'map that schedules an uncaught error');
+    check('the op itself completes', firstMismatch(y, xs.map((v) => v + 1), 0) === null);
+    engine.free(y);
+    await new Promise((r) => setTimeout(r, 200));
+    await healthy('after an error event');
+
+    // A kernel that closes its worker: that op fails, the thread is replaced.
+    const closer = (v) => { if (typeof WorkerGlobalScope !== 'undefined' && v > 0.99) self.close(); return v; };
+    const err = await failure(guard(engine.map(closer, x), 'map that calls self.close()'));
+    check('an op whose kernel calls self.close() rejects with a WasmparError', err instanceof WasmparError, err);
+    await new Promise((r) => setTimeout(r, 200));
+    await healthy('after self.close()');
+  } finally {
+    await guard(engine.dispose(), 'dispose crash engine');
+  }
+}
+
 function inWorker() {
   const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
   return guard(new Promise((resolve, reject) => {
@@ -131,6 +179,7 @@ window.wasmparSuite = async () => {
       const err = await failure(engine.sum(new Float64Array(4)));
       checks.push({ name: `threads ${threads}: ops after dispose reject with DisposedError`, ok: err instanceof WasmparError && err.code === 'ERR_DISPOSED', detail: String(err) });
     }
+    await crashes(checks);
     report.worker = await inWorker();
   } catch (err) {
     report.error = `${err && err.stack || err}`;

@@ -4,11 +4,11 @@
  * any thread count and for the sync and async forms.
  */
 import { DTYPES, type TypedArray } from '../../memory/dtypes.js';
-import type { ArrayArg, Op } from '../op.js';
+import type { ArrayArg, Op, Partials } from '../op.js';
 import type { OpContext } from '../op-context.js';
 
 /** Pairwise sum of the partials: error grows like log(chunks), not like chunks. */
-export function pairwiseSum(p: Float64Array, lo = 0, hi = p.length): number {
+export function pairwiseSum(p: Partials, lo = 0, hi = p.length): number {
   const n = hi - lo;
   if (n <= 8) {
     let s = 0;
@@ -19,10 +19,13 @@ export function pairwiseSum(p: Float64Array, lo = 0, hi = p.length): number {
   return pairwiseSum(p, lo, mid) + pairwiseSum(p, mid, hi);
 }
 
-function combineSum(dtype: ArrayArg['dtype'], partials: Float64Array | undefined): number {
+function combineSum(dtype: ArrayArg['dtype'], partials: Partials | undefined): number {
   if (!partials) return 0;
   // Integer partials are exact integers in f64; adding them in order stays exact up to 2^53.
-  return DTYPES[dtype].float ? pairwiseSum(partials) : partials.reduce((a, b) => a + b, 0);
+  if (DTYPES[dtype].float) return pairwiseSum(partials);
+  let total = 0;
+  for (let i = 0; i < partials.length; i++) total += partials[i]!;
+  return total;
 }
 
 function* sumOf(X: ArrayArg): Op<number> {
