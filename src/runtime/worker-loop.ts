@@ -27,6 +27,9 @@ export interface WorkerHost {
   close(): void;
 }
 
+/** The adaptive spin never drops below this many loads (~2 µs): enough to catch back-to-back jobs. */
+const MIN_SPIN = 200;
+
 export function runWorker(init: WorkerInit, host: WorkerHost): void {
   const me = init.index;
   const table = new KernelTable(init.memory);
@@ -112,17 +115,24 @@ export function runWorker(init: WorkerInit, host: WorkerHost): void {
   }
 
   async function loop(): Promise<void> {
-    const spin = init.spin;
+    const maxSpin = init.spin;
+    // The spin budget adapts: halved after a spin that found no job (the gaps
+    // between jobs are longer than the window, so spinning only burns a core —
+    // on a loaded machine, the core the caller needs), doubled after one that did.
+    let spin = maxSpin;
     for (;;) {
       let gen = Atomics.load(control, GEN);
       // Spin first: a job published within the spin window starts in ~1 µs instead
       // of the ~25 µs a futex wake costs. Then sleep without blocking the event loop.
-      for (let i = 0; gen === seen && i < spin; i++) gen = Atomics.load(control, GEN);
+      let i = 0;
+      for (; gen === seen && i < spin; i++) gen = Atomics.load(control, GEN);
       if (gen === seen) {
+        spin = Math.max(MIN_SPIN, spin >> 1);
         const r = Atomics.waitAsync(control, GEN, seen);
         if (r.async) await r.value;
         continue;
       }
+      if (i > 0) spin = Math.min(maxSpin, spin * 2);
       seen = gen;
       // The Atomics.load of GEN that observed the new value is the acquire that makes
       // the descriptor (COMMAND, INVITED, ARGS, ...) written before the caller's
