@@ -1,6 +1,6 @@
 // Reduction kernels: one f64 partial per chunk [start, end).
 // Float sums (sum, sumsq, sumsqdev, dot) are pairwise like numpy: blocks of
-// <= 128 elements summed in 8 independent lanes (4 f64x2), halves combined
+// <= 256 elements summed in 16 independent lanes (8 f64x2), halves combined
 // recursively above that, so rounding error grows like log n. f32 is widened
 // to f64 before any arithmetic. Integer sum/sumsq/dot accumulate exactly in
 // 64-bit lanes. min/max use the wasm vector min/max, which propagate NaN.
@@ -15,7 +15,7 @@ import { shiftOf } from './elementwise';
 // @ts-ignore: decorator
 @inline const DOT = 3;
 // @ts-ignore: decorator
-@inline const BLOCK = 128;
+@inline const BLOCK = 256;
 
 // Two consecutive elements at p, widened to an f64x2.
 // @ts-ignore: decorator
@@ -45,22 +45,32 @@ import { shiftOf } from './elementwise';
   return v * <f64>load<T>(y);
 }
 
+// 16 independent lanes (8 f64x2 chains): enough adds in flight to hide the add
+// latency, so a thread streams at memory speed even when two threads share the bus.
 // @ts-ignore: decorator
 @inline function blockK<T>(kind: i32, x: usize, y: usize, n: i32, mean: f64): f64 {
   const SH = shiftOf<T>();
   const S2: usize = 2 << SH;
   const m = f64x2.splat(mean);
-  let a0 = f64x2.splat(0), a1 = a0, a2 = a0, a3 = a0;
+  let a0 = f64x2.splat(0), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
   let i = 0;
-  for (; i + 8 <= n; i += 8) {
+  for (; i + 16 <= n; i += 16) {
     const o = <usize>i << SH;
     const px = x + o, py = y + o;
     a0 = f64x2.add(a0, term2<T>(kind, px, py, m));
     a1 = f64x2.add(a1, term2<T>(kind, px + S2, py + S2, m));
     a2 = f64x2.add(a2, term2<T>(kind, px + 2 * S2, py + 2 * S2, m));
     a3 = f64x2.add(a3, term2<T>(kind, px + 3 * S2, py + 3 * S2, m));
+    a4 = f64x2.add(a4, term2<T>(kind, px + 4 * S2, py + 4 * S2, m));
+    a5 = f64x2.add(a5, term2<T>(kind, px + 5 * S2, py + 5 * S2, m));
+    a6 = f64x2.add(a6, term2<T>(kind, px + 6 * S2, py + 6 * S2, m));
+    a7 = f64x2.add(a7, term2<T>(kind, px + 7 * S2, py + 7 * S2, m));
   }
-  const v = f64x2.add(f64x2.add(a0, a1), f64x2.add(a2, a3));
+  for (; i + 2 <= n; i += 2) {
+    const o = <usize>i << SH;
+    a0 = f64x2.add(a0, term2<T>(kind, x + o, y + o, m));
+  }
+  const v = f64x2.add(f64x2.add(f64x2.add(a0, a1), f64x2.add(a2, a3)), f64x2.add(f64x2.add(a4, a5), f64x2.add(a6, a7)));
   let r = f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
   for (; i < n; i++) {
     const o = <usize>i << SH;
@@ -79,7 +89,7 @@ function block<T>(kind: i32, x: usize, y: usize, n: i32, mean: f64): f64 {
 
 function pairwise<T>(kind: i32, x: usize, y: usize, n: i32, mean: f64): f64 {
   if (n <= BLOCK) return block<T>(kind, x, y, n, mean);
-  const h = (n >> 1) & ~7;
+  const h = (n >> 1) & ~15;
   const o = <usize>h << shiftOf<T>();
   return pairwise<T>(kind, x, y, h, mean) + pairwise<T>(kind, x + o, y + o, n - h, mean);
 }

@@ -31,6 +31,7 @@ export function* cumsum(ctx: OpContext, x: unknown, opts?: CumsumOptions): Op<Ty
     const status = ctx.scratch('u32', chunks * 28);
     (status.view as Uint32Array).fill(0);
     yield { kernel: `cumsum1_${X.dtype}`, n, chunk, args: [X.ptr, out.ptr, status.ptr, chunk, n], cost: 3 };
+    (globalThis as any).__dbg = (status.view as Uint32Array).slice(); // DEBUG
     return ctx.result(out);
   }
   const pairs = X.dtype === 'f64';
