@@ -3,6 +3,7 @@
 export * from './elementwise';
 export * from './reduce';
 export * from './scan';
+export * from './scan-lookback';
 export * from './sort';
 export * from './histogram';
 export * from './linalg';

@@ -60,6 +60,7 @@ for (let i = 0; i < N; i++) { x[i] = (i % 1000) * 1e-3 - 0.5; y[i] = 0; }
 const xs = x.subarray(0, N_SMALL), ys = y.subarray(0, N_SMALL);
 const a = 1.000001;
 const builtinChunk = chooseChunk(N, 1);
+const oldDefaultChunk = Math.ceil(N / 256); // the default before it became 64–256 chunks
 
 const mv = view(MANDEL.width, MANDEL.height);
 const img2 = e2.alloc('u32', MANDEL.width * MANDEL.height);
@@ -85,6 +86,8 @@ const tasks = [
   { name: 'builtin multiply 1M', fn: () => { e2.multiplySync(x, a, { out: y }); } },
   { name: 'compiled scale 1M', fn: () => { e2.parallelForSync(m2.scale_f64, N, x, y, a); } },
   { name: 'compiled scale 1M, builtin chunk', fn: () => { e2.parallelForSync(m2.scale_f64, N, x, y, a, { chunkSize: builtinChunk }); } },
+  { name: 'compiled scale 1M, 256 chunks', fn: () => { e2.parallelForSync(m2.scale_f64, N, x, y, a, { chunkSize: oldDefaultChunk }); } },
+  { name: 'compiled scale 128K, builtin chunk', fn: () => { e2.parallelForSync(m2.scale_f64, N_SMALL, xs, ys, a, { chunkSize: chooseChunk(N_SMALL, 1) }); } },
   { name: 'builtin multiply 128K', fn: () => { e2.multiplySync(xs, a, { out: ys }); } },
   { name: 'compiled scale 128K', fn: () => { e2.parallelForSync(m2.scale_f64, N_SMALL, xs, ys, a); } },
   { name: 'builtin multiply+add 1M', fn: () => { e2.multiplySync(x, a, { out: y }); e2.addSync(y, 1, { out: y }); } },
@@ -146,8 +149,10 @@ const compare = (op, subject, reference, target, pass, invert = false) => {
   return shown;
 };
 const speedA = compare('a. compiled y=a*x (v128) vs built-in multiply, 1M f64, 2T', 'compiled scale 1M', 'builtin multiply 1M', '≥ 0.91× (within 10%)', (r) => r >= 1 / 1.1);
-compare('a. same, chunkSize = built-in chunk', 'compiled scale 1M, builtin chunk', 'builtin multiply 1M', 'info');
-compare('a. same, 128K f64', 'compiled scale 128K', 'builtin multiply 128K', 'info');
+compare(`a. same, chunkSize = built-in chunk (${builtinChunk})`, 'compiled scale 1M, builtin chunk', 'builtin multiply 1M', 'info');
+compare(`a. same, 256 chunks of ${oldDefaultChunk}`, 'compiled scale 1M, 256 chunks', 'builtin multiply 1M', 'info');
+compare('a. same, 128K f64 (default chunking)', 'compiled scale 128K', 'builtin multiply 128K', 'info');
+compare(`a. same, 128K f64, chunkSize = built-in chunk (${chooseChunk(N_SMALL, 1)})`, 'compiled scale 128K, builtin chunk', 'builtin multiply 128K', 'info');
 compare('a. compiled a*x+1 vs built-in multiply then add', 'compiled a*x+1 1M', 'builtin multiply+add 1M', 'info');
 const speedB = compare(`b. mandelbrot ${MANDEL.width}x${MANDEL.height} iter ${MANDEL.iter}: 2T vs 1T`, 'mandelbrot 2T', 'mandelbrot 1T', '≥ 1.8×', (r) => r >= 1.8);
 const speedC = compare('c. map((v) => v*v - 1) 2T vs plain JS loop, 1M f64', 'js map 2T', 'js loop', '≥ 1.6×', (r) => r >= 1.6);

@@ -7,6 +7,7 @@ import type { KernelRef, Op } from '../engine/op.js';
 import type { OpContext } from '../engine/op-context.js';
 import { pairwiseSum } from '../engine/ops/reduce.js';
 import { MAX_CHUNKS } from '../runtime/protocol.js';
+import { CHUNK_WORK } from '../runtime/scheduler.js';
 import type { KernelModuleInfo, ValType } from './wasm-inspect.js';
 
 /** One exported kernel of a loaded module, usable only with the engine that loaded it. */
@@ -65,16 +66,18 @@ export const COMBINES = ['sum', 'min', 'max'] as const;
 export type Combine = (typeof COMBINES)[number];
 
 /**
- * Default chunking, independent of the thread count: at most 256 chunks (enough
- * to balance irregular work such as image rows), but no smaller than 16K items
- * while that still leaves 64 chunks. A claim costs ~0.3 µs (two contended
- * atomics and a call), so 256 chunks of a cheap streaming kernel over 1M f64
- * ran at 0.67× the built-in (which uses 16K-element chunks); with 64 chunks it
- * matches it.
+ * Default chunking, independent of the thread count (so reductions are
+ * reproducible): chunks of the built-ins' size for a cost-1 op (CHUNK_WORK
+ * items) while that leaves at least 16 chunks, else 16 chunks, and never more
+ * than 256. A claim costs ~0.3 µs (contended atomics and a call), and a user
+ * kernel's cost per item is unknown: a cheap streaming kernel over 1M f64 ran
+ * at 0.6× the built-in with 256 chunks, 0.85× with 64 and 0.96× with 16 (the
+ * built-in's chunking), while Mandelbrot rows on 2 threads balanced as well
+ * with 16 chunks as with 64. Uneven work on many threads wants a smaller
+ * `chunkSize`, a cheap kernel on a short range a larger one.
  */
 const MAX_DEFAULT_CHUNKS = 256;
-const MIN_DEFAULT_CHUNKS = 64;
-const PREFERRED_CHUNK = 16_384;
+const MIN_DEFAULT_CHUNKS = 16;
 /** User kernels' cost is unknown: never run a multi-chunk job inline on the strength of its length alone. */
 const UNKNOWN_COST = 1e9;
 
@@ -93,7 +96,7 @@ function checkLength(n: unknown, op: string): number {
 
 function chunkFor(n: number, chunkSize: unknown, op: string): number {
   if (chunkSize === undefined) {
-    return Math.max(1, Math.ceil(n / MAX_DEFAULT_CHUNKS), Math.min(PREFERRED_CHUNK, Math.ceil(n / MIN_DEFAULT_CHUNKS)));
+    return Math.max(1, Math.ceil(n / MAX_DEFAULT_CHUNKS), Math.min(CHUNK_WORK, Math.ceil(n / MIN_DEFAULT_CHUNKS)));
   }
   if (typeof chunkSize !== 'number' || !Number.isInteger(chunkSize) || chunkSize < 1) {
     throw new RangeError(`${op}: chunkSize must be a positive integer; got ${describe(chunkSize)}`);
