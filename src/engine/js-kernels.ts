@@ -6,6 +6,7 @@
 import type { Heap } from '../memory/heap.js';
 import { DTYPE_CODES, type KernelTable } from '../runtime/kernel-table.js';
 import { JS_MODULE } from '../runtime/protocol.js';
+import { chooseChunk } from '../runtime/scheduler.js';
 import { functionSource, probeFunction } from './js-functions.js';
 import type { KernelRef, Op } from './op.js';
 import type { OpContext } from './op-context.js';
@@ -49,7 +50,9 @@ export class JsKernels {
     const O = ctx.output(out, 'out', outDtype, X.length);
     const shipped = this.#ship(source, `map(${fn.name || 'anonymous function'})`);
     yield {
-      kernel: shipped.ref, n: X.length, cost: JS_COST,
+      // Chunks as large as a streaming op's: a claim costs more than a few calls of a
+      // cheap function. The cost still marks the job as worth waking workers for.
+      kernel: shipped.ref, n: X.length, chunk: chooseChunk(X.length, 1), cost: JS_COST,
       args: [X.ptr, O.ptr, DTYPE_CODES.indexOf(X.dtype), DTYPE_CODES.indexOf(O.dtype), shipped.ptr, shipped.bytes],
     };
     return ctx.result(O);
