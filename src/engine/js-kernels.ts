@@ -4,7 +4,7 @@
  * it on first sight (no message round trip; works for the Sync form too).
  */
 import type { Heap } from '../memory/heap.js';
-import { DTYPE_CODES, type KernelTable } from '../runtime/kernel-table.js';
+import { compileJsFunction, DTYPE_CODES, type KernelTable } from '../runtime/kernel-table.js';
 import { JS_MODULE } from '../runtime/protocol.js';
 import { chooseChunk } from '../runtime/scheduler.js';
 import { functionSource, probeFunction } from './js-functions.js';
@@ -12,7 +12,17 @@ import type { KernelRef, Op } from './op.js';
 import type { OpContext } from './op-context.js';
 import type { TypedArray } from '../memory/dtypes.js';
 
-interface Shipped { ref: KernelRef; ptr: number; bytes: number }
+interface Shipped {
+  ref: KernelRef;
+  ptr: number;
+  bytes: number;
+  /** Elements per chunk, from the function's measured cost (see #chunkFor). */
+  chunk: number | undefined;
+}
+
+/** A JS-function chunk should take about this long: short enough that an abort is served promptly. */
+const TARGET_CHUNK_NS = 200_000;
+const CHUNK_QUANTUM = 64;
 
 /** Relative cost of a JS function call per element: sizes chunks for JS kernels. */
 const JS_COST = 8;
@@ -35,7 +45,7 @@ export class JsKernels {
       new Uint8Array(this.#heap.buffer, ptr, utf8.length).set(utf8);
       const id = this.#bySource.size;
       this.#table.defineJs(id, source);
-      shipped = { ref: { module: JS_MODULE, index: id, name }, ptr, bytes: utf8.length };
+      shipped = { ref: { module: JS_MODULE, index: id, name }, ptr, bytes: utf8.length, chunk: undefined };
       this.#bySource.set(source, shipped);
     }
     return shipped;
@@ -49,14 +59,36 @@ export class JsKernels {
     if (!this.#bySource.has(source)) probeFunction(source, X.length > 0 ? (X.view as TypedArray)[0] : undefined, ctx.op);
     const O = ctx.output(out, 'out', outDtype, X.length);
     const shipped = this.#ship(source, `map(${fn.name || 'anonymous function'})`);
+    shipped.chunk ??= X.length > 0 ? chunkFor(source, X.view as TypedArray) : undefined;
     yield {
-      // Chunks as large as a streaming op's: a claim costs more than a few calls of a
-      // cheap function. The cost still marks the job as worth waking workers for.
-      kernel: shipped.ref, n: X.length, chunk: chooseChunk(X.length, 1), cost: JS_COST,
+      // A map's result does not depend on its chunks, so they can follow the
+      // function's measured cost. The cost still marks the job as worth waking workers for.
+      kernel: shipped.ref, n: X.length, chunk: Math.max(shipped.chunk ?? 0, chooseChunk(X.length, 1e9)), cost: JS_COST,
       args: [X.ptr, O.ptr, DTYPE_CODES.indexOf(X.dtype), DTYPE_CODES.indexOf(O.dtype), shipped.ptr, shipped.bytes],
     };
     return ctx.result(O);
   }
+}
+
+/**
+ * Time the function on a few elements of x (once per function): a cheap
+ * function gets streaming-size chunks (a claim costs more than many calls),
+ * an expensive one small chunks (balance, and a prompt answer to an abort).
+ */
+function chunkFor(source: string, x: TypedArray): number {
+  const f = compileJsFunction(source) as (v: number) => number;
+  const samples = Math.min(x.length, 256);
+  const t0 = performance.now();
+  // Runs once, unoptimized: nothing here is dead code to the JIT. A function that
+  // throws here will throw in the job too, where it becomes a KernelError.
+  try {
+    for (let i = 0; i < samples; i++) f(x[i]!);
+  } catch {
+    return 1024;
+  }
+  const perCallNs = Math.max(((performance.now() - t0) * 1e6) / samples, 1);
+  const chunk = Math.round(TARGET_CHUNK_NS / perCallNs / CHUNK_QUANTUM) * CHUNK_QUANTUM;
+  return Math.min(Math.max(chunk, CHUNK_QUANTUM), chooseChunk(0, 1));
 }
 
 function dtypeName(out: unknown): (typeof DTYPE_CODES)[number] {
