@@ -13,6 +13,7 @@
 import { Engine } from '../dist/index.js';
 import { fmtTime, interleave, median, QUICK, QUIET_CORES, quietRatio, writeResults } from './report.mjs';
 import os from 'node:os';
+import { CHUNK_WORK } from '../dist/runtime/scheduler.js';
 
 const MAX = 1 << 20;
 const sizes = [];
@@ -65,8 +66,8 @@ for (const op of Object.keys(OPS)) {
 const foreign1 = median(Object.values(l1).flat());
 console.log(`\n## Inline vs parallel (threads 2; other processes used a median of ${foreign1.toFixed(2)} cores, load average ${os.loadavg()[0].toFixed(2)})\n`);
 console.log(lines.join('\n'));
-console.log('\nNote: with the default chunk (CHUNK_WORK 16384 elements for cost-1 ops) a job of one chunk always runs inline, so');
-console.log('"always parallel" only differs from inline from n > 16K on.');
+console.log(`\nNote: with the default chunk (CHUNK_WORK ${CHUNK_WORK} elements for cost-1 ops) a job of one chunk always runs inline, so`);
+console.log(`"always parallel" only differs from inline from n > ${CHUNK_WORK / 1024}K on.`);
 const crossN = Math.max(...Object.values(crossover).map((c) => c ?? MAX * 2));
 console.log(`\ncrossover (parallel > 1.05× inline from here on): ${Object.entries(crossover).map(([k, v]) => `${k} ${v ? fmtN(v) : '> 1M'}`).join(', ')}`);
 await inl.engine.dispose();

@@ -23,6 +23,7 @@ interface Shipped {
 /** A JS-function chunk should take about this long: short enough that an abort is served promptly. */
 const TARGET_CHUNK_NS = 200_000;
 const CHUNK_QUANTUM = 64;
+const CHEAP_CALL_NS = 250;
 
 /** Relative cost of a JS function call per element: sizes chunks for JS kernels. */
 const JS_COST = 8;
@@ -87,6 +88,9 @@ function chunkFor(source: string, x: TypedArray): number {
     return 1024;
   }
   const perCallNs = Math.max(((performance.now() - t0) * 1e6) / samples, 1);
+  // Unoptimized calls cost tens of ns whatever the function does, so below this
+  // the measure says only "cheap": give it streaming chunks.
+  if (perCallNs < CHEAP_CALL_NS) return chooseChunk(0, 1);
   const chunk = Math.round(TARGET_CHUNK_NS / perCallNs / CHUNK_QUANTUM) * CHUNK_QUANTUM;
   return Math.min(Math.max(chunk, CHUNK_QUANTUM), chooseChunk(0, 1));
 }
