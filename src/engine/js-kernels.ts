@@ -4,7 +4,7 @@
  * it on first sight (no message round trip; works for the Sync form too).
  */
 import type { Heap } from '../memory/heap.js';
-import { compileJsFunction, DTYPE_CODES, type KernelTable } from '../runtime/kernel-table.js';
+import { DTYPE_CODES, type KernelTable } from '../runtime/kernel-table.js';
 import { JS_MODULE } from '../runtime/protocol.js';
 import { chooseChunk } from '../runtime/scheduler.js';
 import { functionSource, probeFunction } from './js-functions.js';
@@ -16,14 +16,17 @@ interface Shipped {
   ref: KernelRef;
   ptr: number;
   bytes: number;
-  /** Elements per chunk, from the function's measured cost (see #chunkFor). */
-  chunk: number | undefined;
+  /** The lowest cost per element seen in a job (ns × threads), once one has run. */
+  nsPerElement: number | undefined;
 }
 
 /** A JS-function chunk should take about this long: short enough that an abort is served promptly. */
 const TARGET_CHUNK_NS = 200_000;
 const CHUNK_QUANTUM = 64;
-const CHEAP_CALL_NS = 250;
+/** Chunk size for a function no job has timed yet. */
+const FIRST_CHUNK = 4096;
+/** Jobs shorter than this are too short to time. */
+const MEASURE_MIN = 16_384;
 
 /** Relative cost of a JS function call per element: sizes chunks for JS kernels. */
 const JS_COST = 8;
@@ -46,7 +49,7 @@ export class JsKernels {
       new Uint8Array(this.#heap.buffer, ptr, utf8.length).set(utf8);
       const id = this.#bySource.size;
       this.#table.defineJs(id, source);
-      shipped = { ref: { module: JS_MODULE, index: id, name }, ptr, bytes: utf8.length, chunk: undefined };
+      shipped = { ref: { module: JS_MODULE, index: id, name }, ptr, bytes: utf8.length, nsPerElement: undefined };
       this.#bySource.set(source, shipped);
     }
     return shipped;
@@ -60,39 +63,36 @@ export class JsKernels {
     if (!this.#bySource.has(source)) probeFunction(source, X.length > 0 ? (X.view as TypedArray)[0] : undefined, ctx.op);
     const O = ctx.output(out, 'out', outDtype, X.length);
     const shipped = this.#ship(source, `map(${fn.name || 'anonymous function'})`);
-    shipped.chunk ??= X.length > 0 ? chunkFor(source, X.view as TypedArray) : undefined;
+    const started = performance.now();
     yield {
-      // A map's result does not depend on its chunks, so they can follow the
-      // function's measured cost. The cost still marks the job as worth waking workers for.
-      kernel: shipped.ref, n: X.length, chunk: Math.max(shipped.chunk ?? 0, chooseChunk(X.length, 1e9)), cost: JS_COST,
+      // A map's result does not depend on its chunks, so they follow the function's
+      // cost as measured in its earlier jobs. The cost still marks the job as worth
+      // waking workers for.
+      kernel: shipped.ref, n: X.length, chunk: chunkFor(shipped, X.length), cost: JS_COST,
       args: [X.ptr, O.ptr, DTYPE_CODES.indexOf(X.dtype), DTYPE_CODES.indexOf(O.dtype), shipped.ptr, shipped.bytes],
     };
+    // The wall time of a job that kept every thread busy, times the threads, over
+    // its elements: an upper bound on the cost (queueing only adds), so the
+    // minimum over jobs converges on the real one.
+    if (X.length >= MEASURE_MIN) {
+      const ns = ((performance.now() - started) * 1e6 * ctx.threads) / X.length;
+      shipped.nsPerElement = Math.min(shipped.nsPerElement ?? Infinity, ns);
+    }
     return ctx.result(O);
   }
 }
 
+
 /**
- * Time the function on a few elements of x (once per function): a cheap
- * function gets streaming-size chunks (a claim costs more than many calls),
- * an expensive one small chunks (balance, and a prompt answer to an abort).
+ * Chunks take about TARGET_CHUNK_NS: a cheap function gets streaming-size chunks
+ * (a claim costs more than many calls), a slow one small chunks (balance, and a
+ * prompt answer to an abort). Until a job has been timed, a middle size.
  */
-function chunkFor(source: string, x: TypedArray): number {
-  const f = compileJsFunction(source) as (v: number) => number;
-  const samples = Math.min(x.length, 256);
-  const t0 = performance.now();
-  // Runs once, unoptimized: nothing here is dead code to the JIT. A function that
-  // throws here will throw in the job too, where it becomes a KernelError.
-  try {
-    for (let i = 0; i < samples; i++) f(x[i]!);
-  } catch {
-    return 1024;
-  }
-  const perCallNs = Math.max(((performance.now() - t0) * 1e6) / samples, 1);
-  // Unoptimized calls cost tens of ns whatever the function does, so below this
-  // the measure says only "cheap": give it streaming chunks.
-  if (perCallNs < CHEAP_CALL_NS) return chooseChunk(0, 1);
-  const chunk = Math.round(TARGET_CHUNK_NS / perCallNs / CHUNK_QUANTUM) * CHUNK_QUANTUM;
-  return Math.min(Math.max(chunk, CHUNK_QUANTUM), chooseChunk(0, 1));
+function chunkFor(shipped: Shipped, n: number): number {
+  const floor = chooseChunk(n, 1e9); // the fewest elements per chunk the control block allows
+  if (shipped.nsPerElement === undefined) return Math.max(FIRST_CHUNK, floor);
+  const chunk = Math.round(TARGET_CHUNK_NS / shipped.nsPerElement / CHUNK_QUANTUM) * CHUNK_QUANTUM;
+  return Math.max(Math.min(Math.max(chunk, CHUNK_QUANTUM), chooseChunk(0, 1)), floor);
 }
 
 function dtypeName(out: unknown): (typeof DTYPE_CODES)[number] {
