@@ -25,7 +25,6 @@ export class BrowserWorkerPool implements EnginePool {
   readonly #opts: PoolStartOptions;
   readonly #slots: Array<Slot | undefined> = [];
   readonly #modules: Array<{ slot: number; module: WebAssembly.Module }> = [];
-  readonly #jsFunctions: Array<{ id: number; source: string }> = [];
   #closing = false;
 
   private constructor(opts: PoolStartOptions) {
@@ -51,7 +50,6 @@ export class BrowserWorkerPool implements EnginePool {
       index,
       memory: this.#opts.memory,
       modules: this.#modules,
-      jsFunctions: this.#jsFunctions,
       spin: this.#opts.spin,
     };
     // Written literally so that bundlers (Vite, webpack 5, esbuild) find and emit the worker file.
@@ -143,11 +141,6 @@ export class BrowserWorkerPool implements EnginePool {
   async load(slot: number, module: WebAssembly.Module): Promise<void> {
     this.#modules.push({ slot, module });
     await this.#broadcast({ type: 'load', slot, module }, (m) => m.type === 'loaded' && m.slot === slot);
-  }
-
-  async define(id: number, source: string): Promise<void> {
-    this.#jsFunctions.push({ id, source });
-    await this.#broadcast({ type: 'define', id, source }, (m) => m.type === 'defined' && m.id === id);
   }
 
   /** Wait for every worker to say it is closing after the EXIT command; terminate stragglers. */

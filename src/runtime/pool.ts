@@ -28,7 +28,6 @@ export class WorkerPool {
   readonly #opts: PoolOptions;
   readonly #slots: Array<Slot | undefined> = [];
   readonly #modules: Array<{ slot: number; module: WebAssembly.Module }> = [];
-  readonly #jsFunctions: Array<{ id: number; source: string }> = [];
   #closing = false;
 
   private constructor(opts: PoolOptions) {
@@ -55,7 +54,6 @@ export class WorkerPool {
       index,
       memory: this.#opts.memory,
       modules: this.#modules,
-      jsFunctions: this.#jsFunctions,
       spin: this.#opts.spin,
     };
     // Workers inherit the process's execArgv; flags about how the entry script is
@@ -128,11 +126,6 @@ export class WorkerPool {
   async load(slot: number, module: WebAssembly.Module): Promise<void> {
     this.#modules.push({ slot, module });
     await this.#broadcast({ type: 'load', slot, module }, (m) => m.type === 'loaded' && m.slot === slot);
-  }
-
-  async define(id: number, source: string): Promise<void> {
-    this.#jsFunctions.push({ id, source });
-    await this.#broadcast({ type: 'define', id, source }, (m) => m.type === 'defined' && m.id === id);
   }
 
   /** Wait for every worker to exit after the EXIT command; terminate stragglers. */

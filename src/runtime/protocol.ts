@@ -81,12 +81,11 @@ export const DEFAULT_CALLER_SPIN = 5_000;
 
 /** Messages on the worker's port (module loading happens between jobs, never inside one). */
 export type ToWorker =
-  | { type: 'load'; slot: number; module: WebAssembly.Module }
-  | { type: 'define'; id: number; source: string };
+  | { type: 'load'; slot: number; module: WebAssembly.Module };
+
 export type FromWorker =
   | { type: 'ready'; index: number }
   | { type: 'loaded'; slot: number; error?: string }
-  | { type: 'defined'; id: number; error?: string }
   | { type: 'startup-error'; message: string }
   // Browser workers only: a Worker has no 'exit' event, so the thread says it is going
   // (expected: after the EXIT command; unexpected: a kernel called self.close()).
@@ -96,6 +95,5 @@ export interface WorkerInit {
   index: number;
   memory: WebAssembly.Memory;
   modules: Array<{ slot: number; module: WebAssembly.Module }>;
-  jsFunctions: Array<{ id: number; source: string }>;
   spin: number;
 }

@@ -3,8 +3,8 @@
  * browser entry (worker-browser.ts): instantiate every module on the shared
  * memory, say ready, then loop: wait for the generation word to change, run
  * chunks of the published job, check out. Between jobs the event loop is free
- * (we sleep in waitAsync, not Atomics.wait), which is how new modules and JS
- * functions arrive by message. Only the transport differs between hosts.
+ * (we sleep in waitAsync, not Atomics.wait), which is how new wasm modules
+ * arrive by message. Only the transport differs between hosts.
  */
 import { runClaimedChunks, reportJobError } from './chunk-loop.js';
 import { KernelTable } from './kernel-table.js';
@@ -37,7 +37,6 @@ export function runWorker(init: WorkerInit, host: WorkerHost): void {
 
   try {
     for (const { slot, module } of init.modules) table.instantiate(slot, module);
-    for (const { id, source } of init.jsFunctions) table.defineJs(id, source);
   } catch (err) {
     post({ type: 'startup-error', message: err instanceof Error ? err.message : String(err) });
     throw err;
@@ -83,14 +82,14 @@ export function runWorker(init: WorkerInit, host: WorkerHost): void {
     return true;
   });
 
+  // JS-function kernels need no message: each job carries its function's source
+  // in shared memory (kernel-table.ts), so only wasm modules arrive this way.
   host.onMessage((msg: ToWorker) => {
     try {
-      if (msg.type === 'load') { table.instantiate(msg.slot, msg.module); post({ type: 'loaded', slot: msg.slot }); }
-      else if (msg.type === 'define') { table.defineJs(msg.id, msg.source); post({ type: 'defined', id: msg.id }); }
+      table.instantiate(msg.slot, msg.module);
+      post({ type: 'loaded', slot: msg.slot });
     } catch (err) {
-      const error = err instanceof Error ? err.message : String(err);
-      if (msg.type === 'load') post({ type: 'loaded', slot: msg.slot, error });
-      else post({ type: 'defined', id: msg.id, error });
+      post({ type: 'loaded', slot: msg.slot, error: err instanceof Error ? err.message : String(err) });
     }
   });
 
