@@ -40,7 +40,7 @@ const MAGIC: f64 = 6755399441055744.0;
 
 @inline function count<T>(start: i32, end: i32, x: usize, counts: usize, chunk: i32, bins: f64, lo: f64, hi: f64): void {
   const nb = <i32>bins;
-  const row = counts + (<usize>(start / chunk) * <usize>(nb + 1) << 2);
+  const row = counts + (<usize>(start / chunk) * rowStride(nb) << 2);
   memory.fill(row, 0, <usize>(nb + 1) << 2);
   const vlo = f64x2.splat(lo), vhi = f64x2.splat(hi);
   const scale = f64x2.splat(bins / (hi - lo)), step = f64x2.splat((hi - lo) / bins);
@@ -66,9 +66,17 @@ export function histogram_i32(start: i32, end: i32, x: usize, counts: usize, chu
 export function histogram_u32(start: i32, end: i32, x: usize, counts: usize, chunk: i32, bins: f64, lo: f64, hi: f64): void { count<u32>(start, end, x, counts, chunk, bins, lo, hi); }
 export function histogram_u8(start: i32, end: i32, x: usize, counts: usize, chunk: i32, bins: f64, lo: f64, hi: f64): void { count<u8>(start, end, x, counts, chunk, bins, lo, hi); }
 
-/** Over bins [start, end): out[b] = sum of the rows' counts for b (rows are bins + 1 long). */
+/**
+ * Rows hold bins + 1 counters, padded to whole 64-byte lines: threads usually work
+ * on neighbouring chunks at the same time, and rows sharing a cache line at their
+ * ends made the counters of the first and last bins ping-pong between cores.
+ */
+// @ts-ignore: decorator
+@inline function rowStride(bins: i32): usize { return (<usize>bins + 1 + 15) & ~<usize>15; }
+
+/** Over bins [start, end): out[b] = sum of the rows' counts for b. */
 export function histogram_merge(start: i32, end: i32, counts: usize, out: usize, rows: i32, bins: i32): void {
-  const stride = <usize>bins + 1;
+  const stride = rowStride(bins);
   for (let b = start; b < end; b++) {
     let s: u32 = 0;
     for (let r = 0; r < rows; r++) s += load<u32>(counts + ((<usize>r * stride + <usize>b) << 2));

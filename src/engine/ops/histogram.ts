@@ -50,8 +50,9 @@ export function* histogram(ctx: OpContext, x: unknown, opts?: HistogramOptions):
   // numpy widens an empty range to one unit around the value.
   if (lo === hi) { lo -= 0.5; hi += 0.5; }
   const rows = Math.ceil(n / chunk);
-  // Each row has a dummy slot at index bins for values that are not counted.
-  const scratch = ctx.scratch('u32', rows * (bins + 1));
+  // Each row has a dummy slot at index bins for values that are not counted, and
+  // is padded to whole cache lines (assembly/histogram.ts, rowStride).
+  const scratch = ctx.scratch('u32', rows * (Math.ceil((bins + 1) / 16) * 16));
   yield { kernel: `histogram_${X.dtype}`, n, chunk, args: [X.ptr, scratch.ptr, chunk, bins, lo, hi], cost: 4 };
   yield { kernel: 'histogram_merge', n: bins, args: [scratch.ptr, out.ptr, rows, bins], cost: rows };
   return ctx.result(out) as Uint32Array;
