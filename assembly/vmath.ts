@@ -43,8 +43,8 @@
   return mul(mul(y, pow2i(k1)), pow2i(sub(k, k1)));
 }
 
-/** expm1(r + c) for |r| <= ~0.35, c a tiny tail; Taylor to degree 13. */
-@inline function em1poly(r: v128, c: v128): v128 {
+/** Q with expm1(r + c) = r + Q, for |r| <= ~0.35, c a tiny tail; Taylor to degree 13. */
+@inline function em1tail(r: v128, c: v128): v128 {
   let p = mad(r, sp(1.0 / 6227020800.0), sp(1.0 / 479001600.0));
   p = mad(r, p, sp(1.0 / 39916800.0));
   p = mad(r, p, sp(1.0 / 3628800.0));
@@ -56,8 +56,12 @@
   p = mad(r, p, sp(1.0 / 24.0));
   p = mad(r, p, sp(1.0 / 6.0));
   p = mad(r, p, sp(0.5));
-  const q = mul(mul(r, r), p);
-  return add(r, add(q, mad(c, r, c)));
+  return add(mul(mul(r, r), p), mad(c, r, c));
+}
+
+/** expm1(r + c) for |r| <= ~0.35, c a tiny tail. */
+@inline function em1poly(r: v128, c: v128): v128 {
+  return add(r, em1tail(r, c));
 }
 
 // Cody-Waite ln2 split: ln2hi has 32 significant bits, so k*ln2hi is exact for |k| < 2^21.
@@ -112,18 +116,7 @@ export function tanh_v(x: v128): v128 {
   const r = sub(hi, lo);
   const c = sub(sub(hi, r), lo);
   // expm1(r + c) = r + Q
-  let p = mad(r, sp(1.0 / 6227020800.0), sp(1.0 / 479001600.0));
-  p = mad(r, p, sp(1.0 / 39916800.0));
-  p = mad(r, p, sp(1.0 / 3628800.0));
-  p = mad(r, p, sp(1.0 / 362880.0));
-  p = mad(r, p, sp(1.0 / 40320.0));
-  p = mad(r, p, sp(1.0 / 5040.0));
-  p = mad(r, p, sp(1.0 / 720.0));
-  p = mad(r, p, sp(1.0 / 120.0));
-  p = mad(r, p, sp(1.0 / 24.0));
-  p = mad(r, p, sp(1.0 / 6.0));
-  p = mad(r, p, sp(0.5));
-  const Q = add(mul(mul(r, r), p), mad(c, r, c));
+  const Q = em1tail(r, c);
   // t = (2^k - 1) + 2^k*r + 2^k*Q; 2^k - 1 and 2^k*r are exact for k <= 53.
   const pk = pow2i(k);
   const e0 = sub(pk, sp(1.0));

@@ -6,7 +6,7 @@
  */
 import { callKernel } from './kernel-table.js';
 import {
-  ABORT, CURSOR, DONE, ERROR_KIND, ERROR_LEN, ERROR_MSG_BYTE, ERROR_MSG_MAX, ERROR_WORKER, ERR_NONE, PARTIALS_BYTE,
+  ABORT, CURSOR, DONE, ERROR_KIND, ERROR_LEN, ERROR_MSG_BYTE, ERROR_MSG_MAX, ERROR_WORKER, ERR_NONE, ERR_TRAP, PARTIALS_BYTE,
 } from './protocol.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -53,7 +53,7 @@ export function runClaimedChunks(control: Int32Array, f64: Float64Array, job: Jo
       if (partials) f64[partialBase + c] = r;
       done++;
     } catch (err) {
-      reportJobError(control, 1 /* ERR_TRAP */, errorMessage(err), reporter);
+      reportJobError(control, ERR_TRAP, errorMessage(err), reporter);
       break;
     }
   }

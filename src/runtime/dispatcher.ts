@@ -7,11 +7,11 @@
  * waits for it and collects its outcome on its behalf, then runs.
  */
 import { CancelledError, DisposedError, KernelError, WorkerCrashError } from '../errors.js';
-import { reportJobError, runClaimedChunks } from './chunk-loop.js';
+import { errorMessage, reportJobError, runClaimedChunks } from './chunk-loop.js';
 import { callKernel, type KernelTable } from './kernel-table.js';
 import {
   ABORT, ARGC, ARGS_BYTE, CHECKED, CHUNK, CMD_EXIT, CMD_RUN, COMMAND, CONTROL_END, CURSOR, DONE, ERROR_KIND,
-  ERROR_LEN, ERROR_MSG_BYTE, ERROR_WORKER, ERR_CRASH, ERR_NONE, FLAGS, FLAG_PARTIALS, FUNC, GEN, INVITED, MAX_ARGS,
+  ERROR_LEN, ERROR_MSG_BYTE, ERROR_WORKER, ERR_CRASH, ERR_NONE, ERR_TRAP, FLAGS, FLAG_PARTIALS, FUNC, GEN, INVITED, MAX_ARGS,
   MODULE, N, NCHUNKS, PARTIALS_BYTE, PENDING, STATUS, STATUS_ALIVE, STATUS_DEAD,
 } from './protocol.js';
 
@@ -192,7 +192,7 @@ export class Dispatcher {
         if (partials) partials[c] = r;
       }
     } catch (err) {
-      throw this.#kernelError(job, err instanceof Error ? `${err.name}: ${err.message}` : String(err), -1, err);
+      throw this.#kernelError(job, errorMessage(err), -1, err);
     }
     return partials;
   }
@@ -244,7 +244,7 @@ export class Dispatcher {
     try {
       fn = this.table.resolve(job.slot, job.index, argv);
     } catch (err) {
-      reportJobError(this.control, 1, err instanceof Error ? err.message : String(err), -1);
+      reportJobError(this.control, ERR_TRAP, errorMessage(err), -1);
       return true;
     }
     return runClaimedChunks(this.control, this.f64, {
@@ -310,8 +310,8 @@ export class Dispatcher {
       const len = c[ERROR_LEN]!;
       const message = decoder.decode(new Uint8Array(c.buffer, ERROR_MSG_BYTE, len).slice());
       const reporter = c[ERROR_WORKER]!;
-      if (kind === ERR_CRASH) return this.#throw(new WorkerCrashError(`${message} (kernel ${job.name}); the worker is being replaced`));
-      return this.#throw(this.#kernelError(job, message, reporter));
+      if (kind === ERR_CRASH) throw new WorkerCrashError(`${message} (kernel ${job.name}); the worker is being replaced`);
+      throw this.#kernelError(job, message, reporter);
     }
     const done = c[DONE]!;
     if (done < job.nChunks) {
@@ -322,8 +322,6 @@ export class Dispatcher {
     const base = PARTIALS_BYTE >> 3;
     return this.f64.slice(base, base + job.nChunks);
   }
-
-  #throw(err: Error): never { throw err; }
 
   #kernelError(job: ResolvedJob, message: string, reporter: number, cause?: unknown): KernelError {
     const where = reporter < 0 ? 'the calling thread' : `worker ${reporter}`;

@@ -55,9 +55,8 @@ export class KernelTable {
     return names;
   }
 
-  /** Compile a JS map kernel (see #jsMapRunner); throws if the source does not compile. */
+  /** Compile a JS map kernel (see #jsMapRunner); throws if the source is not a function. */
   defineJs(id: number, source: string): void {
-    compileJsFunction(source); // a clear error for a source that is not a function
     this.#js.set(id, this.#jsMapRunner(source));
   }
 
@@ -105,6 +104,7 @@ export class KernelTable {
     // V8 drop the bounds checks on x.
     return new Function('memory', 'VIEWS', 'SHIFTS', `"use strict";
       const f = (${source});
+      if (typeof f !== 'function') throw new TypeError('the source does not evaluate to a function');
       function loop(g, x, out) { for (let i = 0; i < x.length; i++) out[i] = g(x[i]); }
       return function (start, end, xPtr, outPtr, xCode, outCode) {
         const buffer = memory.buffer;

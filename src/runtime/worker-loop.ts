@@ -6,10 +6,10 @@
  * (we sleep in waitAsync, not Atomics.wait), which is how new wasm modules
  * arrive by message. Only the transport differs between hosts.
  */
-import { runClaimedChunks, reportJobError } from './chunk-loop.js';
+import { errorMessage, runClaimedChunks, reportJobError } from './chunk-loop.js';
 import { KernelTable } from './kernel-table.js';
 import {
-  ARGC, ARGS_BYTE, CHECKED, CHUNK, CMD_EXIT, COMMAND, CONTROL_END, ERR_CRASH, FLAGS, FLAG_PARTIALS, FUNC, GEN,
+  ARGC, ARGS_BYTE, CHECKED, CHUNK, CMD_EXIT, COMMAND, CONTROL_END, ERR_CRASH, ERR_TRAP, FLAGS, FLAG_PARTIALS, FUNC, GEN,
   INVITED, MODULE, N, NCHUNKS, PENDING, STATUS, STATUS_ALIVE, STATUS_DEAD,
   type FromWorker, type ToWorker, type WorkerInit,
 } from './protocol.js';
@@ -106,7 +106,7 @@ export function runWorker(init: WorkerInit, host: WorkerHost): void {
         partials: (control[FLAGS]! & FLAG_PARTIALS) !== 0,
       }, me);
     } catch (err) {
-      reportJobError(control, 1, err instanceof Error ? err.message : String(err), me);
+      reportJobError(control, ERR_TRAP, errorMessage(err), me);
     } finally {
       inJob = false;
       checkOut(gen);
