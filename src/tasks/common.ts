@@ -45,7 +45,23 @@ export function runOnPool(
   calls: unknown[][],
   extra: Partial<Pick<TaskJob, 'fi' | 'timeoutMs' | 'onTimeout'>> = {},
 ): ChunkHandle {
-  let state: 'queued' | 'sent' | 'cancelled' = 'queued';
+  const batch = batchLifecycle();
+  pool.submit({ fns, calls, ...extra, claim: batch.claim, resolve: batch.resolve, reject: batch.reject });
+  return batch.handle;
+}
+
+/**
+ * One batch's life, shared by the worker and async backends: queued, then
+ * either started (claim() by whoever runs it) or cancelled (handle.cancel(),
+ * which only succeeds while it is still queued).
+ */
+export function batchLifecycle(): {
+  handle: ChunkHandle;
+  claim: () => boolean;
+  resolve: (o: BatchOutcome) => void;
+  reject: (e: unknown) => void;
+} {
+  let state: 'queued' | 'started' | 'cancelled' = 'queued';
   let resolve!: (o: BatchOutcome) => void;
   let reject!: (e: unknown) => void;
   const promise = new Promise<BatchOutcome>((res, rej) => {
@@ -54,26 +70,23 @@ export function runOnPool(
   });
   // A batch nobody awaits any more (early stop, abort) must not become an unhandled rejection.
   promise.catch(() => {});
-  pool.submit({
-    fns,
-    calls,
-    ...extra,
+  return {
+    handle: {
+      promise,
+      cancel() {
+        if (state !== 'queued') return false;
+        state = 'cancelled';
+        reject(new CancelledError('the task was cancelled before it started'));
+        return true;
+      },
+    },
     claim: () => {
       if (state === 'cancelled') return false;
-      state = 'sent';
+      state = 'started';
       return true;
     },
-    resolve,
-    reject,
-  });
-  return {
-    promise,
-    cancel() {
-      if (state !== 'queued') return false;
-      state = 'cancelled';
-      reject(new CancelledError('the task was cancelled before it started'));
-      return true;
-    },
+    resolve: (o) => resolve(o),
+    reject: (e) => reject(e),
   };
 }
 

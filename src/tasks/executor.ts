@@ -5,10 +5,9 @@
  * thread with at most maxWorkers in flight (closures are fine there).
  */
 import { DisposedError } from '../errors.js';
-import { TaskPool, type BatchOutcome } from '../runtime/task-pool.js';
+import { TaskPool } from '../runtime/task-pool.js';
 import { isModuleRef, toWireFn, type ModuleRef, type TaskFn } from '../runtime/task-fn.js';
-import { checkSignal, cpuCount, defaultWorkers, isIterable, positiveInt, runOnPool, toAsyncIterator, type ChunkHandle } from './common.js';
-import { CancelledError } from '../errors.js';
+import { batchLifecycle, checkSignal, cpuCount, defaultWorkers, isIterable, positiveInt, runOnPool, toAsyncIterator, type ChunkHandle } from './common.js';
 import { Future } from './future.js';
 import { streamChunks } from './stream.js';
 
@@ -196,42 +195,23 @@ export class Executor implements AsyncDisposable {
 
   #asyncChunks(call: Promise<AnyFn>): (calls: unknown[][]) => ChunkHandle {
     return (calls) => {
-      let state: 'queued' | 'running' | 'cancelled' = 'queued';
-      let resolve!: (o: BatchOutcome) => void;
-      let reject!: (e: unknown) => void;
-      const promise = new Promise<BatchOutcome>((res, rej) => {
-        resolve = res;
-        reject = rej;
-      });
-      promise.catch(() => {});
+      const batch = batchLifecycle();
       this.#enqueue({
-        claim: () => {
-          if (state === 'cancelled') return false;
-          state = 'running';
-          return true;
-        },
+        claim: batch.claim,
         run: async () => {
           const values: unknown[] = [];
           const t0 = performance.now();
           try {
             const f = await call;
             for (const args of calls) values.push(await f(...args));
-            resolve({ values, hasError: false, ms: performance.now() - t0 });
+            batch.resolve({ values, hasError: false, ms: performance.now() - t0 });
           } catch (error) {
-            resolve({ values, hasError: true, error, ms: performance.now() - t0 });
+            batch.resolve({ values, hasError: true, error, ms: performance.now() - t0 });
           }
         },
-        fail: reject,
+        fail: batch.reject,
       });
-      return {
-        promise,
-        cancel: () => {
-          if (state !== 'queued') return false;
-          state = 'cancelled';
-          reject(new CancelledError('the task was cancelled before it started'));
-          return true;
-        },
-      };
+      return batch.handle;
     };
   }
 
