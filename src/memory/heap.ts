@@ -64,7 +64,6 @@ export class Heap {
     return total;
   }
 
-  get liveBlocks(): number { return this.#liveSize.size; }
 
   /** Allocate `bytes` (rounded up to 64), returning the block's byte address. */
   alloc(bytes: number): number {

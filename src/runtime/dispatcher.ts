@@ -85,15 +85,6 @@ export class Dispatcher {
     this.f64 = new Float64Array(buffer, 0, CONTROL_END >> 3);
   }
 
-  get disposed(): boolean { return this.#disposed; }
-
-  /** Threads that would take part in a published job right now (caller included). */
-  get liveThreads(): number {
-    let live = 1;
-    for (let i = 0; i < this.workerCount; i++) if (Atomics.load(this.control, STATUS + i) === STATUS_ALIVE) live++;
-    return live;
-  }
-
   // ---------------------------------------------------------------- sync
 
   runSync(job: ResolvedJob): JobOutcome {

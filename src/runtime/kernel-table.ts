@@ -60,11 +60,6 @@ export class KernelTable {
     this.#js.set(id, this.#jsMapRunner(source));
   }
 
-  name(slot: number, index: number): string {
-    if (slot === JS_MODULE) return `js#${index}`;
-    return this.#names[slot]?.[index] ?? `kernel#${slot}.${index}`;
-  }
-
   /**
    * Resolve the callable for a job once; the chunk loop then calls it directly.
    * A JS kernel this thread has not seen yet is compiled from its source, which
