@@ -19,7 +19,8 @@ export class Engine extends KernelEngine {
 
 export { Kernel, KernelModule };
 export type { ParallelForOptions, Combine } from './kernels/kernel-engine.js';
-export type { EngineOptions, OpOptions, OutOptions, VarianceOptions, MapOp } from './engine/engine.js';
+export type { MapOp } from './engine/engine.js';
+export type { EngineOptions, OpOptions, OutOptions, VarianceOptions, HistogramOptions, MatmulOptions, LinspaceOptions } from './engine/options.js';
 export type { Dtype, TypedArray } from './memory/dtypes.js';
 export type { KernelModuleInfo } from './kernels/wasm-inspect.js';
 export {

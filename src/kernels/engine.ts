@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { checkOptions } from '../engine/engine.js';
+import { checkOptions } from '../engine/options.js';
 import { nodePlatform } from '../engine/platform-node.js';
 import type { Platform } from '../engine/platform.js';
 import { describe } from '../memory/dtypes.js';

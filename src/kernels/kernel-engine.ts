@@ -4,7 +4,8 @@
  * Engine (engine.ts) adds the AssemblyScript compiler and file paths; the
  * browser Engine (../browser.ts) adds nothing but its platform.
  */
-import { EngineCore, type MapOp, type OutOptions } from '../engine/engine.js';
+import { EngineCore, type MapOp } from '../engine/engine.js';
+import type { OutOptions } from '../engine/options.js';
 import { describe, type TypedArray } from '../memory/dtypes.js';
 import { Kernel, KernelModule, mapKernel, parallelFor, parallelReduce, type Combine, type ParallelForOptions } from './user-kernels.js';
 import { inspectAndCheck, type KernelModuleInfo } from './wasm-inspect.js';
