@@ -1,51 +1,61 @@
-// C = A·B, row-major, A m×k, B k×n, as two parallel jobs:
-//   matmul_packb_<dt>: over panels of B columns (8 f32 or 4 f64 wide, 32 bytes a
-//     row), copies B into panel-major order, zero-padded at the right edge, once;
-//     all threads then read it shared and read-only;
-//   matmul_<dt>: over rows of C (a chunk = a block of rows); for each k block
-//     (KC deep) and each panel, a 4-row register tile is swept down the chunk,
-//     so the KC×panel slice of packed B (8 KiB) stays in L1 while A's rows stream.
+// C = A·B, row-major, A m×k, B k×n, in one parallel job over work items: a
+// block of rows × a block of column panels (8 f32 or 4 f64 columns, 32 bytes a
+// row). An item packs its own panels of B, one k block (KC deep) at a time,
+// into the pack buffer its thread holds, then sweeps a 4-row register tile
+// down 32 rows at a time for each panel: A's 32×KC block (32 KiB in f32) stays
+// in L1 across the panels, and each panel's KC-deep slice (8 KiB) while its tile
+// sweeps.
+// Packing per item costs k·32 bytes per panel against 2·rows·k·lanes flops,
+// and keeps every packed line in the cache of the core that reads it: packing
+// all of B once in a separate job made each core fetch the other's half
+// (f32 512³, 2 threads vs 1: about 1.65× before, about 1.8× now).
 // Micro-kernel: 4×8 f32 (or 4×4 f64) accumulators in eight v128 registers, one
 // broadcast of A and two loads of B per k step. Rows beyond a multiple of 4 use a
 // 1-row tile; columns beyond n are computed on the zero padding but not stored.
+// Each C element is summed in the same order whichever item or thread runs it.
 
 const KC: i32 = 256;
+const ROWS_IN_L1: i32 = 32;
 
-@inline function packPanel(b: usize, bp: usize, p: i32, k: i32, n: i32, lanes: i32, width: usize): void {
-  const j0 = p * lanes;
-  const w = min<i32>(lanes, n - j0);
-  let d = bp + <usize>p * <usize>k * 32;
-  for (let kk = 0; kk < k; kk++) {
-    const s = b + ((<usize>kk * <usize>n + <usize>j0) << width);
-    if (w == lanes) {
-      v128.store(d, v128.load(s));
-      v128.store(d, v128.load(s, 16), 16);
-    } else {
-      v128.store(d, i32x4.splat(0));
-      v128.store(d, i32x4.splat(0), 16);
-      memory.copy(d, s, <usize>w << width);
+/** Packs k rows [k0, k0+kc) of panels [p0, p1) into pk, panel-major, zero-padded at the right edge. */
+@inline function packPanels(b: usize, pk: usize, p0: i32, p1: i32, k0: i32, kc: i32, n: i32, lanes: i32, width: usize): void {
+  let d = pk;
+  for (let p = p0; p < p1; p++) {
+    const j0 = p * lanes;
+    const w = min<i32>(lanes, n - j0);
+    for (let kk = k0; kk < k0 + kc; kk++) {
+      const s = b + ((<usize>kk * <usize>n + <usize>j0) << width);
+      if (w == lanes) {
+        v128.store(d, v128.load(s));
+        v128.store(d, v128.load(s, 16), 16);
+      } else {
+        v128.store(d, i32x4.splat(0));
+        v128.store(d, i32x4.splat(0), 16);
+        memory.copy(d, s, <usize>w << width);
+      }
+      d += 32;
     }
-    d += 32;
   }
 }
 
-export function matmul_packb_f32(start: i32, end: i32, b: usize, bp: usize, k: i32, n: i32): void {
-  for (let p = start; p < end; p++) packPanel(b, bp, p, k, n, 8, 2);
+/**
+ * A pack buffer no other running item holds: items run at most `slots` at a
+ * time (one per thread), so a free flag always exists. The CAS acquires the
+ * buffer (the previous holder's release store happened before it); the
+ * holder's own packing writes need no ordering with other threads.
+ */
+@inline function acquireSlot(flags: usize, slots: i32): i32 {
+  let s = 0;
+  while (atomic.cmpxchg<u32>(flags + (<usize>s << 2), 0, 1) != 0) s = s + 1 == slots ? 0 : s + 1;
+  return s;
 }
 
-export function matmul_packb_f64(start: i32, end: i32, b: usize, bp: usize, k: i32, n: i32): void {
-  for (let p = start; p < end; p++) packPanel(b, bp, p, k, n, 4, 3);
+/** The pack buffers follow the slot flags (512 bytes: up to 128 threads). */
+@inline function slotBuffer(flags: usize, s: i32, pbk: i32): usize {
+  return flags + 512 + <usize>s * <usize>pbk * <usize>KC * 32;
 }
 
 // ---- f32 ------------------------------------------------------------------------
-
-@inline function put4f32(c: usize, v: v128, w: i32, acc: bool): void {
-  if (acc) v = f32x4.add(v, v128.load(c));
-  if (w >= 4) { v128.store(c, v); return; }
-  if (w > 0) store<f32>(c, f32x4.extract_lane(v, 0));
-  if (w > 1) store<f32>(c, f32x4.extract_lane(v, 1), 4);
-  if (w > 2) store<f32>(c, f32x4.extract_lane(v, 2), 8);
-}
 
 // Loading a partial C row reads past n only when w < 4 -> reload lanes instead.
 @inline function row8f32(c: usize, v0: v128, v1: v128, w: i32, acc: bool): void {
@@ -65,58 +75,75 @@ export function matmul_packb_f64(start: i32, end: i32, b: usize, bp: usize, k: i
   }
 }
 
-export function matmul_f32(start: i32, end: i32, a: usize, bp: usize, c: usize, m: i32, k: i32, n: i32): void {
+
+@inline function tile4f32(a: usize, pb: usize, c: usize, i: i32, j0: i32, w: i32, k: i32, n: i32, k0: i32, kc: i32): void {
   const lda = <usize>k << 2, ldc = <usize>n << 2;
-  if (k == 0) {
-    for (let i = start; i < end; i++) memory.fill(c + <usize>i * ldc, 0, ldc);
-    return;
+  let pa = a + <usize>i * lda + (<usize>k0 << 2);
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  for (let kk = 0; kk < kc; kk++) {
+    const b0 = v128.load(pb), b1 = v128.load(pb, 16);
+    let av = v128.load32_splat(pa);
+    c00 = f32x4.add(c00, f32x4.mul(av, b0)); c01 = f32x4.add(c01, f32x4.mul(av, b1));
+    av = v128.load32_splat(pa + lda);
+    c10 = f32x4.add(c10, f32x4.mul(av, b0)); c11 = f32x4.add(c11, f32x4.mul(av, b1));
+    av = v128.load32_splat(pa + 2 * lda);
+    c20 = f32x4.add(c20, f32x4.mul(av, b0)); c21 = f32x4.add(c21, f32x4.mul(av, b1));
+    av = v128.load32_splat(pa + 3 * lda);
+    c30 = f32x4.add(c30, f32x4.mul(av, b0)); c31 = f32x4.add(c31, f32x4.mul(av, b1));
+    pa += 4; pb += 32;
   }
+  const pc = c + <usize>i * ldc + (<usize>j0 << 2), acc = k0 > 0;
+  row8f32(pc, c00, c01, w, acc);
+  row8f32(pc + ldc, c10, c11, w, acc);
+  row8f32(pc + 2 * ldc, c20, c21, w, acc);
+  row8f32(pc + 3 * ldc, c30, c31, w, acc);
+}
+
+@inline function tile1f32(a: usize, pb: usize, c: usize, i: i32, j0: i32, w: i32, k: i32, n: i32, k0: i32, kc: i32): void {
+  let pa = a + <usize>i * (<usize>k << 2) + (<usize>k0 << 2);
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  for (let kk = 0; kk < kc; kk++) {
+    const av = v128.load32_splat(pa);
+    c00 = f32x4.add(c00, f32x4.mul(av, v128.load(pb)));
+    c01 = f32x4.add(c01, f32x4.mul(av, v128.load(pb, 16)));
+    pa += 4; pb += 32;
+  }
+  row8f32(c + <usize>i * (<usize>n << 2) + (<usize>j0 << 2), c00, c01, w, k0 > 0);
+}
+
+/** Items [start, end): item = rowBlock · colBlocks + colBlock; `pbk` panels and `rows` rows an item. */
+export function matmul_f32(start: i32, end: i32, a: usize, b: usize, flags: usize, slots: i32, c: usize,
+  m: i32, k: i32, n: i32, colBlocks: i32, pbk: i32, rows: i32): void {
   const panels = (n + 7) >> 3;
-  for (let k0 = 0; k0 < k; k0 += KC) {
-    const kc = min<i32>(KC, k - k0);
-    const acc = k0 > 0;
-    for (let p = 0; p < panels; p++) {
-      const pb0 = bp + ((<usize>p * <usize>k + <usize>k0) << 5);
-      const j0 = p << 3;
-      const w = min<i32>(8, n - j0);
-      let i = start;
-      for (; i + 4 <= end; i += 4) {
-        let pa = a + <usize>i * lda + (<usize>k0 << 2);
-        let pb = pb0;
-        let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-        let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-        for (let kk = 0; kk < kc; kk++) {
-          const b0 = v128.load(pb), b1 = v128.load(pb, 16);
-          let av = v128.load32_splat(pa);
-          c00 = f32x4.add(c00, f32x4.mul(av, b0)); c01 = f32x4.add(c01, f32x4.mul(av, b1));
-          av = v128.load32_splat(pa + lda);
-          c10 = f32x4.add(c10, f32x4.mul(av, b0)); c11 = f32x4.add(c11, f32x4.mul(av, b1));
-          av = v128.load32_splat(pa + 2 * lda);
-          c20 = f32x4.add(c20, f32x4.mul(av, b0)); c21 = f32x4.add(c21, f32x4.mul(av, b1));
-          av = v128.load32_splat(pa + 3 * lda);
-          c30 = f32x4.add(c30, f32x4.mul(av, b0)); c31 = f32x4.add(c31, f32x4.mul(av, b1));
-          pa += 4; pb += 32;
+  const slot = k > 0 ? acquireSlot(flags, slots) : 0;
+  const pk = slotBuffer(flags, slot, pbk);
+  for (let item = start; item < end; item++) {
+    const p0 = (item % colBlocks) * pbk, p1 = min<i32>(panels, p0 + pbk);
+    const r0 = (item / colBlocks) * rows, r1 = min<i32>(m, r0 + rows);
+    if (k == 0) {
+      const j0 = p0 * 8, w = min<i32>(n, p1 * 8) - j0;
+      for (let i = r0; i < r1; i++) memory.fill(c + ((<usize>i * <usize>n + <usize>j0) << 2), 0, <usize>w << 2);
+      continue;
+    }
+    for (let k0 = 0; k0 < k; k0 += KC) {
+      const kc = min<i32>(KC, k - k0);
+      packPanels(b, pk, p0, p1, k0, kc, n, 8, 2);
+      for (let i0 = r0; i0 < r1; i0 += ROWS_IN_L1) {
+        const i1 = min<i32>(r1, i0 + ROWS_IN_L1);
+        for (let p = p0; p < p1; p++) {
+          const pb = pk + <usize>(p - p0) * <usize>kc * 32;
+          const j0 = p * 8;
+          const w = min<i32>(8, n - j0);
+          let i = i0;
+          for (; i + 4 <= i1; i += 4) tile4f32(a, pb, c, i, j0, w, k, n, k0, kc);
+          for (; i < i1; i++) tile1f32(a, pb, c, i, j0, w, k, n, k0, kc);
         }
-        const pc = c + <usize>i * ldc + (<usize>j0 << 2);
-        row8f32(pc, c00, c01, w, acc);
-        row8f32(pc + ldc, c10, c11, w, acc);
-        row8f32(pc + 2 * ldc, c20, c21, w, acc);
-        row8f32(pc + 3 * ldc, c30, c31, w, acc);
-      }
-      for (; i < end; i++) {
-        let pa = a + <usize>i * lda + (<usize>k0 << 2);
-        let pb = pb0;
-        let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
-        for (let kk = 0; kk < kc; kk++) {
-          const av = v128.load32_splat(pa);
-          c00 = f32x4.add(c00, f32x4.mul(av, v128.load(pb)));
-          c01 = f32x4.add(c01, f32x4.mul(av, v128.load(pb, 16)));
-          pa += 4; pb += 32;
-        }
-        row8f32(c + <usize>i * ldc + (<usize>j0 << 2), c00, c01, w, acc);
       }
     }
   }
+  // Release: this item's reads of the buffer are done before another acquires it.
+  if (k > 0) atomic.store<u32>(flags + (<usize>slot << 2), 0);
 }
 
 // ---- f64 ------------------------------------------------------------------------
@@ -136,56 +163,73 @@ export function matmul_f32(start: i32, end: i32, a: usize, bp: usize, c: usize, 
   }
 }
 
-export function matmul_f64(start: i32, end: i32, a: usize, bp: usize, c: usize, m: i32, k: i32, n: i32): void {
+
+@inline function tile4f64(a: usize, pb: usize, c: usize, i: i32, j0: i32, w: i32, k: i32, n: i32, k0: i32, kc: i32): void {
   const lda = <usize>k << 3, ldc = <usize>n << 3;
-  if (k == 0) {
-    for (let i = start; i < end; i++) memory.fill(c + <usize>i * ldc, 0, ldc);
-    return;
+  let pa = a + <usize>i * lda + (<usize>k0 << 3);
+  let c00 = f64x2.splat(0), c01 = f64x2.splat(0), c10 = f64x2.splat(0), c11 = f64x2.splat(0);
+  let c20 = f64x2.splat(0), c21 = f64x2.splat(0), c30 = f64x2.splat(0), c31 = f64x2.splat(0);
+  for (let kk = 0; kk < kc; kk++) {
+    const b0 = v128.load(pb), b1 = v128.load(pb, 16);
+    let av = v128.load64_splat(pa);
+    c00 = f64x2.add(c00, f64x2.mul(av, b0)); c01 = f64x2.add(c01, f64x2.mul(av, b1));
+    av = v128.load64_splat(pa + lda);
+    c10 = f64x2.add(c10, f64x2.mul(av, b0)); c11 = f64x2.add(c11, f64x2.mul(av, b1));
+    av = v128.load64_splat(pa + 2 * lda);
+    c20 = f64x2.add(c20, f64x2.mul(av, b0)); c21 = f64x2.add(c21, f64x2.mul(av, b1));
+    av = v128.load64_splat(pa + 3 * lda);
+    c30 = f64x2.add(c30, f64x2.mul(av, b0)); c31 = f64x2.add(c31, f64x2.mul(av, b1));
+    pa += 8; pb += 32;
   }
+  const pc = c + <usize>i * ldc + (<usize>j0 << 3), acc = k0 > 0;
+  row4f64(pc, c00, c01, w, acc);
+  row4f64(pc + ldc, c10, c11, w, acc);
+  row4f64(pc + 2 * ldc, c20, c21, w, acc);
+  row4f64(pc + 3 * ldc, c30, c31, w, acc);
+}
+
+@inline function tile1f64(a: usize, pb: usize, c: usize, i: i32, j0: i32, w: i32, k: i32, n: i32, k0: i32, kc: i32): void {
+  let pa = a + <usize>i * (<usize>k << 3) + (<usize>k0 << 3);
+  let c00 = f64x2.splat(0), c01 = f64x2.splat(0);
+  for (let kk = 0; kk < kc; kk++) {
+    const av = v128.load64_splat(pa);
+    c00 = f64x2.add(c00, f64x2.mul(av, v128.load(pb)));
+    c01 = f64x2.add(c01, f64x2.mul(av, v128.load(pb, 16)));
+    pa += 8; pb += 32;
+  }
+  row4f64(c + <usize>i * (<usize>n << 3) + (<usize>j0 << 3), c00, c01, w, k0 > 0);
+}
+
+/** Items [start, end): item = rowBlock · colBlocks + colBlock; `pbk` panels and `rows` rows an item. */
+export function matmul_f64(start: i32, end: i32, a: usize, b: usize, flags: usize, slots: i32, c: usize,
+  m: i32, k: i32, n: i32, colBlocks: i32, pbk: i32, rows: i32): void {
   const panels = (n + 3) >> 2;
-  for (let k0 = 0; k0 < k; k0 += KC) {
-    const kc = min<i32>(KC, k - k0);
-    const acc = k0 > 0;
-    for (let p = 0; p < panels; p++) {
-      const pb0 = bp + ((<usize>p * <usize>k + <usize>k0) << 5);
-      const j0 = p << 2;
-      const w = min<i32>(4, n - j0);
-      let i = start;
-      for (; i + 4 <= end; i += 4) {
-        let pa = a + <usize>i * lda + (<usize>k0 << 3);
-        let pb = pb0;
-        let c00 = f64x2.splat(0), c01 = f64x2.splat(0), c10 = f64x2.splat(0), c11 = f64x2.splat(0);
-        let c20 = f64x2.splat(0), c21 = f64x2.splat(0), c30 = f64x2.splat(0), c31 = f64x2.splat(0);
-        for (let kk = 0; kk < kc; kk++) {
-          const b0 = v128.load(pb), b1 = v128.load(pb, 16);
-          let av = v128.load64_splat(pa);
-          c00 = f64x2.add(c00, f64x2.mul(av, b0)); c01 = f64x2.add(c01, f64x2.mul(av, b1));
-          av = v128.load64_splat(pa + lda);
-          c10 = f64x2.add(c10, f64x2.mul(av, b0)); c11 = f64x2.add(c11, f64x2.mul(av, b1));
-          av = v128.load64_splat(pa + 2 * lda);
-          c20 = f64x2.add(c20, f64x2.mul(av, b0)); c21 = f64x2.add(c21, f64x2.mul(av, b1));
-          av = v128.load64_splat(pa + 3 * lda);
-          c30 = f64x2.add(c30, f64x2.mul(av, b0)); c31 = f64x2.add(c31, f64x2.mul(av, b1));
-          pa += 8; pb += 32;
+  const slot = k > 0 ? acquireSlot(flags, slots) : 0;
+  const pk = slotBuffer(flags, slot, pbk);
+  for (let item = start; item < end; item++) {
+    const p0 = (item % colBlocks) * pbk, p1 = min<i32>(panels, p0 + pbk);
+    const r0 = (item / colBlocks) * rows, r1 = min<i32>(m, r0 + rows);
+    if (k == 0) {
+      const j0 = p0 * 4, w = min<i32>(n, p1 * 4) - j0;
+      for (let i = r0; i < r1; i++) memory.fill(c + ((<usize>i * <usize>n + <usize>j0) << 3), 0, <usize>w << 3);
+      continue;
+    }
+    for (let k0 = 0; k0 < k; k0 += KC) {
+      const kc = min<i32>(KC, k - k0);
+      packPanels(b, pk, p0, p1, k0, kc, n, 4, 3);
+      for (let i0 = r0; i0 < r1; i0 += ROWS_IN_L1) {
+        const i1 = min<i32>(r1, i0 + ROWS_IN_L1);
+        for (let p = p0; p < p1; p++) {
+          const pb = pk + <usize>(p - p0) * <usize>kc * 32;
+          const j0 = p * 4;
+          const w = min<i32>(4, n - j0);
+          let i = i0;
+          for (; i + 4 <= i1; i += 4) tile4f64(a, pb, c, i, j0, w, k, n, k0, kc);
+          for (; i < i1; i++) tile1f64(a, pb, c, i, j0, w, k, n, k0, kc);
         }
-        const pc = c + <usize>i * ldc + (<usize>j0 << 3);
-        row4f64(pc, c00, c01, w, acc);
-        row4f64(pc + ldc, c10, c11, w, acc);
-        row4f64(pc + 2 * ldc, c20, c21, w, acc);
-        row4f64(pc + 3 * ldc, c30, c31, w, acc);
-      }
-      for (; i < end; i++) {
-        let pa = a + <usize>i * lda + (<usize>k0 << 3);
-        let pb = pb0;
-        let c00 = f64x2.splat(0), c01 = f64x2.splat(0);
-        for (let kk = 0; kk < kc; kk++) {
-          const av = v128.load64_splat(pa);
-          c00 = f64x2.add(c00, f64x2.mul(av, v128.load(pb)));
-          c01 = f64x2.add(c01, f64x2.mul(av, v128.load(pb, 16)));
-          pa += 8; pb += 32;
-        }
-        row4f64(c + <usize>i * ldc + (<usize>j0 << 3), c00, c01, w, acc);
       }
     }
   }
+  // Release: this item's reads of the buffer are done before another acquires it.
+  if (k > 0) atomic.store<u32>(flags + (<usize>slot << 2), 0);
 }

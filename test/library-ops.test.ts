@@ -138,13 +138,18 @@ describe('matmul', () => {
   for (const dt of ['f64', 'f32']) {
     it(`${dt} shapes against a naive triple loop, all thread counts`, async () => {
       const C = dt === 'f64' ? Float64Array : Float32Array;
-      for (const [m, k, n] of [[1, 1, 1], [3, 5, 7], [127, 129, 131], [300, 200, 100], [1000, 3, 2]]) {
+      // [70, 600, 530]: several k blocks and column blocks; [1000, 3, 2]: rows split.
+      for (const [m, k, n] of [[1, 1, 1], [3, 5, 7], [127, 129, 131], [300, 200, 100], [1000, 3, 2], [70, 600, 530]]) {
         const a = new C(m! * k!).map(() => rand() - 0.5), b = new C(k! * n!).map(() => rand() - 0.5);
         const ref = new Float64Array(m! * n!);
         for (let i = 0; i < m!; i++) for (let p = 0; p < k!; p++) { const av = a[i * k! + p]!; for (let j = 0; j < n!; j++) ref[i * n! + j] += av * b[p * n! + j]!; }
+        let first: Float64Array | Float32Array | undefined;
         for (const e of engines) {
           const c = e.threads === 2 ? await e.matmul(a, b, { m, k, n }) : e.matmulSync(a, b, { m, k, n });
           expect(c).toBeInstanceOf(C);
+          // Items depend on the shapes alone: every thread count sums in the same order.
+          if (first) expect(Array.from(c), `${m}×${k}×${n} threads=${e.threads}`).toEqual(Array.from(first));
+          first ??= c;
           let worst = 0;
           for (let i = 0; i < ref.length; i++) worst = Math.max(worst, Math.abs(c[i] - ref[i]!));
           expect(worst, `${m}×${k}×${n} threads=${e.threads}`).toBeLessThan(dt === 'f64' ? 1e-12 * k! : 1e-5 * k!);

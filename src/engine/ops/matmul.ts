@@ -1,7 +1,7 @@
 /**
- * matmul: C = A·B, row-major (see assembly/linalg.ts). Job 1 packs B into
- * column panels once (parallel over panels); job 2 computes blocks of rows of C
- * in parallel against the shared packed B.
+ * matmul: C = A·B, row-major (see assembly/linalg.ts), one parallel job over
+ * items of (a block of rows × a block of column panels); each item packs the
+ * panels of B it uses into a buffer its thread holds.
  */
 import type { TypedArray } from '../../memory/dtypes.js';
 import type { ArrayArg, Op } from '../op.js';
@@ -20,9 +20,27 @@ function overlaps(a: ArrayArg, b: ArrayArg): boolean {
   return a.ptr < b.ptr + b.length * bytes && b.ptr < a.ptr + a.length * bytes && a.length > 0 && b.length > 0;
 }
 
-/** Rows per chunk: a multiple of the 4-row tile, about 16 chunks so 2–3 threads balance. */
-export function matmulRowChunk(m: number): number {
-  return Math.max(4, Math.ceil(m / 16 / 4) * 4);
+/** KC in assembly/linalg.ts: the k depth of one packed slice. */
+const PACK_DEPTH = 256;
+
+export interface MatmulItems { colBlocks: number; panelsPerItem: number; rowsPerItem: number; items: number }
+
+/**
+ * The work items, from the shapes alone (so results never depend on the thread
+ * count): about 16, so 2–3 threads balance. Column blocks come first, since
+ * they split B between threads; rows are split only when n is too narrow for
+ * 16 column blocks. An even panel count puts block edges 64 bytes apart,
+ * so two threads share a line of C only where a row is not line-aligned.
+ */
+export function matmulItems(m: number, n: number, lanes: number): MatmulItems {
+  const panels = Math.ceil(n / lanes);
+  let panelsPerItem = Math.min(32, Math.max(2, Math.ceil(panels / 16)));
+  if (panelsPerItem % 2 === 1) panelsPerItem++;
+  panelsPerItem = Math.min(panelsPerItem, panels);
+  const colBlocks = Math.ceil(panels / panelsPerItem);
+  const rowBlocks = Math.max(1, Math.min(Math.ceil(16 / colBlocks), Math.ceil(m / 32)));
+  const rowsPerItem = Math.ceil(Math.ceil(m / rowBlocks) / 4) * 4;
+  return { colBlocks, panelsPerItem, rowsPerItem, items: colBlocks * Math.ceil(m / rowsPerItem) };
 }
 
 export function* matmul(ctx: OpContext, a: unknown, b: unknown, opts?: MatmulOptions): Op<TypedArray> {
@@ -44,12 +62,16 @@ export function* matmul(ctx: OpContext, a: unknown, b: unknown, opts?: MatmulOpt
   // Writing C while A (or B, for k = 0) is still being read would corrupt it: compute aside.
   const C = overlaps(out, A) || overlaps(out, B) ? ctx.scratch(A.dtype, m * n) : out;
   const lanes = A.dtype === 'f32' ? 8 : 4;
-  const panels = Math.ceil(n / lanes);
-  const packed = ctx.scratch(A.dtype, Math.max(1, panels * lanes * k));
-  if (k > 0) {
-    yield { kernel: `matmul_packb_${A.dtype}`, n: panels, chunk: Math.max(1, Math.ceil(panels / 16)), args: [B.ptr, packed.ptr, k, n], cost: k * lanes };
-  }
-  yield { kernel: `matmul_${A.dtype}`, n: m, chunk: matmulRowChunk(m), args: [A.ptr, packed.ptr, C.ptr, m, k, n], cost: Math.max(1, (k * n) / 4) };
+  const { colBlocks, panelsPerItem, rowsPerItem, items } = matmulItems(m, n, lanes);
+  // One pack buffer per thread (an item holds one while it runs), after 512 bytes of u32 flags.
+  const slots = ctx.threads;
+  const packs = ctx.scratch('u32', 128 + (slots * panelsPerItem * PACK_DEPTH * 32) / 4);
+  (packs.view as Uint32Array).fill(0, 0, 128);
+  yield {
+    kernel: `matmul_${A.dtype}`, n: items, chunk: 1,
+    args: [A.ptr, B.ptr, packs.ptr, slots, C.ptr, m, k, n, colBlocks, panelsPerItem, rowsPerItem],
+    cost: Math.max(1, (rowsPerItem * k * panelsPerItem * lanes) / 4),
+  };
   if (C !== out) (out.view as TypedArray).set(C.view as TypedArray);
   return ctx.result(out);
 }
