@@ -14,10 +14,11 @@
 //   overflow to Infinity, gradual underflow); tanh, sigmoid: <= 2 ulp
 //   (sigmoid against an exact-division reference; 1/(1+Math.exp(-x)) itself
 //   rounds 1+e and is up to ~2 ulp off near 1). f32: <= 1 ulp of fround(Math).
-//   sin, cos: <= 1 ulp for |x| <= 2^27*pi/2 (~2.1e8), where the 6-part
-//   Cody-Waite reduction is exact; beyond that the result stays finite and
-//   in [-1, 1] but loses accuracy as |x| grows (no Payne-Hanek: it needs a
-//   table of 2/pi bits). f32 inherits the same range.
+//   sin, cos: <= 1 ulp over the whole f64 range: a 6-part Cody-Waite
+//   reduction up to |x| ~ 2^27*pi/2 (~2.1e8), Payne-Hanek beyond
+//   (trig-reduce.ts; 2/pi's bits come from a switch, not a table).
+
+import { quadrantLarge, reduceLarge } from './trig-reduce';
 
 // ---- helpers -------------------------------------------------------------
 
@@ -186,10 +187,26 @@ export function log_v(x: v128): v128 {
   const s5 = add(s4, a5);
   const err = add(add(twoSumLo(t1, a2, s2), twoSumLo(s2, a3, s3)), add(twoSumLo(s3, a4, s4), twoSumLo(s4, a5, s5)));
   const lo = sub(err, mul(fn, sp(2.316557725048044e-41)));
-  // Past 2^27 the products are inexact: keep the (then inaccurate) result finite and in [-1, 1].
-  const exact = f64x2.le(f64x2.abs(fn), sp(134217728.0));
-  const y0 = f64x2.max(f64x2.min(add(s5, lo), sp(1.0)), sp(-1.0));
-  const y1 = v128.and(add(sub(s5, y0), lo), exact);
+  let y0 = add(s5, lo);
+  let y1 = add(sub(s5, y0), lo);
+  // Past |fn| = 2^27 the products above are inexact: finite lanes there take the
+  // Payne–Hanek reduction (trig-reduce.ts), which also gives their quadrant.
+  let qn = fn;
+  const big = v128.andnot(f64x2.lt(f64x2.abs(x), sp(Infinity)), f64x2.le(f64x2.abs(fn), sp(134217728.0)));
+  if (v128.any_true(big)) {
+    if (i64x2.extract_lane(big, 0) != 0) {
+      const x0 = f64x2.extract_lane(x, 0), r = reduceLarge(x0);
+      y0 = f64x2.replace_lane(y0, 0, f64x2.extract_lane(r, 0));
+      y1 = f64x2.replace_lane(y1, 0, f64x2.extract_lane(r, 1));
+      qn = f64x2.replace_lane(qn, 0, quadrantLarge(x0));
+    }
+    if (i64x2.extract_lane(big, 1) != 0) {
+      const x1 = f64x2.extract_lane(x, 1), r = reduceLarge(x1);
+      y0 = f64x2.replace_lane(y0, 1, f64x2.extract_lane(r, 0));
+      y1 = f64x2.replace_lane(y1, 1, f64x2.extract_lane(r, 1));
+      qn = f64x2.replace_lane(qn, 1, quadrantLarge(x1));
+    }
+  }
   const z = mul(y0, y0);
   const w = mul(z, z);
   // fdlibm __sin(y0, y1, 1)
@@ -205,7 +222,7 @@ export function log_v(x: v128): v128 {
   const cs = add(wc, add(sub(sub(sp(1.0), wc), hz), sub(mul(z, rc), mul(y0, y1))));
 
   // Quadrant from fn mod 4 in f64 (exact for any fn, unlike an i32 conversion).
-  const q = add(sub(fn, mul(sp(4.0), f64x2.floor(mul(fn, sp(0.25))))), sp(offset));
+  const q = add(sub(qn, mul(sp(4.0), f64x2.floor(mul(qn, sp(0.25))))), sp(offset));
   const odd = f64x2.ne(f64x2.floor(mul(q, sp(0.5))), mul(q, sp(0.5)));
   const neg = v128.and(f64x2.ge(q, sp(2.0)), f64x2.lt(q, sp(4.0)));
   const r = sel(cs, sn, odd);
