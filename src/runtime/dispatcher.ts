@@ -1,6 +1,7 @@
 /**
  * The caller's side of the protocol: publish a job in the control block, take
- * chunks like any worker, wait for every invited worker to check out, collect.
+ * chunks like any worker, check out the invited workers that never entered it,
+ * wait for the others to check out, collect.
  *
  * One job is published at a time (the control block has one descriptor). Async
  * jobs queue FIFO; a sync job that arrives while an async one is in flight first
@@ -12,7 +13,7 @@ import { callKernel, type KernelTable } from './kernel-table.js';
 import {
   ABORT, ARGC, ARGS_BYTE, CHECKED, CHUNK, CMD_EXIT, CMD_RUN, COMMAND, CONTROL_END, CURSOR, DONE, ERROR_KIND,
   ERROR_LEN, ERROR_MSG_BYTE, ERROR_WORKER, ERR_CRASH, ERR_NONE, ERR_TRAP, FLAGS, FLAG_PARTIALS, FUNC, GEN, INVITED, MAX_ARGS,
-  MODULE, N, NCHUNKS, PARTIALS_BYTE, PENDING, STATUS, STATUS_ALIVE, STATUS_DEAD,
+  MODULE, N, NCHUNKS, PARTIALS_BYTE, PENDING, STATUS, STATUS_ALIVE, STATUS_DEAD, entered,
 } from './protocol.js';
 
 export interface ResolvedJob {
@@ -70,6 +71,8 @@ export class Dispatcher {
   #queue: Queued[] = [];
   #pumping = false;
   #inFlight: InFlight | null = null;
+  /** The generation of the job last published. */
+  #gen = 0;
   #disposed = false;
   #idle: Promise<void> = Promise.resolve();
   #markIdle: () => void = () => {};
@@ -93,6 +96,7 @@ export class Dispatcher {
     this.#settleInFlightSync();
     this.#publish(job);
     this.#participate(job);
+    this.#checkOutLateWorkers();
     this.#waitSync();
     return this.#collect(job);
   }
@@ -152,6 +156,7 @@ export class Dispatcher {
         await yieldToEventLoop();
         if (record.outcome) break;
       }
+      if (!record.outcome) this.#checkOutLateWorkers();
       await this.#waitAsync(record);
       if (!record.outcome) {
         this.#inFlight = null;
@@ -216,6 +221,7 @@ export class Dispatcher {
       invited++;
     }
     c[PENDING] = invited;
+    this.#gen = gen;
     // Release: Atomics.add is sequentially consistent, so every plain store above
     // is visible to a worker whose Atomics.load(GEN) observes the new generation.
     Atomics.add(c, GEN, 1);
@@ -243,7 +249,24 @@ export class Dispatcher {
     }, -1, deadline);
   }
 
-  /** Check out on behalf of a dead worker; CAS so that it happens exactly once. */
+  /**
+   * No chunk is left to claim (or the job was aborted): an invited worker that has
+   * not entered yet would find nothing to do, so check it out instead of waiting
+   * for it to wake. The CAS races the worker's own entering CAS on CHECKED[i]:
+   * exactly one wins. If we win, the worker skips the job without reading the
+   * descriptor; if it wins, it checks out itself and we wait for that.
+   */
+  #checkOutLateWorkers(): void {
+    const c = this.control, gen = this.#gen;
+    for (let i = 0; i < this.workerCount; i++) {
+      if (Atomics.load(c, INVITED + i) !== gen) continue;
+      const prev = Atomics.load(c, CHECKED + i);
+      if (prev === gen || prev === entered(gen)) continue;
+      if (Atomics.compareExchange(c, CHECKED + i, prev, gen) === prev) Atomics.sub(c, PENDING, 1);
+    }
+  }
+
+  /** Check out on behalf of a dead worker (entered or not); CAS so that it happens exactly once. */
   #checkOutFor(worker: number, gen: number): void {
     const c = this.control;
     const prev = Atomics.load(c, CHECKED + worker);
@@ -289,6 +312,7 @@ export class Dispatcher {
     if (!record) return;
     // The async caller may be between slices with chunks left: finish them here.
     this.#participate(record.job);
+    this.#checkOutLateWorkers();
     this.#waitSync();
     this.#inFlight = null;
     try { record.outcome = { value: this.#collect(record.job) }; } catch (error) { record.outcome = { error }; }

@@ -7,11 +7,15 @@
  * dispatcher.ts and worker-loop.ts):
  *   caller: write descriptor + ARGS, CURSOR = 0, PENDING = invited workers,
  *           INVITED[i] = gen + 1 for each, then Atomics.add(GEN) + notify   (release)
- *   worker: sees GEN change (acquire), claims chunks with Atomics.add(CURSOR),
- *           runs them, then checks out: CAS(CHECKED[i]) + Atomics.sub(PENDING) (release)
- *   caller: claims chunks too, then waits for PENDING == 0                   (acquire)
- * Every invited worker checks out of every job, so no worker can still be
- * touching CURSOR when the next job resets it.
+ *   worker: sees GEN change (acquire), enters: CAS(CHECKED[i]) to entered(gen),
+ *           claims chunks with Atomics.add(CURSOR), runs them, then checks out:
+ *           CAS(CHECKED[i]) to gen + Atomics.sub(PENDING)                  (release)
+ *   caller: claims chunks too; once none are left, checks out every invited
+ *           worker that has not entered (CAS), then waits for PENDING == 0 (acquire)
+ * Every invited worker is checked out of every job, by itself or, if it had not
+ * entered, by the caller; a worker only reads the descriptor after entering, so
+ * none can still be touching it or CURSOR when the next job resets them, and a
+ * worker that wakes late (descheduled, busy loading a module) delays nothing.
  */
 
 /** Addresses below 1024 are never used: Binaryen assumes the low 1 KiB is free at -O2+. */
@@ -61,7 +65,9 @@ export const ERR_CRASH = 2;   // a worker thread died while invited to the job
 export const MAX_WORKERS = 64;
 export const STATUS = W + 64;          // STATUS_* per worker
 export const INVITED = W + 128;        // the generation the worker is invited to
-export const CHECKED = W + 192;        // the last generation the worker checked out of
+export const CHECKED = W + 192;        // gen: checked out of gen; entered(gen): running it
+/** CHECKED's value while a worker runs job `gen`: never a generation itself (GEN counts up from 0). */
+export function entered(gen: number): number { return ~gen; }
 export const STATUS_STARTING = 0;
 export const STATUS_ALIVE = 1;
 export const STATUS_DEAD = 2;

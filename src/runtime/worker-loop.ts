@@ -10,7 +10,7 @@ import { errorMessage, runClaimedChunks, reportJobError } from './chunk-loop.js'
 import { KernelTable } from './kernel-table.js';
 import {
   ARGC, ARGS_BYTE, CHECKED, CHUNK, CMD_EXIT, COMMAND, CONTROL_END, ERR_CRASH, ERR_TRAP, FLAGS, FLAG_PARTIALS, FUNC, GEN,
-  INVITED, MODULE, N, NCHUNKS, PENDING, STATUS, STATUS_ALIVE, STATUS_DEAD,
+  INVITED, MODULE, N, NCHUNKS, PENDING, STATUS, STATUS_ALIVE, STATUS_DEAD, entered,
   type FromWorker, type ToWorker, type WorkerInit,
 } from './protocol.js';
 
@@ -138,6 +138,12 @@ export function runWorker(init: WorkerInit, host: WorkerHost): void {
       // Atomics.add(GEN) visible here.
       if (control[COMMAND] === CMD_EXIT) break;
       if (Atomics.load(control, INVITED + me) !== gen) continue; // started after this job was published
+      // Enter before reading the descriptor. The CAS races the caller's check-out of
+      // late workers on this one word: if the caller won (CHECKED == gen), the job is
+      // over for us and its descriptor may already be the next job's, so skip it;
+      // if we won, the caller waits for our check-out before publishing again.
+      const prev = Atomics.load(control, CHECKED + me);
+      if (prev === gen || Atomics.compareExchange(control, CHECKED + me, prev, entered(gen)) !== prev) continue;
       runJob(gen);
     }
     exiting = true;
