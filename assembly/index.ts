@@ -4,6 +4,7 @@ export * from './elementwise';
 export * from './reduce';
 export * from './scan';
 export * from './scan-lookback';
+export * from './scan-lookback-int';
 export * from './sort';
 export * from './histogram';
 export * from './linalg';

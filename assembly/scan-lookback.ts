@@ -1,8 +1,8 @@
 // Float cumsum in one job with decoupled look-back (out must not overlap x).
 // Each chunk (1) computes the totals of its four quarters while reading them
 // into cache and publishes its aggregate, (2) finds the inclusive prefix of the
-// chunk before it, (3) publishes its own inclusive prefix and (4) scans its
-// quarters from cache, one lane per quarter. x is read from memory once and
+// chunk before it, (3) publishes its own inclusive prefix and (4) scans itself
+// from cache: f64 one lane per quarter, f32 as one stream (scan-stream.ts). x is read from memory once and
 // out written once: the traffic of a copy. (Summing the next chunk inside the
 // scan loop, to overlap its read with this chunk's writes, was tried: it ran
 // 1.6× slower single-threaded than the two phases, so the phases stay apart.)
@@ -14,6 +14,8 @@
 // Slot per chunk (112 bytes): u32 status (0 none, 1 aggregate, 2 prefix) at 0,
 // aggregate (sum, comp) at 8, prefix (sum, comp) at 24, quarter totals (sum,
 // comp) at 40..104. Racing writers of a slot always write identical bits.
+
+import { scanF32 } from './scan-stream';
 
 const SLOT: usize = 112;
 
@@ -108,13 +110,15 @@ const SLOT: usize = 112;
   }
 }
 
-/** Scans chunk c from its quarter offsets (its aggregate and P[c-1] are published). */
+/** Scans chunk c (its aggregate and P[c-1] are published). */
 @inline function scanChunk<T>(x: usize, out: usize, c: i32, chunk: i32, n: i32, slots: usize): void {
   const slot = slots + <usize>c * SLOT;
   const start = c * chunk, end = min<i32>(n, start + chunk);
-  // Quarter offsets: O[q] = P[c-1] (+) the quarters before q.
   let s0: f64 = 0, c0: f64 = 0;
   if (c > 0) { s0 = load<f64>(slot - SLOT + 24); c0 = load<f64>(slot - SLOT + 32); }
+  // f32 needs only P[c-1]: one stream, widened to f64 (scan-stream.ts).
+  if (sizeof<T>() == 4) { scanF32(x, out, start, end, s0, c0); return; }
+  // f64: quarter offsets O[q] = P[c-1] (+) the quarters before q.
   let v = load<f64>(slot + 40), t = s0 + v;
   let s1 = t, c1 = c0 + twoSumE(s0, v, t) + load<f64>(slot + 48);
   v = load<f64>(slot + 56); t = s1 + v;
@@ -122,39 +126,8 @@ const SLOT: usize = 112;
   v = load<f64>(slot + 72); t = s2 + v;
   let s3 = t, c3 = c2 + twoSumE(s2, v, t) + load<f64>(slot + 80);
   const qn = chunk >> 2;
-  const q0 = start, q1 = min<i32>(end, start + qn), q2 = min<i32>(end, start + 2 * qn), q3 = min<i32>(end, start + 3 * qn);
-  if (sizeof<T>() == 8) {
-    scanQuarters64(x, out, q0, q1, q2, q3, end, s0, c0, s1, c1, s2, c2, s3, c3);
-    return;
-  }
-  const len3 = end - q3;
-  // f32: four Kahan chains in lockstep, two per vector; K holds minus the
-  // running compensation, the output is S - K.
-  let S01 = f64x2.replace_lane(f64x2.splat(s0), 1, s1), K01 = f64x2.neg(f64x2.replace_lane(f64x2.splat(c0), 1, c1));
-  let S23 = f64x2.replace_lane(f64x2.splat(s2), 1, s3), K23 = f64x2.neg(f64x2.replace_lane(f64x2.splat(c2), 1, c3));
-  let p0 = <usize>q0 << 2, p1 = <usize>q1 << 2, p2 = <usize>q2 << 2, p3 = <usize>q3 << 2;
-  for (let i = 0; i < len3; i++) {
-    const Y01 = f64x2.sub(ld2f32(x + p0, x + p1), K01), Y23 = f64x2.sub(ld2f32(x + p2, x + p3), K23);
-    const T01 = f64x2.add(S01, Y01), T23 = f64x2.add(S23, Y23);
-    K01 = f64x2.sub(f64x2.sub(T01, S01), Y01);
-    K23 = f64x2.sub(f64x2.sub(T23, S23), Y23);
-    S01 = T01; S23 = T23;
-    st2f32(out + p0, out + p1, f64x2.sub(S01, K01));
-    st2f32(out + p2, out + p3, f64x2.sub(S23, K23));
-    p0 += 4; p1 += 4; p2 += 4; p3 += 4;
-  }
-  tailScan<T>(x, out, q0 + len3, q1, f64x2.extract_lane(S01, 0), -f64x2.extract_lane(K01, 0));
-  tailScan<T>(x, out, q1 + len3, q2, f64x2.extract_lane(S01, 1), -f64x2.extract_lane(K01, 1));
-  tailScan<T>(x, out, q2 + len3, q3, f64x2.extract_lane(S23, 0), -f64x2.extract_lane(K23, 0));
-}
-
-@inline function ld2f32(a: usize, b: usize): v128 {
-  return f64x2.promote_low_f32x4(v128.load32_lane(b, v128.load32_zero(a), 1));
-}
-
-@inline function st2f32(a: usize, b: usize, v: v128): void {
-  const f = f32x4.demote_f64x2_zero(v);
-  v128.store32_lane(a, f, 0); v128.store32_lane(b, f, 1);
+  const q1 = min<i32>(end, start + qn), q2 = min<i32>(end, start + 2 * qn), q3 = min<i32>(end, start + 3 * qn);
+  scanQuarters64(x, out, start, q1, q2, q3, end, s0, c0, s1, c1, s2, c2, s3, c3);
 }
 
 @inline function tailScan<T>(x: usize, out: usize, s: i32, e: i32, sum: f64, comp: f64): void {

@@ -5,11 +5,13 @@
 // Pass 1 only reads and pass 2 reads x once and writes out once, which is the
 // least memory traffic a scan over memory-resident chunks can have.
 //
-// Floats: f64 uses a Neumaier-compensated running sum, and its offsets are given
-// as (sum, compensation) pairs so the error stays O(eps * sum |x|) instead of
+// Floats: f64 keeps a compensated running sum, and its offsets are given as
+// (sum, compensation) pairs so the error stays O(eps * sum |x|) instead of
 // growing with n. f32 accumulates in f64 and rounds each output once.
 // Integers: i32/u32/u8 wrap modulo 2^bits exactly like storing into the typed
 // array would; totals are returned modulo 2^32 (exact in an f64 partial).
+
+import { scan32, scanF32, scanF64, scanU8, total32, totalU8 } from './scan-stream';
 
 // ---- pass 1: per-chunk totals -------------------------------------------------
 
@@ -58,16 +60,6 @@ export function cumsum_total_f32(start: i32, end: i32, x: usize): f64 {
   return s;
 }
 
-@inline function total32(start: i32, end: i32, x: usize): u32 {
-  let acc = i32x4.splat(0);
-  let i = start;
-  for (; i + 4 <= end; i += 4) acc = i32x4.add(acc, v128.load(x + (<usize>i << 2)));
-  let s = <u32>(i32x4.extract_lane(acc, 0) + i32x4.extract_lane(acc, 1) +
-                i32x4.extract_lane(acc, 2) + i32x4.extract_lane(acc, 3));
-  for (; i < end; i++) s += load<u32>(x + (<usize>i << 2));
-  return s;
-}
-
 /** Chunk total modulo 2^32, as an unsigned number. */
 export function cumsum_total_i32(start: i32, end: i32, x: usize): f64 {
   return <f64>total32(start, end, x);
@@ -79,60 +71,34 @@ export function cumsum_total_u32(start: i32, end: i32, x: usize): f64 {
 
 /** Chunk total modulo 256. */
 export function cumsum_total_u8(start: i32, end: i32, x: usize): f64 {
-  let s: u32 = 0;
-  for (let i = start; i < end; i++) s += load<u8>(x + <usize>i);
-  return <f64>(s & 0xff);
+  return <f64>totalU8(start, end, x);
 }
 
-// ---- pass 2: per-chunk scan from the chunk's offset ---------------------------
+// ---- pass 2: per-chunk scan from the chunk's offset (scan-stream.ts) ----------
 // offs: f64 per chunk (f64: two per chunk, sum then compensation), indexed by
-// start / chunk. out may be x itself (in place).
+// start / chunk. out may be x itself (in place): every step loads before it stores.
 
 export function cumsum_f64(start: i32, end: i32, x: usize, out: usize, offs: usize, chunk: i32): void {
   const o = offs + (<usize>(start / chunk) << 4);
-  let s = load<f64>(o);
-  let c = load<f64>(o, 8);
-  for (let i = start; i < end; i++) {
-    const p = <usize>i << 3;
-    const v = load<f64>(x + p);
-    const t = s + v;
-    // Neumaier: the rounding error of s + v is recovered from the larger operand.
-    c += select<f64>((s - t) + v, (v - t) + s, abs<f64>(s) >= abs<f64>(v));
-    s = t;
-    store<f64>(out + p, s + c);
-  }
+  scanF64(x, out, start, end, load<f64>(o), load<f64>(o, 8));
 }
 
 export function cumsum_f32(start: i32, end: i32, x: usize, out: usize, offs: usize, chunk: i32): void {
-  let s = load<f64>(offs + (<usize>(start / chunk) << 3));
-  for (let i = start; i < end; i++) {
-    const p = <usize>i << 2;
-    s += <f64>load<f32>(x + p);
-    store<f32>(out + p, <f32>s);
-  }
+  scanF32(x, out, start, end, load<f64>(offs + (<usize>(start / chunk) << 3)), 0);
 }
 
-@inline function scan32(start: i32, end: i32, x: usize, out: usize, offs: usize, chunk: i32): void {
-  let s = <u32><u64>load<f64>(offs + (<usize>(start / chunk) << 3));
-  for (let i = start; i < end; i++) {
-    const p = <usize>i << 2;
-    s += load<u32>(x + p);
-    store<u32>(out + p, s);
-  }
+@inline function offset32(offs: usize, start: i32, chunk: i32): u32 {
+  return <u32><u64>load<f64>(offs + (<usize>(start / chunk) << 3));
 }
 
 export function cumsum_i32(start: i32, end: i32, x: usize, out: usize, offs: usize, chunk: i32): void {
-  scan32(start, end, x, out, offs, chunk);
+  scan32(x, out, start, end, offset32(offs, start, chunk));
 }
 
 export function cumsum_u32(start: i32, end: i32, x: usize, out: usize, offs: usize, chunk: i32): void {
-  scan32(start, end, x, out, offs, chunk);
+  scan32(x, out, start, end, offset32(offs, start, chunk));
 }
 
 export function cumsum_u8(start: i32, end: i32, x: usize, out: usize, offs: usize, chunk: i32): void {
-  let s = <u32><u64>load<f64>(offs + (<usize>(start / chunk) << 3));
-  for (let i = start; i < end; i++) {
-    s += load<u8>(x + <usize>i);
-    store<u8>(out + <usize>i, <u8>s);
-  }
+  scanU8(x, out, start, end, offset32(offs, start, chunk));
 }

@@ -1,10 +1,12 @@
 /**
- * cumsum: a parallel two-pass scan (see assembly/scan.ts). Both passes use the
- * same chunks, chosen from n alone, so results are identical for any thread count.
- * Integers wrap modulo 2^bits exactly as storing the running sum into the typed
- * array would (Int32Array/Uint32Array/Uint8Array semantics, not numpy's upcast).
+ * cumsum: into a separate `out`, one job with decoupled look-back
+ * (assembly/scan-lookback*.ts); in place, or for short arrays, a two-pass scan
+ * (assembly/scan.ts). Chunks are chosen from n alone, so results are identical
+ * for any thread count. Integers wrap modulo 2^bits exactly as storing the
+ * running sum into the typed array would (Int32Array/Uint32Array/Uint8Array
+ * semantics, not numpy's upcast).
  */
-import type { TypedArray } from '../../memory/dtypes.js';
+import { DTYPES, type TypedArray } from '../../memory/dtypes.js';
 import type { Op } from '../op.js';
 import type { OpContext } from '../op-context.js';
 
@@ -31,14 +33,15 @@ export function* cumsum(ctx: OpContext, x: unknown, opts?: CumsumOptions): Op<Ty
   const out = ctx.output(opts?.out, 'out', X.dtype, X.length);
   const n = X.length;
   if (n === 0) return ctx.result(out);
-  const bytes = X.dtype === 'f64' ? 8 : 4;
+  const bytes = DTYPES[X.dtype].bytes;
   const disjoint = out.ptr >= X.ptr + n * bytes || X.ptr >= out.ptr + n * bytes;
-  if ((X.dtype === 'f64' || X.dtype === 'f32') && disjoint && n > 32_768) {
-    // One pass with look-back (assembly/scan-lookback.ts): it recomputes a
+  if (disjoint && n > 32_768) {
+    // One pass with look-back (assembly/scan-lookback*.ts): it recomputes a
     // missing predecessor from x, so x must not be overwritten while the job runs.
     const chunk = n > 2 * 131_072 ? lookbackChunk(n) : scanChunk(n);
     const chunks = Math.ceil(n / chunk);
-    const status = ctx.scratch('u32', chunks * 28);
+    // Slot bytes per chunk: floats keep (sum, compensation) pairs and quarter totals.
+    const status = ctx.scratch('u32', chunks * (DTYPES[X.dtype].float ? 28 : 4));
     (status.view as Uint32Array).fill(0);
     yield { kernel: `cumsum1_${X.dtype}`, n, chunk, args: [X.ptr, out.ptr, status.ptr, chunk, n], cost: 3 };
     return ctx.result(out);
