@@ -13,21 +13,9 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { interleave, markdownTable, median, QUICK, quietRatio, writeResults } from './report.mjs';
 
-const OPS = ['cumsum', 'sort', 'argsort', 'histogram', 'matmul'];
-const OP_FILES = { cumsum: 'scan', sort: 'sort', argsort: 'sort', histogram: 'histogram', matmul: 'matmul' };
-
-/** The Engine; ops the facade does not wire yet are driven through the core's runOpSync. */
 async function createEngine(threads) {
-  let Ctor;
-  try { ({ Engine: Ctor } = await import('../dist/index.js')); } catch { /* facade not built yet */ }
-  Ctor ??= (await import('../dist/engine/engine.js')).EngineCore;
-  const e = await Ctor.create({ threads, memory: { initial: 1024 * 2 ** 20 } });
-  for (const op of OPS) {
-    if (typeof e[`${op}Sync`] === 'function') continue;
-    const mod = await import(`../dist/engine/ops/${OP_FILES[op]}.js`);
-    e[`${op}Sync`] = (...a) => e.runOpSync(op, (c) => mod[op](c, ...a));
-  }
-  return e;
+  const { Engine } = await import('../dist/index.js');
+  return Engine.create({ threads, memory: { initial: 1024 * 2 ** 20 } });
 }
 
 async function tfjsMatMul(N) {
@@ -58,6 +46,12 @@ const scanX = e2.alloc('f64', N_SCAN), scanY = e2.alloc('f64', N_SCAN);
 for (let i = 0; i < N_SCAN; i++) { scanX[i] = rand(); scanY[i] = 0; }
 const H = { 2: e2.from(scanX), 1: e1.from(scanX) };
 const scanY1 = e1.alloc('f64', N_SCAN);
+// The other dtypes' cumsum beside their own copy (information, no target).
+const SCAN_DT = Object.fromEntries(['f32', 'i32', 'u8'].map((dt) => {
+  const x = e2.alloc(dt, N_SCAN), y = e2.alloc(dt, N_SCAN);
+  for (let i = 0; i < N_SCAN; i++) x[i] = dt === 'f32' ? rand() : Math.floor(rand() * 1000);
+  return [dt, { x, y }];
+}));
 const MM = {};
 for (const [t, e] of [[2, e2], [1, e1]]) {
   MM[t] = { a: e.alloc('f32', N_MM * N_MM), b: e.alloc('f32', N_MM * N_MM), c: e.alloc('f32', N_MM * N_MM) };
@@ -83,6 +77,10 @@ const tasks = [
   { name: 'cumsum 8M 2T', fn: () => { e2.cumsumSync(scanX, { out: scanY }); } },
   { name: 'copy 8M 2T', fn: () => { e2.copySync(scanX, scanY); } },
   { name: 'cumsum 8M 1T', fn: () => { e1.cumsumSync(H[1], { out: scanY1 }); } },
+  ...Object.entries(SCAN_DT).flatMap(([dt, { x, y }]) => [
+    { name: `cumsum ${dt} 8M 2T`, fn: () => { e2.cumsumSync(x, { out: y }); } },
+    { name: `copy ${dt} 8M 2T`, fn: () => { e2.copySync(x, y); } },
+  ]),
   { name: 'histogram 8M 2T', fn: () => { e2.histogramSync(H[2], { bins: 256, range: [0, 1] }); } },
   { name: 'histogram 8M 1T', fn: () => { e1.histogramSync(H[1], { bins: 256, range: [0, 1] }); } },
   { name: 'matmul f32 512 2T', fn: () => { e2.matmulSync(MM[2].a, MM[2].b, { ...shape, out: MM[2].c }); } },
@@ -109,6 +107,7 @@ const gflops = (name) => (2 * N_MM ** 3 / (median(R.p50[name]) * 1e-3) / 1e9).to
 row('sort 10M f64, 2 threads (vs Float64Array#sort)', S, 'sort 10M 2T', 'Float64Array#sort 10M', '≥ 5×', 5);
 row('cumsum 8M f64, 2 threads (vs engine copy, 2 threads)', R, 'cumsum 8M 2T', 'copy 8M 2T', '≥ 0.7×', 0.7);
 row('cumsum 8M f64: 2 threads vs 1 thread', R, 'cumsum 8M 2T', 'cumsum 8M 1T');
+for (const dt of Object.keys(SCAN_DT)) row(`cumsum 8M ${dt}, 2 threads (vs engine copy of ${dt})`, R, `cumsum ${dt} 8M 2T`, `copy ${dt} 8M 2T`);
 row('matmul f32 512³: 2 threads vs 1 thread', R, 'matmul f32 512 2T', 'matmul f32 512 1T', '≥ 1.8×', 1.8, `; ${gflops('matmul f32 512 2T')} vs ${gflops('matmul f32 512 1T')} GFLOP/s`);
 row('matmul f32 512³, 2 threads (vs JS i-k-j loop)', R, 'matmul f32 512 2T', 'js i-k-j 512', '≥ 8×', 8, `; JS ${gflops('js i-k-j 512')} GFLOP/s`);
 if (tfjs.fn) row('matmul f32 512³, 2 threads (vs tfjs-backend-wasm matMul)', R, 'matmul f32 512 2T', 'tfjs-wasm matMul 512', 'reference', undefined, `; tfjs ${gflops('tfjs-wasm matMul 512')} GFLOP/s`);
