@@ -2,10 +2,10 @@
 //
 // Every constant is an inline literal and every helper is @inline, so the
 // module keeps zero data segments (Math.sin & co. would pull in tables).
-// The f64x2 functions are the single source of truth: the scalar versions
-// run the same code on a splatted lane, so an element's result never depends
-// on whether it fell in a vector body or a scalar tail (chunk boundaries
-// and subarray offsets cannot change results). The f32x4 versions widen to
+// The vector functions are the only versions: map.ts runs a tail through the
+// same code on a splatted lane, so an element's result never depends on
+// whether it fell in a vector body or a tail (chunk boundaries and subarray
+// offsets cannot change results). The f32x4 versions widen to
 // f64, evaluate, and round once to f32, which keeps them within ~0.5 ulp of
 // the correctly rounded f32 result.
 //
@@ -22,19 +22,19 @@ import { quadrantLarge, reduceLarge } from './trig-reduce';
 
 // ---- helpers -------------------------------------------------------------
 
-@inline function sp(x: f64): v128 { return f64x2.splat(x); }
-@inline function add(a: v128, b: v128): v128 { return f64x2.add(a, b); }
-@inline function sub(a: v128, b: v128): v128 { return f64x2.sub(a, b); }
-@inline function mul(a: v128, b: v128): v128 { return f64x2.mul(a, b); }
-@inline function div(a: v128, b: v128): v128 { return f64x2.div(a, b); }
-@inline function mad(a: v128, b: v128, c: v128): v128 { return f64x2.add(f64x2.mul(a, b), c); }
-@inline function sel(ifTrue: v128, ifFalse: v128, mask: v128): v128 { return v128.bitselect(ifTrue, ifFalse, mask); }
+@inline export function sp(x: f64): v128 { return f64x2.splat(x); }
+@inline export function add(a: v128, b: v128): v128 { return f64x2.add(a, b); }
+@inline export function sub(a: v128, b: v128): v128 { return f64x2.sub(a, b); }
+@inline export function mul(a: v128, b: v128): v128 { return f64x2.mul(a, b); }
+@inline export function div(a: v128, b: v128): v128 { return f64x2.div(a, b); }
+@inline export function mad(a: v128, b: v128, c: v128): v128 { return f64x2.add(f64x2.mul(a, b), c); }
+@inline export function sel(ifTrue: v128, ifFalse: v128, mask: v128): v128 { return v128.bitselect(ifTrue, ifFalse, mask); }
 /** Clears the low 32 bits (fdlibm's SET_LOW_WORD(x, 0)): exact products of split halves. */
 @inline function hi32(a: v128): v128 { return v128.and(a, i64x2.splat(<i64>0xffffffff00000000)); }
-@inline function signOf(a: v128): v128 { return v128.and(a, i64x2.splat(<i64>0x8000000000000000)); }
+@inline export function signOf(a: v128): v128 { return v128.and(a, i64x2.splat(<i64>0x8000000000000000)); }
 
 /** 2^k for integral f64 lanes k in [-1022, 1023]: the 2^52 shifter puts k+1023 in the low bits. */
-@inline function pow2i(k: v128): v128 {
+@inline export function pow2i(k: v128): v128 {
   return i64x2.shl(f64x2.add(k, sp(4503599627371519.0)), 52);
 }
 
@@ -326,37 +326,16 @@ export function pow_v(x: v128, y: v128): v128 {
   return sel(sp(1.0), res, f64x2.eq(y, sp(0.0)));
 }
 
-// ---- scalar versions (same code on one lane) -------------------------------
-
-@inline function lane(v: v128): f64 { return f64x2.extract_lane(v, 0); }
-export function exp_s(x: f64): f64 { return lane(exp_v(sp(x))); }
-export function log_s(x: f64): f64 { return lane(log_v(sp(x))); }
-export function sin_s(x: f64): f64 { return lane(sin_v(sp(x))); }
-export function cos_s(x: f64): f64 { return lane(cos_v(sp(x))); }
-export function tanh_s(x: f64): f64 { return lane(tanh_v(sp(x))); }
-export function sigmoid_s(x: f64): f64 { return lane(sigmoid_v(sp(x))); }
-export function pow_s(x: f64, y: f64): f64 { return lane(pow_v(sp(x), sp(y))); }
-
 // ---- f32x4: widen, evaluate in f64, round once -----------------------------
+// (exp, log, tanh and sigmoid have f32-specific versions in vmath-f32.ts.)
 
-@inline function hiHalf(a: v128): v128 { return f64x2.promote_low_f32x4(i64x2.shuffle(a, a, 1, 1)); }
-@inline function join(lo: v128, hi: v128): v128 {
+@inline export function hiHalf(a: v128): v128 { return f64x2.promote_low_f32x4(i64x2.shuffle(a, a, 1, 1)); }
+@inline export function join(lo: v128, hi: v128): v128 {
   return i64x2.shuffle(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 2);
 }
-export function expf_v(x: v128): v128 { return join(exp_v(f64x2.promote_low_f32x4(x)), exp_v(hiHalf(x))); }
-export function logf_v(x: v128): v128 { return join(log_v(f64x2.promote_low_f32x4(x)), log_v(hiHalf(x))); }
 export function sinf_v(x: v128): v128 { return join(sin_v(f64x2.promote_low_f32x4(x)), sin_v(hiHalf(x))); }
 export function cosf_v(x: v128): v128 { return join(cos_v(f64x2.promote_low_f32x4(x)), cos_v(hiHalf(x))); }
-export function tanhf_v(x: v128): v128 { return join(tanh_v(f64x2.promote_low_f32x4(x)), tanh_v(hiHalf(x))); }
-export function sigmoidf_v(x: v128): v128 { return join(sigmoid_v(f64x2.promote_low_f32x4(x)), sigmoid_v(hiHalf(x))); }
 export function powf_v(x: v128, y: v128): v128 {
   return join(pow_v(f64x2.promote_low_f32x4(x), f64x2.promote_low_f32x4(y)), pow_v(hiHalf(x), hiHalf(y)));
 }
 
-export function expf_s(x: f32): f32 { return <f32>exp_s(<f64>x); }
-export function logf_s(x: f32): f32 { return <f32>log_s(<f64>x); }
-export function sinf_s(x: f32): f32 { return <f32>sin_s(<f64>x); }
-export function cosf_s(x: f32): f32 { return <f32>cos_s(<f64>x); }
-export function tanhf_s(x: f32): f32 { return <f32>tanh_s(<f64>x); }
-export function sigmoidf_s(x: f32): f32 { return <f32>sigmoid_s(<f64>x); }
-export function powf_s(x: f32, y: f32): f32 { return <f32>pow_s(<f64>x, <f64>y); }

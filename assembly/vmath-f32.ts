@@ -1,0 +1,92 @@
+// f32 exp, log, tanh and sigmoid. Each lane is widened to f64 and evaluated
+// with series cut to what an f32 result needs: relative error below ~2^-30,
+// about 1/64 of an f32 ulp, so the one rounding to f32 lands within 1 ulp of
+// the correctly rounded result (test/vmath.test.ts checks against
+// fround(Math.*)). The full-precision f64 functions (vmath.ts) carry error
+// terms an f32 result cannot see; these run about twice as fast.
+
+import { add, div, hiHalf, join, mad, mul, pow2i, sel, signOf, sp, sub } from './vmath';
+
+const LN2 = 0.6931471805599453;
+const INV_LN2 = 1.4426950408889634;
+
+/**
+ * e^x for x in [-150, 100] (wider than f32's range: e^-150 rounds to 0, e^100 to
+ * Infinity). |k| <= 217 keeps r = x - k·ln2 within ~3e-14 of exact, and a
+ * Taylor series of degree 8 on |r| <= ln2/2 leaves < 0.347^9/9! = 2e-10.
+ */
+@inline function expCore(x: v128): v128 {
+  const k = f64x2.nearest(mul(x, sp(INV_LN2)));
+  const r = sub(x, mul(k, sp(LN2)));
+  let p = mad(r, sp(1.0 / 40320.0), sp(1.0 / 5040.0));
+  p = mad(r, p, sp(1.0 / 720.0));
+  p = mad(r, p, sp(1.0 / 120.0));
+  p = mad(r, p, sp(1.0 / 24.0));
+  p = mad(r, p, sp(1.0 / 6.0));
+  p = mad(r, p, sp(0.5));
+  p = mad(r, p, sp(1.0));
+  p = mad(r, p, sp(1.0));
+  return mul(p, pow2i(k));
+}
+
+/** exp on widened f32 lanes; min/max propagate NaN. */
+@inline function expWide(x: v128): v128 {
+  return expCore(f64x2.max(f64x2.min(x, sp(100.0)), sp(-150.0)));
+}
+
+/** 1/(1 + e^-x), as e/(1+e) for x < 0 so tiny results keep their precision. */
+@inline function sigmoidWide(x: v128): v128 {
+  const e = expCore(f64x2.max(f64x2.neg(f64x2.abs(x)), sp(-150.0)));
+  return div(sel(e, sp(1.0), f64x2.lt(x, sp(0.0))), add(sp(1.0), e));
+}
+
+/**
+ * tanh(a) = t/(t+2) with t = expm1(2a): t = 2^k·expm1(r) + (2^k - 1), where
+ * expm1(r) = r·(1 + r/2 + r²/6 + ...) has no cancellation near 0 and 2^k - 1
+ * is exact. |x| >= 10 rounds to ±1 in f32 (clamping keeps k <= 29).
+ */
+@inline function tanhWide(x: v128): v128 {
+  const a2 = add(f64x2.min(f64x2.abs(x), sp(10.0)), f64x2.min(f64x2.abs(x), sp(10.0)));
+  const k = f64x2.nearest(mul(a2, sp(INV_LN2)));
+  const r = sub(a2, mul(k, sp(LN2)));
+  let q = mad(r, sp(1.0 / 3628800.0), sp(1.0 / 362880.0));
+  q = mad(r, q, sp(1.0 / 40320.0));
+  q = mad(r, q, sp(1.0 / 5040.0));
+  q = mad(r, q, sp(1.0 / 720.0));
+  q = mad(r, q, sp(1.0 / 120.0));
+  q = mad(r, q, sp(1.0 / 24.0));
+  q = mad(r, q, sp(1.0 / 6.0));
+  q = mad(r, q, sp(0.5));
+  q = mad(r, q, sp(1.0));
+  const pk = pow2i(k);
+  const t = mad(pk, mul(r, q), sub(pk, sp(1.0)));
+  return v128.or(div(t, add(t, sp(2.0))), signOf(x));
+}
+
+/**
+ * log x = k·ln2 + 2·atanh(s), s = (m-1)/(m+1), m = x/2^k in [√2/2, √2), so
+ * |s| <= 0.172 and the odd series to s^11 leaves < 2·0.172^13/13 = 2e-11.
+ * Widened f32 lanes are never subnormal in f64, so no rescaling is needed.
+ */
+@inline function logWide(x: v128): v128 {
+  // Shift the exponent boundary to √2/2 (as vmath.ts's log_v does).
+  const u = i64x2.add(x, i64x2.splat(<i64>0x00095f6200000000));
+  const k = sub(v128.or(i64x2.shr_u(u, 52), i64x2.splat(<i64>0x4330000000000000)), sp(4503599627371519.0));
+  const m = i64x2.add(v128.and(u, i64x2.splat(<i64>0x000fffffffffffff)), i64x2.splat(<i64>0x3fe6a09e00000000));
+  const f = sub(m, sp(1.0));
+  const s = div(f, add(sp(2.0), f));
+  const z = mul(s, s);
+  let p = mad(z, sp(2.0 / 11.0), sp(2.0 / 9.0));
+  p = mad(z, p, sp(2.0 / 7.0));
+  p = mad(z, p, sp(2.0 / 5.0));
+  p = mad(z, p, sp(2.0 / 3.0));
+  const res = mad(k, sp(LN2), mad(mul(s, z), p, add(s, s)));
+  // log(0) = -Infinity, log(+Infinity) = +Infinity, x < 0 and NaN give NaN.
+  const special = sel(sp(-Infinity), sel(sp(NaN), x, f64x2.lt(x, sp(0.0))), f64x2.eq(x, sp(0.0)));
+  return sel(res, special, v128.and(f64x2.gt(x, sp(0.0)), f64x2.lt(x, sp(Infinity))));
+}
+
+export function expf_v(x: v128): v128 { return join(expWide(f64x2.promote_low_f32x4(x)), expWide(hiHalf(x))); }
+export function logf_v(x: v128): v128 { return join(logWide(f64x2.promote_low_f32x4(x)), logWide(hiHalf(x))); }
+export function tanhf_v(x: v128): v128 { return join(tanhWide(f64x2.promote_low_f32x4(x)), tanhWide(hiHalf(x))); }
+export function sigmoidf_v(x: v128): v128 { return join(sigmoidWide(f64x2.promote_low_f32x4(x)), sigmoidWide(hiHalf(x))); }
