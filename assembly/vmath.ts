@@ -5,9 +5,9 @@
 // The vector functions are the only versions: map.ts runs a tail through the
 // same code on a splatted lane, so an element's result never depends on
 // whether it fell in a vector body or a tail (chunk boundaries and subarray
-// offsets cannot change results). The f32x4 versions widen to
-// f64, evaluate, and round once to f32, which keeps them within ~0.5 ulp of
-// the correctly rounded f32 result.
+// offsets cannot change results). The f32x4 versions widen to f64, evaluate
+// series cut to what an f32 result needs (sin/cos here, exp/log/tanh/sigmoid
+// in vmath-f32.ts; pow runs the f64 code) and round once to f32.
 //
 // Accuracy (max ulp vs V8's Math.*, measured by test/vmath.test.ts):
 //   exp, log, pow: <= 1 ulp over the whole f64 range (incl. subnormals,
@@ -170,8 +170,13 @@ export function log_v(x: v128): v128 {
 // ---- sin / cos -------------------------------------------------------------
 
 @inline function twoSumHi(a: v128, b: v128): v128 { return add(a, b); }
-/** sin(x) for quadrant offset 0, cos(x) for offset 1 (cos(x) = sin(x + pi/2)). */
-@inline function sincos_v(x: v128, offset: f64): v128 {
+/**
+ * sin(x) for quadrant offset 0, cos(x) for offset 1 (cos(x) = sin(x + pi/2)).
+ * forF32 (a constant, folded at each call): short Taylor series, enough for a
+ * result rounded to f32 (relative error < 1.2e-10 on |y| <= pi/4), without
+ * the reduction's low part.
+ */
+@inline function sincos_v(x: v128, offset: f64, forF32: bool): v128 {
   const fn = f64x2.nearest(mul(x, sp(6.36619772367581382433e-01)));
   // pi/2 = c1 + ... + c5 + c6 with c1..c5 of <= 26 bits: fn*ci is exact for |fn| <= 2^27,
   // x - fn*c1 is exact (Sterbenz), and the TwoSum chain keeps every rounding error, so
@@ -208,18 +213,25 @@ export function log_v(x: v128): v128 {
     }
   }
   const z = mul(y0, y0);
-  const w = mul(z, z);
-  // fdlibm __sin(y0, y1, 1)
-  const rs = add(mad(z, mad(z, sp(2.75573137070700676789e-06), sp(-1.98412698298579493134e-04)), sp(8.33333333332248946124e-03)),
-    mul(mul(z, w), mad(z, sp(1.58969099521155010221e-10), sp(-2.50507602534068634195e-08))));
-  const v = mul(z, y0);
-  const sn = sub(y0, sub(sub(mul(z, sub(mul(sp(0.5), y1), mul(v, rs))), y1), mul(v, sp(-1.66666666666666324348e-01))));
-  // fdlibm __cos(y0, y1)
-  const rc = add(mul(z, mad(z, mad(z, sp(2.48015872894767294178e-05), sp(-1.38888888888741095749e-03)), sp(4.16666666666666019037e-02))),
-    mul(mul(w, w), mad(z, mad(z, sp(-1.13596475577881948265e-11), sp(2.08757232129817482790e-09)), sp(-2.75573143513906633035e-07))));
-  const hz = mul(sp(0.5), z);
-  const wc = sub(sp(1.0), hz);
-  const cs = add(wc, add(sub(sub(sp(1.0), wc), hz), sub(mul(z, rc), mul(y0, y1))));
+  let sn: v128, cs: v128;
+  if (forF32) {
+    // Taylor to degree 11 (sin) and 10 (cos) on |y0| <= pi/4.
+    sn = mad(mul(z, y0), mad(z, mad(z, mad(z, mad(z, sp(-1.0 / 39916800.0), sp(1.0 / 362880.0)), sp(-1.0 / 5040.0)), sp(1.0 / 120.0)), sp(-1.0 / 6.0)), y0);
+    cs = mad(z, mad(z, mad(z, mad(z, mad(z, sp(-1.0 / 3628800.0), sp(1.0 / 40320.0)), sp(-1.0 / 720.0)), sp(1.0 / 24.0)), sp(-0.5)), sp(1.0));
+  } else {
+    const w = mul(z, z);
+    // fdlibm __sin(y0, y1, 1)
+    const rs = add(mad(z, mad(z, sp(2.75573137070700676789e-06), sp(-1.98412698298579493134e-04)), sp(8.33333333332248946124e-03)),
+      mul(mul(z, w), mad(z, sp(1.58969099521155010221e-10), sp(-2.50507602534068634195e-08))));
+    const v = mul(z, y0);
+    sn = sub(y0, sub(sub(mul(z, sub(mul(sp(0.5), y1), mul(v, rs))), y1), mul(v, sp(-1.66666666666666324348e-01))));
+    // fdlibm __cos(y0, y1)
+    const rc = add(mul(z, mad(z, mad(z, sp(2.48015872894767294178e-05), sp(-1.38888888888741095749e-03)), sp(4.16666666666666019037e-02))),
+      mul(mul(w, w), mad(z, mad(z, sp(-1.13596475577881948265e-11), sp(2.08757232129817482790e-09)), sp(-2.75573143513906633035e-07))));
+    const hz = mul(sp(0.5), z);
+    const wc = sub(sp(1.0), hz);
+    cs = add(wc, add(sub(sub(sp(1.0), wc), hz), sub(mul(z, rc), mul(y0, y1))));
+  }
 
   // Quadrant from fn mod 4 in f64 (exact for any fn, unlike an i32 conversion).
   const q = add(sub(qn, mul(sp(4.0), f64x2.floor(mul(qn, sp(0.25))))), sp(offset));
@@ -231,10 +243,10 @@ export function log_v(x: v128): v128 {
 
 export function sin_v(x: v128): v128 {
   // |x| < 2^-26: sin(x) rounds to x (and -0 stays -0).
-  return sel(x, sincos_v(x, 0.0), f64x2.lt(f64x2.abs(x), sp(1.4901161193847656e-08)));
+  return sel(x, sincos_v(x, 0.0, false), f64x2.lt(f64x2.abs(x), sp(1.4901161193847656e-08)));
 }
 
-export function cos_v(x: v128): v128 { return sincos_v(x, 1.0); }
+export function cos_v(x: v128): v128 { return sincos_v(x, 1.0, false); }
 
 // ---- pow (fdlibm's e_pow.c, branch-free, its two-entry tables as selects) --
 
@@ -333,8 +345,10 @@ export function pow_v(x: v128, y: v128): v128 {
 @inline export function join(lo: v128, hi: v128): v128 {
   return i64x2.shuffle(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 2);
 }
-export function sinf_v(x: v128): v128 { return join(sin_v(f64x2.promote_low_f32x4(x)), sin_v(hiHalf(x))); }
-export function cosf_v(x: v128): v128 { return join(cos_v(f64x2.promote_low_f32x4(x)), cos_v(hiHalf(x))); }
+// As sin_v: below 2^-26, sin(x) rounds to x (and -0 stays -0).
+@inline function sinWide(x: v128): v128 { return sel(x, sincos_v(x, 0.0, true), f64x2.lt(f64x2.abs(x), sp(1.4901161193847656e-08))); }
+export function sinf_v(x: v128): v128 { return join(sinWide(f64x2.promote_low_f32x4(x)), sinWide(hiHalf(x))); }
+export function cosf_v(x: v128): v128 { return join(sincos_v(f64x2.promote_low_f32x4(x), 1.0, true), sincos_v(hiHalf(x), 1.0, true)); }
 export function powf_v(x: v128, y: v128): v128 {
   return join(pow_v(f64x2.promote_low_f32x4(x), f64x2.promote_low_f32x4(y)), pow_v(hiHalf(x), hiHalf(y)));
 }

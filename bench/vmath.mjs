@@ -1,5 +1,7 @@
 // Single-thread throughput of the table-free map kernels vs a plain JS loop
-// over Math.* (1M elements, best of several runs). Run: node bench/vmath.mjs
+// over Math.* (1M elements, best of several runs), f64 and f32 (the f32 rows
+// also show the kernel's speed against the f64 kernel on the same values).
+// Run: node bench/vmath.mjs
 import { readFileSync } from 'node:fs';
 
 const bytes = readFileSync(new URL('../build/kernels.wasm', import.meta.url));
@@ -9,6 +11,8 @@ const N = 1 << 20, X = 1 << 16, O = X + N * 8, X2 = O + N * 8;
 const x = new Float64Array(memory.buffer, X, N), out = new Float64Array(memory.buffer, O, N);
 const x2 = new Float64Array(memory.buffer, X2, N);
 const jsOut = new Float64Array(N);
+const xf = new Float32Array(memory.buffer, X2 + N * 8, N), outf = new Float32Array(memory.buffer, X2 + N * 12, N);
+const jsOutF = new Float32Array(N);
 
 function best(fn, reps = 7) {
   let t = Infinity;
@@ -29,6 +33,10 @@ for (const [op, fill, f] of cases) {
   const wasm = best(() => ex[`${op}_f64`](0, N, X, O));
   const js = best(() => { for (let i = 0; i < N; i++) jsOut[i] = f(x[i]); });
   rows.push({ op: `${op}_f64`, 'wasm Melem/s': (wasm / 1e6).toFixed(1), 'JS Melem/s': (js / 1e6).toFixed(1), ratio: (wasm / js).toFixed(2) });
+  xf.set(x);
+  const wasmF = best(() => ex[`${op}_f32`](0, N, xf.byteOffset, outf.byteOffset));
+  const jsF = best(() => { for (let i = 0; i < N; i++) jsOutF[i] = f(xf[i]); });
+  rows.push({ op: `${op}_f32`, 'wasm Melem/s': (wasmF / 1e6).toFixed(1), 'JS Melem/s': (jsF / 1e6).toFixed(1), ratio: (wasmF / jsF).toFixed(2), 'vs f64 kernel': (wasmF / wasm).toFixed(2) });
 }
 for (let i = 0; i < N; i++) { x[i] = Math.random() * 10; x2[i] = (Math.random() - 0.5) * 20; }
 const wasm = best(() => ex.pow_f64(0, N, X, X2, O));
