@@ -2,10 +2,11 @@
 // Each chunk (1) computes the totals of its four quarters while reading them
 // into cache and publishes its aggregate, (2) finds the inclusive prefix of the
 // chunk before it, (3) publishes its own inclusive prefix and (4) scans itself
-// from cache: f64 one lane per quarter, f32 as one stream (scan-stream.ts). x is read from memory once and
-// out written once: the traffic of a copy. (Summing the next chunk inside the
-// scan loop, to overlap its read with this chunk's writes, was tried: it ran
-// 1.6× slower single-threaded than the two phases, so the phases stay apart.)
+// from cache: f64 one lane per quarter, f32 as one stream (scan-stream.ts).
+// x is read from memory once and out written once, plus the rescan from cache
+// (the README's Performance section measures what each part costs). Summing
+// the next chunk inside the scan loop, to overlap its read with this chunk's
+// writes, was tried: 1.6× slower single-threaded, so the phases stay apart.
 // Determinism: a prefix is always P[c] = P[c-1] (+) A[c], folded in chunk order
 // with the same compensated arithmetic, whichever thread computes it. The walk
 // never blocks for long: a predecessor that has not published its aggregate
