@@ -3,6 +3,7 @@
 //                    so no atomics and no false sharing between threads);
 //   histogram_merge: parallel over bins, sums the rows in chunk order.
 // The JS side keeps the number of chunks small (<= 64) so the rows stay cheap.
+// u8 counts byte values instead and bins them once (below).
 // Bin of x (as f64): about (x - lo) * bins / (hi - lo), then numpy's fix-up
 // against the linspace edges (edge[i] = i * step + lo, edge[bins] = hi) so values
 // within an ulp of an edge land where numpy puts them. Bins are half-open except
@@ -64,7 +65,72 @@ export function histogram_f64(start: i32, end: i32, x: usize, counts: usize, chu
 export function histogram_f32(start: i32, end: i32, x: usize, counts: usize, chunk: i32, bins: f64, lo: f64, hi: f64): void { count<f32>(start, end, x, counts, chunk, bins, lo, hi); }
 export function histogram_i32(start: i32, end: i32, x: usize, counts: usize, chunk: i32, bins: f64, lo: f64, hi: f64): void { count<i32>(start, end, x, counts, chunk, bins, lo, hi); }
 export function histogram_u32(start: i32, end: i32, x: usize, counts: usize, chunk: i32, bins: f64, lo: f64, hi: f64): void { count<u32>(start, end, x, counts, chunk, bins, lo, hi); }
-export function histogram_u8(start: i32, end: i32, x: usize, counts: usize, chunk: i32, bins: f64, lo: f64, hi: f64): void { count<u8>(start, end, x, counts, chunk, bins, lo, hi); }
+
+// ---- u8: count the 256 values, then map values to bins once -----------------
+// A byte has 256 values, so a chunk counts the values themselves (no float
+// math per element), in four interleaved tables so that runs of one value do
+// not serialize on one counter; histogram_u8_bins then puts each value's total
+// into its bin with the same bins2 arithmetic as the general path, once per
+// value instead of once per element. Row of a chunk: 4 × 256 u32 (4 KiB).
+
+@inline function bump(row: usize, t: u32, v: u32): void {
+  const p = row + (((t << 8) + v) << 2);
+  store<u32>(p, load<u32>(p) + 1);
+}
+
+export function histogram_u8_values(start: i32, end: i32, x: usize, counts: usize, chunk: i32): void {
+  const row = counts + (<usize>(start / chunk) << 12);
+  memory.fill(row, 0, 4096);
+  let i = start;
+  for (; i + 16 <= end; i += 16) {
+    const v = v128.load(x + <usize>i);
+    bump(row, 0, i8x16.extract_lane_u(v, 0)); bump(row, 1, i8x16.extract_lane_u(v, 1));
+    bump(row, 2, i8x16.extract_lane_u(v, 2)); bump(row, 3, i8x16.extract_lane_u(v, 3));
+    bump(row, 0, i8x16.extract_lane_u(v, 4)); bump(row, 1, i8x16.extract_lane_u(v, 5));
+    bump(row, 2, i8x16.extract_lane_u(v, 6)); bump(row, 3, i8x16.extract_lane_u(v, 7));
+    bump(row, 0, i8x16.extract_lane_u(v, 8)); bump(row, 1, i8x16.extract_lane_u(v, 9));
+    bump(row, 2, i8x16.extract_lane_u(v, 10)); bump(row, 3, i8x16.extract_lane_u(v, 11));
+    bump(row, 0, i8x16.extract_lane_u(v, 12)); bump(row, 1, i8x16.extract_lane_u(v, 13));
+    bump(row, 2, i8x16.extract_lane_u(v, 14)); bump(row, 3, i8x16.extract_lane_u(v, 15));
+  }
+  for (; i < end; i++) bump(row, <u32>i & 3, load<u8>(x + <usize>i));
+  // Fold tables 1..3 into table 0, which the later kernels read.
+  for (let b: usize = 0; b < 1024; b += 16) {
+    const t = i32x4.add(i32x4.add(v128.load(row + b), v128.load(row + b, 1024)), i32x4.add(v128.load(row + b, 2048), v128.load(row + b, 3072)));
+    v128.store(row + b, t);
+  }
+}
+
+/** Total count of byte value v over all chunk rows. */
+@inline function valueTotal(counts: usize, rows: i32, v: i32): u32 {
+  let s: u32 = 0;
+  for (let r = 0; r < rows; r++) s += load<u32>(counts + ((<usize>r << 12) + (<usize>v << 2)));
+  return s;
+}
+
+/** The smallest (or largest) byte value that occurs: the default range. A single-chunk job. */
+export function histogram_u8_extreme(start: i32, end: i32, counts: usize, rows: i32, wantMax: i32): f64 {
+  for (let k = 0; k < 256; k++) {
+    const v = wantMax ? 255 - k : k;
+    if (valueTotal(counts, rows, v) != 0) return <f64>v;
+  }
+  return NaN;
+}
+
+/** out[0..bins) from the value totals; a single-chunk job. */
+export function histogram_u8_bins(start: i32, end: i32, counts: usize, out: usize, rows: i32, bins: f64, lo: f64, hi: f64): void {
+  const nb = <i32>bins;
+  memory.fill(out, 0, <usize>nb << 2);
+  const vlo = f64x2.splat(lo), vhi = f64x2.splat(hi);
+  const scale = f64x2.splat(bins / (hi - lo)), step = f64x2.splat((hi - lo) / bins);
+  const nbF = f64x2.splat(bins), lastF = f64x2.splat(bins - 1);
+  for (let v = 0; v < 256; v++) {
+    const total = valueTotal(counts, rows, v);
+    if (total == 0) continue;
+    const b = i32x4.extract_lane(bins2(f64x2.splat(<f64>v), vlo, vhi, scale, step, nbF, lastF), 0);
+    if (b < nb) store<u32>(out + (<usize>b << 2), load<u32>(out + (<usize>b << 2)) + total);
+  }
+}
 
 /**
  * Rows hold bins + 1 counters, padded to whole 64-byte lines: threads usually work
@@ -101,9 +167,7 @@ export function histogram_min_f64(start: i32, end: i32, x: usize): f64 { return 
 export function histogram_min_f32(start: i32, end: i32, x: usize): f64 { return extreme<f32>(start, end, x, false); }
 export function histogram_min_i32(start: i32, end: i32, x: usize): f64 { return extreme<i32>(start, end, x, false); }
 export function histogram_min_u32(start: i32, end: i32, x: usize): f64 { return extreme<u32>(start, end, x, false); }
-export function histogram_min_u8(start: i32, end: i32, x: usize): f64 { return extreme<u8>(start, end, x, false); }
 export function histogram_max_f64(start: i32, end: i32, x: usize): f64 { return extreme<f64>(start, end, x, true); }
 export function histogram_max_f32(start: i32, end: i32, x: usize): f64 { return extreme<f32>(start, end, x, true); }
 export function histogram_max_i32(start: i32, end: i32, x: usize): f64 { return extreme<i32>(start, end, x, true); }
 export function histogram_max_u32(start: i32, end: i32, x: usize): f64 { return extreme<u32>(start, end, x, true); }
-export function histogram_max_u8(start: i32, end: i32, x: usize): f64 { return extreme<u8>(start, end, x, true); }

@@ -147,7 +147,42 @@ describe.each(['f64', 'f32', 'i32', 'u32', 'u8'])('%s', (dt) => {
     }
     for (const h of hs) expect(Array.from(h)).toEqual(Array.from(ref));
   });
+
+  it('histogram: default range [min, max], partial ranges and many bins, identical for 1/2/3 threads', async () => {
+    const src = data(dt, 300_007).map((v) => (Number.isFinite(v) ? v : 0)) as TA;
+    if (dt === 'u8') for (let i = 0; i < src.length; i += 7) src[i] = 40; // runs of one value
+    let mn = Infinity, mx = -Infinity;
+    for (const v of src) { mn = Math.min(mn, v); mx = Math.max(mx, v); }
+    const mid = (mn + mx) / 2;
+    for (const [bins, range] of [[16, undefined], [300, undefined], [7, [mid, mx]], [5, [mn - 10, mid]]] as const) {
+      const [lo, hi] = range ?? [mn, mx];
+      const ref = histRef(src, bins, lo, hi);
+      for (const e of engines) {
+        const opts = range ? { bins, range: [...range] } : { bins };
+        const h = e.threads === 2 ? await e.histogram(src, opts) : e.histogramSync(src, opts);
+        expect(Array.from(h), `histogram ${dt} bins=${bins} range=${range} threads=${e.threads}`).toEqual(Array.from(ref));
+      }
+    }
+    // One distinct value: numpy widens the range to [v - 0.5, v + 0.5].
+    const flat = new (src.constructor as new (n: number) => TA)(1000).fill(7);
+    for (const e of engines) expect(Array.from(e.histogramSync(flat, { bins: 3 }))).toEqual([0, 1000, 0]);
+  });
 });
+
+/** numpy's uniform bins: half-open except the last; outside [lo, hi] not counted. */
+function histRef(src: ArrayLike<number>, bins: number, lo: number, hi: number): Uint32Array {
+  const ref = new Uint32Array(bins);
+  const step = (hi - lo) / bins;
+  for (let i = 0; i < src.length; i++) {
+    const v = src[i]!;
+    if (!(v >= lo && v <= hi)) continue;
+    let b = Math.min(bins - 1, Math.floor((v - lo) / step));
+    while (b > 0 && v < b * step + lo) b--;
+    while (b < bins - 1 && v >= (b + 1 === bins ? hi : (b + 1) * step + lo)) b++;
+    ref[b]!++;
+  }
+  return ref;
+}
 
 describe('histogram edges and errors', () => {
   it('value == hi goes to the last bin; outside and NaN are not counted', () => {
