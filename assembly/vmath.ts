@@ -250,6 +250,26 @@ export function cos_v(x: v128): v128 { return sincos_v(x, 1.0, false); }
 
 // ---- pow (fdlibm's e_pow.c, branch-free, its two-entry tables as selects) --
 
+/** pow's IEEE / ECMAScript special cases over res, the general path's |x|^y. */
+@inline export function powSpecials(x: v128, y: v128, res: v128): v128 {
+  const ay = f64x2.abs(y);
+  const yInf = f64x2.eq(ay, sp(Infinity));
+  const xa = f64x2.abs(x);
+  const ax1 = f64x2.eq(xa, sp(1.0));
+  const edge = v128.or(v128.or(f64x2.eq(xa, sp(0.0)), f64x2.eq(xa, sp(Infinity))), yInf);
+  const grow = v128.xor(f64x2.gt(y, sp(0.0)), f64x2.lt(xa, sp(1.0)));
+  res = sel(sel(sp(NaN), sel(sp(Infinity), sp(0.0), grow), v128.and(ax1, yInf)), res, edge);
+  const ty = f64x2.trunc(y);
+  const yInt = f64x2.eq(ty, y);
+  const hy = mul(y, sp(0.5));
+  const yOdd = v128.and(v128.and(yInt, f64x2.lt(ay, sp(9007199254740992.0))), f64x2.ne(f64x2.trunc(hy), hy));
+  res = v128.or(res, v128.and(yOdd, signOf(x)));
+  const negFinite = v128.and(f64x2.lt(x, sp(0.0)), f64x2.gt(x, sp(-Infinity)));
+  const nan = v128.or(v128.or(v128.and(negFinite, v128.not(yInt)), f64x2.ne(x, x)), f64x2.ne(y, y));
+  res = sel(sp(NaN), res, nan);
+  return sel(sp(1.0), res, f64x2.eq(y, sp(0.0)));
+}
+
 export function pow_v(x: v128, y: v128): v128 {
   let ax = f64x2.abs(x);
   const subn = f64x2.lt(ax, sp(2.2250738585072014e-308));
@@ -319,27 +339,11 @@ export function pow_v(x: v128, y: v128): v128 {
   zz = sub(sp(1.0), sub(rr, zz));
   let res = scale2(zz, nn);
 
-  // IEEE / ECMAScript special cases, overriding the general path.
-  const ay = f64x2.abs(y);
-  const yInf = f64x2.eq(ay, sp(Infinity));
-  const xa = f64x2.abs(x);
-  const ax1 = f64x2.eq(xa, sp(1.0));
-  const edge = v128.or(v128.or(f64x2.eq(xa, sp(0.0)), f64x2.eq(xa, sp(Infinity))), yInf);
-  const grow = v128.xor(f64x2.gt(y, sp(0.0)), f64x2.lt(xa, sp(1.0)));
-  res = sel(sel(sp(NaN), sel(sp(Infinity), sp(0.0), grow), v128.and(ax1, yInf)), res, edge);
-  const ty = f64x2.trunc(y);
-  const yInt = f64x2.eq(ty, y);
-  const hy = mul(y, sp(0.5));
-  const yOdd = v128.and(v128.and(yInt, f64x2.lt(ay, sp(9007199254740992.0))), f64x2.ne(f64x2.trunc(hy), hy));
-  res = v128.or(res, v128.and(yOdd, signOf(x)));
-  const negFinite = v128.and(f64x2.lt(x, sp(0.0)), f64x2.gt(x, sp(-Infinity)));
-  const nan = v128.or(v128.or(v128.and(negFinite, v128.not(yInt)), f64x2.ne(x, x)), f64x2.ne(y, y));
-  res = sel(sp(NaN), res, nan);
-  return sel(sp(1.0), res, f64x2.eq(y, sp(0.0)));
+  return powSpecials(x, y, res);
 }
 
 // ---- f32x4: widen, evaluate in f64, round once -----------------------------
-// (exp, log, tanh and sigmoid have f32-specific versions in vmath-f32.ts.)
+// (exp, log, tanh, sigmoid and pow have f32-specific versions in vmath-f32.ts.)
 
 @inline export function hiHalf(a: v128): v128 { return f64x2.promote_low_f32x4(i64x2.shuffle(a, a, 1, 1)); }
 @inline export function join(lo: v128, hi: v128): v128 {
@@ -349,7 +353,4 @@ export function pow_v(x: v128, y: v128): v128 {
 @inline function sinWide(x: v128): v128 { return sel(x, sincos_v(x, 0.0, true), f64x2.lt(f64x2.abs(x), sp(1.4901161193847656e-08))); }
 export function sinf_v(x: v128): v128 { return join(sinWide(f64x2.promote_low_f32x4(x)), sinWide(hiHalf(x))); }
 export function cosf_v(x: v128): v128 { return join(sincos_v(f64x2.promote_low_f32x4(x), 1.0, true), sincos_v(hiHalf(x), 1.0, true)); }
-export function powf_v(x: v128, y: v128): v128 {
-  return join(pow_v(f64x2.promote_low_f32x4(x), f64x2.promote_low_f32x4(y)), pow_v(hiHalf(x), hiHalf(y)));
-}
 

@@ -42,4 +42,9 @@ for (let i = 0; i < N; i++) { x[i] = Math.random() * 10; x2[i] = (Math.random() 
 const wasm = best(() => ex.pow_f64(0, N, X, X2, O));
 const js = best(() => { for (let i = 0; i < N; i++) jsOut[i] = Math.pow(x[i], x2[i]); });
 rows.push({ op: 'pow_f64', 'wasm Melem/s': (wasm / 1e6).toFixed(1), 'JS Melem/s': (js / 1e6).toFixed(1), ratio: (wasm / js).toFixed(2) });
+const yf = new Float32Array(memory.buffer, X2 + N * 16, N);
+xf.set(x); yf.set(x2);
+const wasmF = best(() => ex.pow_f32(0, N, xf.byteOffset, yf.byteOffset, outf.byteOffset));
+const jsF = best(() => { for (let i = 0; i < N; i++) jsOutF[i] = Math.pow(xf[i], yf[i]); });
+rows.push({ op: 'pow_f32', 'wasm Melem/s': (wasmF / 1e6).toFixed(1), 'JS Melem/s': (jsF / 1e6).toFixed(1), ratio: (wasmF / jsF).toFixed(2), 'vs f64 kernel': (wasmF / wasm).toFixed(2) });
 console.table(rows);
