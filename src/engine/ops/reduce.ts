@@ -6,6 +6,7 @@
 import { DTYPES, type TypedArray } from '../../memory/dtypes.js';
 import type { ArrayArg, Op, Partials } from '../op.js';
 import type { OpContext } from '../op-context.js';
+import { chooseChunk } from '../../runtime/scheduler.js';
 
 /** Pairwise sum of the partials: error grows like log(chunks), not like chunks. */
 export function pairwiseSum(p: Partials, lo = 0, hi = p.length): number {
@@ -57,9 +58,28 @@ export function* variance(ctx: OpContext, x: unknown, ddofArg?: unknown): Op<num
   const ddof = checkDdof(ctx, ddofArg);
   const X = ctx.input(x, 'x');
   if (X.length - ddof <= 0) return NaN;
+  if (X.dtype === 'u8') return yield* byteVariance(ctx, X, ddof);
   const m = (yield* sumOf(X)) / X.length;
   const partials = yield { kernel: `sumsqdev_${X.dtype}`, n: X.length, args: [X.ptr, m], partials: true };
   return pairwiseSum(partials!) / (X.length - ddof);
+}
+
+/**
+ * u8: exact moments in one pass (assembly/reduce.ts, moments_u8). Σx and Σx² stay
+ * exact in f64 up to 2^53 / 255² elements (~1.4e11), far past wasm32 memory.
+ */
+function* byteVariance(ctx: OpContext, X: ArrayArg, ddof: number): Op<number> {
+  const n = X.length;
+  const chunk = chooseChunk(n, 1);
+  const chunks = Math.ceil(n / chunk);
+  const moments = ctx.scratch('f64', 2 * chunks);
+  yield { kernel: 'moments_u8', n, chunk, args: [X.ptr, moments.ptr, chunk] };
+  const m = moments.view as Float64Array;
+  let s1 = 0, s2 = 0;
+  for (let c = 0; c < chunks; c++) { s1 += m[2 * c]!; s2 += m[2 * c + 1]!; }
+  // n·Σx² − (Σx)² can pass 2^53: exact in BigInt, then one rounding each way.
+  const num = BigInt(n) * BigInt(s2) - BigInt(s1) * BigInt(s1);
+  return Number(num) / (n * (n - ddof));
 }
 
 export function* std(ctx: OpContext, x: unknown, ddof?: unknown): Op<number> {
