@@ -31,11 +31,13 @@ const MAGIC: f64 = 6755399441055744.0;
   let b = f64x2.sub(f64x2.add(f64x2.mul(f64x2.sub(v, lo), scale), magic), magic);
   b = f64x2.min(b, lastF);
   const e0 = f64x2.add(f64x2.mul(b, step), lo);
-  const b1 = f64x2.add(b, one);
-  const e1 = v128.bitselect(hi, f64x2.add(f64x2.mul(b1, step), lo), f64x2.eq(b1, nbF));
+  // Edges as numpy's linspace computes them: i·step + lo (the last bin's upper
+  // edge is hi itself, which the clamp below covers).
+  const e1 = f64x2.add(f64x2.mul(f64x2.add(b, one), step), lo);
   const dec = v128.and(f64x2.lt(v, e0), one);
-  const inc = v128.and(v128.and(f64x2.ge(v, e1), f64x2.ne(b, lastF)), one);
-  b = f64x2.add(f64x2.sub(b, dec), inc);
+  const inc = v128.and(f64x2.ge(v, e1), one);
+  // The last bin also holds hi (and anything rounding past its computed edge).
+  b = f64x2.min(f64x2.add(f64x2.sub(b, dec), inc), lastF);
   return f64x2.add(v128.bitselect(b, nbF, valid), magic);
 }
 
