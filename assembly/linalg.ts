@@ -55,7 +55,7 @@ const ROWS_IN_L1: i32 = 32;
   return flags + 512 + <usize>s * <usize>pbk * <usize>KC * 32;
 }
 
-// ---- f32 ------------------------------------------------------------------------
+// ---- partial rows of C, per lane width --------------------------------------------
 
 // Loading a partial C row reads past n only when w < 4 -> reload lanes instead.
 @inline function row8f32(c: usize, v0: v128, v1: v128, w: i32, acc: bool): void {
@@ -75,79 +75,6 @@ const ROWS_IN_L1: i32 = 32;
   }
 }
 
-
-@inline function tile4f32(a: usize, pb: usize, c: usize, i: i32, j0: i32, w: i32, k: i32, n: i32, k0: i32, kc: i32): void {
-  const lda = <usize>k << 2, ldc = <usize>n << 2;
-  let pa = a + <usize>i * lda + (<usize>k0 << 2);
-  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-  let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  for (let kk = 0; kk < kc; kk++) {
-    const b0 = v128.load(pb), b1 = v128.load(pb, 16);
-    let av = v128.load32_splat(pa);
-    c00 = f32x4.add(c00, f32x4.mul(av, b0)); c01 = f32x4.add(c01, f32x4.mul(av, b1));
-    av = v128.load32_splat(pa + lda);
-    c10 = f32x4.add(c10, f32x4.mul(av, b0)); c11 = f32x4.add(c11, f32x4.mul(av, b1));
-    av = v128.load32_splat(pa + 2 * lda);
-    c20 = f32x4.add(c20, f32x4.mul(av, b0)); c21 = f32x4.add(c21, f32x4.mul(av, b1));
-    av = v128.load32_splat(pa + 3 * lda);
-    c30 = f32x4.add(c30, f32x4.mul(av, b0)); c31 = f32x4.add(c31, f32x4.mul(av, b1));
-    pa += 4; pb += 32;
-  }
-  const pc = c + <usize>i * ldc + (<usize>j0 << 2), acc = k0 > 0;
-  row8f32(pc, c00, c01, w, acc);
-  row8f32(pc + ldc, c10, c11, w, acc);
-  row8f32(pc + 2 * ldc, c20, c21, w, acc);
-  row8f32(pc + 3 * ldc, c30, c31, w, acc);
-}
-
-@inline function tile1f32(a: usize, pb: usize, c: usize, i: i32, j0: i32, w: i32, k: i32, n: i32, k0: i32, kc: i32): void {
-  let pa = a + <usize>i * (<usize>k << 2) + (<usize>k0 << 2);
-  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
-  for (let kk = 0; kk < kc; kk++) {
-    const av = v128.load32_splat(pa);
-    c00 = f32x4.add(c00, f32x4.mul(av, v128.load(pb)));
-    c01 = f32x4.add(c01, f32x4.mul(av, v128.load(pb, 16)));
-    pa += 4; pb += 32;
-  }
-  row8f32(c + <usize>i * (<usize>n << 2) + (<usize>j0 << 2), c00, c01, w, k0 > 0);
-}
-
-/** Items [start, end): item = rowBlock · colBlocks + colBlock; `pbk` panels and `rows` rows an item. */
-export function matmul_f32(start: i32, end: i32, a: usize, b: usize, flags: usize, slots: i32, c: usize,
-  m: i32, k: i32, n: i32, colBlocks: i32, pbk: i32, rows: i32): void {
-  const panels = (n + 7) >> 3;
-  const slot = k > 0 ? acquireSlot(flags, slots) : 0;
-  const pk = slotBuffer(flags, slot, pbk);
-  for (let item = start; item < end; item++) {
-    const p0 = (item % colBlocks) * pbk, p1 = min<i32>(panels, p0 + pbk);
-    const r0 = (item / colBlocks) * rows, r1 = min<i32>(m, r0 + rows);
-    if (k == 0) {
-      const j0 = p0 * 8, w = min<i32>(n, p1 * 8) - j0;
-      for (let i = r0; i < r1; i++) memory.fill(c + ((<usize>i * <usize>n + <usize>j0) << 2), 0, <usize>w << 2);
-      continue;
-    }
-    for (let k0 = 0; k0 < k; k0 += KC) {
-      const kc = min<i32>(KC, k - k0);
-      packPanels(b, pk, p0, p1, k0, kc, n, 8, 2);
-      for (let i0 = r0; i0 < r1; i0 += ROWS_IN_L1) {
-        const i1 = min<i32>(r1, i0 + ROWS_IN_L1);
-        for (let p = p0; p < p1; p++) {
-          const pb = pk + <usize>(p - p0) * <usize>kc * 32;
-          const j0 = p * 8;
-          const w = min<i32>(8, n - j0);
-          let i = i0;
-          for (; i + 4 <= i1; i += 4) tile4f32(a, pb, c, i, j0, w, k, n, k0, kc);
-          for (; i < i1; i++) tile1f32(a, pb, c, i, j0, w, k, n, k0, kc);
-        }
-      }
-    }
-  }
-  // Release: this item's reads of the buffer are done before another acquires it.
-  if (k > 0) atomic.store<u32>(flags + (<usize>slot << 2), 0);
-}
-
-// ---- f64 ------------------------------------------------------------------------
-
 @inline function row4f64(c: usize, v0: v128, v1: v128, w: i32, acc: bool): void {
   if (w >= 4) {
     if (acc) { v0 = f64x2.add(v0, v128.load(c)); v1 = f64x2.add(v1, v128.load(c, 16)); }
@@ -163,73 +90,92 @@ export function matmul_f32(start: i32, end: i32, a: usize, b: usize, flags: usiz
   }
 }
 
+// ---- register tiles and the item driver, for f32 and f64 ----------------------------
 
-@inline function tile4f64(a: usize, pb: usize, c: usize, i: i32, j0: i32, w: i32, k: i32, n: i32, k0: i32, kc: i32): void {
-  const lda = <usize>k << 3, ldc = <usize>n << 3;
-  let pa = a + <usize>i * lda + (<usize>k0 << 3);
-  let c00 = f64x2.splat(0), c01 = f64x2.splat(0), c10 = f64x2.splat(0), c11 = f64x2.splat(0);
-  let c20 = f64x2.splat(0), c21 = f64x2.splat(0), c30 = f64x2.splat(0), c31 = f64x2.splat(0);
-  for (let kk = 0; kk < kc; kk++) {
-    const b0 = v128.load(pb), b1 = v128.load(pb, 16);
-    let av = v128.load64_splat(pa);
-    c00 = f64x2.add(c00, f64x2.mul(av, b0)); c01 = f64x2.add(c01, f64x2.mul(av, b1));
-    av = v128.load64_splat(pa + lda);
-    c10 = f64x2.add(c10, f64x2.mul(av, b0)); c11 = f64x2.add(c11, f64x2.mul(av, b1));
-    av = v128.load64_splat(pa + 2 * lda);
-    c20 = f64x2.add(c20, f64x2.mul(av, b0)); c21 = f64x2.add(c21, f64x2.mul(av, b1));
-    av = v128.load64_splat(pa + 3 * lda);
-    c30 = f64x2.add(c30, f64x2.mul(av, b0)); c31 = f64x2.add(c31, f64x2.mul(av, b1));
-    pa += 8; pb += 32;
-  }
-  const pc = c + <usize>i * ldc + (<usize>j0 << 3), acc = k0 > 0;
-  row4f64(pc, c00, c01, w, acc);
-  row4f64(pc + ldc, c10, c11, w, acc);
-  row4f64(pc + 2 * ldc, c20, c21, w, acc);
-  row4f64(pc + 3 * ldc, c30, c31, w, acc);
+@inline function rowStore<T>(c: usize, v0: v128, v1: v128, w: i32, acc: bool): void {
+  if (sizeof<T>() == 4) row8f32(c, v0, v1, w, acc);
+  else row4f64(c, v0, v1, w, acc);
 }
 
-@inline function tile1f64(a: usize, pb: usize, c: usize, i: i32, j0: i32, w: i32, k: i32, n: i32, k0: i32, kc: i32): void {
-  let pa = a + <usize>i * (<usize>k << 3) + (<usize>k0 << 3);
-  let c00 = f64x2.splat(0), c01 = f64x2.splat(0);
+/** C[i..i+4, j0..j0+w) (+)= A[i..i+4, k0..k0+kc) · the panel's slice at pb. */
+@inline function tile4<T>(a: usize, pb: usize, c: usize, i: i32, j0: i32, w: i32, k: i32, n: i32, k0: i32, kc: i32): void {
+  const lda = <usize>k << alignof<T>(), ldc = <usize>n << alignof<T>();
+  let pa = a + <usize>i * lda + (<usize>k0 << alignof<T>());
+  let c00 = v128.splat<T>(0), c01 = v128.splat<T>(0), c10 = v128.splat<T>(0), c11 = v128.splat<T>(0);
+  let c20 = v128.splat<T>(0), c21 = v128.splat<T>(0), c30 = v128.splat<T>(0), c31 = v128.splat<T>(0);
   for (let kk = 0; kk < kc; kk++) {
-    const av = v128.load64_splat(pa);
-    c00 = f64x2.add(c00, f64x2.mul(av, v128.load(pb)));
-    c01 = f64x2.add(c01, f64x2.mul(av, v128.load(pb, 16)));
-    pa += 8; pb += 32;
+    const b0 = v128.load(pb), b1 = v128.load(pb, 16);
+    let av = v128.load_splat<T>(pa);
+    c00 = v128.add<T>(c00, v128.mul<T>(av, b0)); c01 = v128.add<T>(c01, v128.mul<T>(av, b1));
+    av = v128.load_splat<T>(pa + lda);
+    c10 = v128.add<T>(c10, v128.mul<T>(av, b0)); c11 = v128.add<T>(c11, v128.mul<T>(av, b1));
+    av = v128.load_splat<T>(pa + 2 * lda);
+    c20 = v128.add<T>(c20, v128.mul<T>(av, b0)); c21 = v128.add<T>(c21, v128.mul<T>(av, b1));
+    av = v128.load_splat<T>(pa + 3 * lda);
+    c30 = v128.add<T>(c30, v128.mul<T>(av, b0)); c31 = v128.add<T>(c31, v128.mul<T>(av, b1));
+    pa += sizeof<T>(); pb += 32;
   }
-  row4f64(c + <usize>i * (<usize>n << 3) + (<usize>j0 << 3), c00, c01, w, k0 > 0);
+  const pc = c + <usize>i * ldc + (<usize>j0 << alignof<T>()), acc = k0 > 0;
+  rowStore<T>(pc, c00, c01, w, acc);
+  rowStore<T>(pc + ldc, c10, c11, w, acc);
+  rowStore<T>(pc + 2 * ldc, c20, c21, w, acc);
+  rowStore<T>(pc + 3 * ldc, c30, c31, w, acc);
+}
+
+/** The same for one row. */
+@inline function tile1<T>(a: usize, pb: usize, c: usize, i: i32, j0: i32, w: i32, k: i32, n: i32, k0: i32, kc: i32): void {
+  let pa = a + ((<usize>i * <usize>k + <usize>k0) << alignof<T>());
+  let c00 = v128.splat<T>(0), c01 = v128.splat<T>(0);
+  for (let kk = 0; kk < kc; kk++) {
+    const av = v128.load_splat<T>(pa);
+    c00 = v128.add<T>(c00, v128.mul<T>(av, v128.load(pb)));
+    c01 = v128.add<T>(c01, v128.mul<T>(av, v128.load(pb, 16)));
+    pa += sizeof<T>(); pb += 32;
+  }
+  rowStore<T>(c + ((<usize>i * <usize>n + <usize>j0) << alignof<T>()), c00, c01, w, k0 > 0);
 }
 
 /** Items [start, end): item = rowBlock · colBlocks + colBlock; `pbk` panels and `rows` rows an item. */
-export function matmul_f64(start: i32, end: i32, a: usize, b: usize, flags: usize, slots: i32, c: usize,
+@inline function matmulItems<T>(start: i32, end: i32, a: usize, b: usize, flags: usize, slots: i32, c: usize,
   m: i32, k: i32, n: i32, colBlocks: i32, pbk: i32, rows: i32): void {
-  const panels = (n + 3) >> 2;
+  const lanes = <i32>(32 / sizeof<T>()), width = alignof<T>();
+  const panels = (n + lanes - 1) / lanes;
   const slot = k > 0 ? acquireSlot(flags, slots) : 0;
   const pk = slotBuffer(flags, slot, pbk);
   for (let item = start; item < end; item++) {
     const p0 = (item % colBlocks) * pbk, p1 = min<i32>(panels, p0 + pbk);
     const r0 = (item / colBlocks) * rows, r1 = min<i32>(m, r0 + rows);
     if (k == 0) {
-      const j0 = p0 * 4, w = min<i32>(n, p1 * 4) - j0;
-      for (let i = r0; i < r1; i++) memory.fill(c + ((<usize>i * <usize>n + <usize>j0) << 3), 0, <usize>w << 3);
+      const j0 = p0 * lanes, w = min<i32>(n, p1 * lanes) - j0;
+      for (let i = r0; i < r1; i++) memory.fill(c + ((<usize>i * <usize>n + <usize>j0) << width), 0, <usize>w << width);
       continue;
     }
     for (let k0 = 0; k0 < k; k0 += KC) {
       const kc = min<i32>(KC, k - k0);
-      packPanels(b, pk, p0, p1, k0, kc, n, 4, 3);
+      packPanels(b, pk, p0, p1, k0, kc, n, lanes, width);
       for (let i0 = r0; i0 < r1; i0 += ROWS_IN_L1) {
         const i1 = min<i32>(r1, i0 + ROWS_IN_L1);
         for (let p = p0; p < p1; p++) {
           const pb = pk + <usize>(p - p0) * <usize>kc * 32;
-          const j0 = p * 4;
-          const w = min<i32>(4, n - j0);
+          const j0 = p * lanes;
+          const w = min<i32>(lanes, n - j0);
           let i = i0;
-          for (; i + 4 <= i1; i += 4) tile4f64(a, pb, c, i, j0, w, k, n, k0, kc);
-          for (; i < i1; i++) tile1f64(a, pb, c, i, j0, w, k, n, k0, kc);
+          for (; i + 4 <= i1; i += 4) tile4<T>(a, pb, c, i, j0, w, k, n, k0, kc);
+          for (; i < i1; i++) tile1<T>(a, pb, c, i, j0, w, k, n, k0, kc);
         }
       }
     }
   }
   // Release: this item's reads of the buffer are done before another acquires it.
   if (k > 0) atomic.store<u32>(flags + (<usize>slot << 2), 0);
+}
+
+export function matmul_f32(start: i32, end: i32, a: usize, b: usize, flags: usize, slots: i32, c: usize,
+  m: i32, k: i32, n: i32, colBlocks: i32, pbk: i32, rows: i32): void {
+  matmulItems<f32>(start, end, a, b, flags, slots, c, m, k, n, colBlocks, pbk, rows);
+}
+
+export function matmul_f64(start: i32, end: i32, a: usize, b: usize, flags: usize, slots: i32, c: usize,
+  m: i32, k: i32, n: i32, colBlocks: i32, pbk: i32, rows: i32): void {
+  matmulItems<f64>(start, end, a, b, flags, slots, c, m, k, n, colBlocks, pbk, rows);
 }
