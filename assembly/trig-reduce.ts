@@ -63,10 +63,11 @@ function twoOverPiWord(i: i32): u64 {
 }
 
 /**
- * For finite |x| >= 2^27, x·2/π mod 4 as a fixed-point number with 2 integer
- * bits: lane 0 holds bits 2^1 .. 2^-62, lane 1 bits 2^-63 .. 2^-126 (u64 each).
+ * For finite |x| >= 2^27 (pass ax = |x|), x·2/π mod 4 as a fixed-point number with
+ * 2 integer bits: lane 0 holds bits 2^1 .. 2^-62, lane 1 bits 2^-63 .. 2^-126 (u64
+ * each). reducedLarge and quadrantLarge read the argument and quadrant off it.
  */
-function reduceBits(ax: f64): v128 {
+export function reduceBits(ax: f64): v128 {
   const bits = reinterpret<u64>(ax);
   const s = <i32>((bits >> 52) & 0x7ff) - 1075;
   const M = (bits & 0xfffffffffffff) | 0x10000000000000;
@@ -102,11 +103,10 @@ function reduceBits(ax: f64): v128 {
 }
 
 /**
- * Reduced argument of finite x with |x| >= 2^27: lanes (y0, y1), y0 + y1 = x - q·π/2
- * in [-π/4, π/4] to ~2^-100 relative; `quadrant` gives q mod 4.
+ * Reduced argument of x from w = reduceBits(|x|): lanes (y0, y1), y0 + y1 = x - q·π/2
+ * in [-π/4, π/4] to ~2^-100 relative; quadrantLarge gives q mod 4.
  */
-export function reduceLarge(x: f64): v128 {
-  const w = reduceBits(abs(x));
+@inline export function reducedLarge(w: v128, x: f64): v128 {
   // Round to the nearest quadrant: add half a quadrant, keep the fraction signed.
   const h = <u64>i64x2.extract_lane(w, 0) + 0x2000000000000000;
   const fracHi = <i64>(h & 0x3fffffffffffffff) - 0x2000000000000000;
@@ -128,9 +128,9 @@ export function reduceLarge(x: f64): v128 {
   return f64x2.replace_lane(f64x2.splat(y0), 1, y1);
 }
 
-/** q mod 4 (0..3) for reduceLarge's x. */
-export function quadrantLarge(x: f64): f64 {
-  const h = <u64>i64x2.extract_lane(reduceBits(abs(x)), 0) + 0x2000000000000000;
+/** q mod 4 (0..3), from w = reduceBits(|x|). */
+@inline export function quadrantLarge(w: v128, x: f64): f64 {
+  const h = <u64>i64x2.extract_lane(w, 0) + 0x2000000000000000;
   const q = <f64>(h >> 62);
   return x < 0 ? (4.0 - q) % 4.0 : q;
 }

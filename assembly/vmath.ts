@@ -18,7 +18,7 @@
 //   reduction up to |x| ~ 2^27*pi/2 (~2.1e8), Payne-Hanek beyond
 //   (trig-reduce.ts; 2/pi's bits come from a switch, not a table).
 
-import { quadrantLarge, reduceLarge } from './trig-reduce';
+import { quadrantLarge, reduceBits, reducedLarge } from './trig-reduce';
 
 // ---- helpers -------------------------------------------------------------
 
@@ -200,16 +200,16 @@ export function log_v(x: v128): v128 {
   const big = v128.andnot(f64x2.lt(f64x2.abs(x), sp(Infinity)), f64x2.le(f64x2.abs(fn), sp(134217728.0)));
   if (v128.any_true(big)) {
     if (i64x2.extract_lane(big, 0) != 0) {
-      const x0 = f64x2.extract_lane(x, 0), r = reduceLarge(x0);
+      const x0 = f64x2.extract_lane(x, 0), w = reduceBits(abs(x0)), r = reducedLarge(w, x0);
       y0 = f64x2.replace_lane(y0, 0, f64x2.extract_lane(r, 0));
       y1 = f64x2.replace_lane(y1, 0, f64x2.extract_lane(r, 1));
-      qn = f64x2.replace_lane(qn, 0, quadrantLarge(x0));
+      qn = f64x2.replace_lane(qn, 0, quadrantLarge(w, x0));
     }
     if (i64x2.extract_lane(big, 1) != 0) {
-      const x1 = f64x2.extract_lane(x, 1), r = reduceLarge(x1);
+      const x1 = f64x2.extract_lane(x, 1), w = reduceBits(abs(x1)), r = reducedLarge(w, x1);
       y0 = f64x2.replace_lane(y0, 1, f64x2.extract_lane(r, 0));
       y1 = f64x2.replace_lane(y1, 1, f64x2.extract_lane(r, 1));
-      qn = f64x2.replace_lane(qn, 1, quadrantLarge(x1));
+      qn = f64x2.replace_lane(qn, 1, quadrantLarge(w, x1));
     }
   }
   const z = mul(y0, y0);
