@@ -5,7 +5,8 @@
 // straight-line SIMD loop (2 vectors per iteration). Tails run the same vector
 // code on a splatted lane, so results never depend on where a chunk or a
 // subarray starts. Vectors are loaded before they are stored: out == x works.
-import { exp_v, log_v, sin_v, cos_v, tanh_v, sigmoid_v, pow_v, sinf_v, cosf_v } from './vmath';
+import { exp_v, log_v, tanh_v, sigmoid_v, pow_v } from './vmath';
+import { sin_v, cos_v, sinf_v, cosf_v } from './vmath-trig';
 import { expf_v, logf_v, tanhf_v, sigmoidf_v, powf_v } from './vmath-f32';
 
 const ABS = 0, NEG = 1, SQRT = 2, SQUARE = 3, EXP = 4, LOG = 5, SIN = 6, COS = 7;
