@@ -3,7 +3,8 @@
  * Both drivers resolve jobs the same way, so they produce the same chunks.
  */
 import { CancelledError } from '../errors.js';
-import type { Dispatcher, JobOutcome, ResolvedJob } from '../runtime/dispatcher.js';
+import type { Dispatcher, ResolvedJob } from '../runtime/dispatcher.js';
+import type { JobOutcome } from '../runtime/job-outcome.js';
 import { MAX_ARGS } from '../runtime/protocol.js';
 import { chooseChunk, chunkCount } from '../runtime/scheduler.js';
 import type { KernelJob, Op } from './op.js';

@@ -1,19 +1,21 @@
 /**
  * The caller's side of the protocol: publish a job in the control block, take
  * chunks like any worker, check out the invited workers that never entered it,
- * wait for the others to check out, collect.
+ * wait for the others to check out, collect (job-outcome.ts).
  *
  * One job is published at a time (the control block has one descriptor). Async
  * jobs queue FIFO; a sync job that arrives while an async one is in flight first
  * waits for it and collects its outcome on its behalf, then runs.
  */
-import { CancelledError, DisposedError, KernelError, WorkerCrashError } from '../errors.js';
+import { CancelledError, DisposedError } from '../errors.js';
 import { errorMessage, reportJobError, runClaimedChunks } from './chunk-loop.js';
+import { yieldToEventLoop } from './event-loop-yield.js';
+import { collectOutcome, kernelError, type JobOutcome } from './job-outcome.js';
 import { callKernel, type KernelTable } from './kernel-table.js';
 import {
   ABORT, ARGC, ARGS_BYTE, CHECKED, CHUNK, CMD_EXIT, CMD_RUN, COMMAND, CONTROL_END, CURSOR, DONE, ERROR_KIND,
-  ERROR_LEN, ERROR_MSG_BYTE, ERROR_WORKER, ERR_CRASH, ERR_NONE, ERR_TRAP, FLAGS, FLAG_PARTIALS, FUNC, GEN, INVITED, MAX_ARGS,
-  MODULE, N, NCHUNKS, PARTIALS_BYTE, PENDING, STATUS, STATUS_ALIVE, STATUS_DEAD, entered,
+  ERROR_LEN, ERR_NONE, ERR_TRAP, FLAGS, FLAG_PARTIALS, FUNC, GEN, INVITED, MAX_ARGS,
+  MODULE, N, NCHUNKS, PENDING, STATUS, STATUS_ALIVE, STATUS_DEAD, entered,
 } from './protocol.js';
 
 export interface ResolvedJob {
@@ -29,8 +31,6 @@ export interface ResolvedJob {
   inline: boolean;
 }
 
-/** Per-chunk partials in chunk order (a plain array for inline jobs), or nothing. */
-export type JobOutcome = Float64Array | number[] | undefined;
 
 interface InFlight {
   job: ResolvedJob;
@@ -44,23 +44,9 @@ interface Queued {
   reject: (e: unknown) => void;
 }
 
-const decoder = new TextDecoder();
 
 /** How long the calling thread computes before letting its event loop run (async ops). */
 const CALLER_SLICE_MS = 4;
-
-// Browsers have no setImmediate, and clamp nested setTimeout(0) to 4 ms, which
-// would idle the caller half the time; a MessageChannel task runs at once.
-const yieldToEventLoop: () => Promise<void> = typeof setImmediate === 'function'
-  ? () => new Promise((resolve) => setImmediate(resolve))
-  : typeof MessageChannel === 'function' ? messageChannelYield() : () => new Promise((resolve) => setTimeout(resolve, 0));
-
-function messageChannelYield(): () => Promise<void> {
-  const channel = new MessageChannel();
-  const waiting: Array<() => void> = [];
-  channel.port1.onmessage = () => waiting.shift()?.();
-  return () => new Promise<void>((resolve) => { waiting.push(resolve); channel.port2.postMessage(0); });
-}
 
 export class Dispatcher {
   readonly table: KernelTable;
@@ -98,7 +84,7 @@ export class Dispatcher {
     this.#participate(job);
     this.#checkOutLateWorkers();
     this.#waitSync();
-    return this.#collect(job);
+    return collectOutcome(this.control, this.f64, job);
   }
 
   // ---------------------------------------------------------------- async
@@ -160,7 +146,7 @@ export class Dispatcher {
       await this.#waitAsync(record);
       if (!record.outcome) {
         this.#inFlight = null;
-        try { record.outcome = { value: this.#collect(job, signal) }; } catch (error) { record.outcome = { error }; }
+        try { record.outcome = { value: collectOutcome(this.control, this.f64, job, signal) }; } catch (error) { record.outcome = { error }; }
       }
     } finally {
       signal?.removeEventListener('abort', onAbort);
@@ -188,7 +174,7 @@ export class Dispatcher {
         if (partials) partials[c] = r;
       }
     } catch (err) {
-      throw this.#kernelError(job, errorMessage(err), -1, err);
+      throw kernelError(job.name, errorMessage(err), -1, err);
     }
     return partials;
   }
@@ -315,32 +301,7 @@ export class Dispatcher {
     this.#checkOutLateWorkers();
     this.#waitSync();
     this.#inFlight = null;
-    try { record.outcome = { value: this.#collect(record.job) }; } catch (error) { record.outcome = { error }; }
-  }
-
-  #collect(job: ResolvedJob, signal?: AbortSignal): JobOutcome {
-    const c = this.control;
-    const kind = c[ERROR_KIND]!;
-    if (kind !== ERR_NONE) {
-      const len = c[ERROR_LEN]!;
-      const message = decoder.decode(new Uint8Array(c.buffer, ERROR_MSG_BYTE, len).slice());
-      const reporter = c[ERROR_WORKER]!;
-      if (kind === ERR_CRASH) throw new WorkerCrashError(`${message} (kernel ${job.name}); the worker is being replaced`);
-      throw this.#kernelError(job, message, reporter);
-    }
-    const done = c[DONE]!;
-    if (done < job.nChunks) {
-      if (c[ABORT] !== 0) throw new CancelledError(`${job.name} was cancelled after ${done} of ${job.nChunks} chunks`, { cause: signal?.reason });
-      throw new WorkerCrashError(`a worker died during ${job.name}: ${job.nChunks - done} of ${job.nChunks} chunks did not complete`);
-    }
-    if (!job.partials) return undefined;
-    const base = PARTIALS_BYTE >> 3;
-    return this.f64.slice(base, base + job.nChunks);
-  }
-
-  #kernelError(job: ResolvedJob, message: string, reporter: number, cause?: unknown): KernelError {
-    const where = reporter < 0 ? 'the calling thread' : `worker ${reporter}`;
-    return new KernelError(`kernel ${job.name} trapped on ${where}: ${message}`, { kernel: job.name, cause });
+    try { record.outcome = { value: collectOutcome(this.control, this.f64, record.job) }; } catch (error) { record.outcome = { error }; }
   }
 
   /** Reject what is queued, let the in-flight job finish, then tell workers to exit. */
