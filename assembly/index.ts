@@ -11,3 +11,4 @@ export * from './histogram';
 export * from './linalg';
 export * from './generate';
 export * from './map';
+export * from './pow';
