@@ -29,6 +29,7 @@ import * as srt from './ops/sort.js';
 import * as hist from './ops/histogram.js';
 import * as mm from './ops/matmul.js';
 import * as gen from './ops/generate.js';
+import type { WasmMemory, WasmModule } from '../memory/wasm-types.js';
 
 export type MapOp = (typeof ew.MAP_OPS)[number] | ((v: number) => number);
 
@@ -46,7 +47,7 @@ function checkBytes(value: unknown, name: string, fallback: number): number {
 /** What Engine.create assembles; not for users (call Engine.create). */
 export interface EngineParts {
   threads: number;
-  memory: WebAssembly.Memory;
+  memory: WasmMemory;
   maximumBytes: number;
   table: KernelTable;
   dispatcher: Dispatcher;
@@ -66,7 +67,7 @@ export class EngineCore {
   /** Threads that compute, the caller included. */
   readonly threads: number;
   /** The shared memory every thread runs on. */
-  readonly memory: WebAssembly.Memory;
+  readonly memory: WasmMemory;
   readonly #arrays: ArrayRegistry;
   readonly #dispatcher: Dispatcher;
   readonly #pool: EnginePool | undefined;
@@ -133,7 +134,7 @@ export class EngineCore {
    * Instantiate `module` on every thread (the caller now, each worker by an
    * acknowledged message) and return its slot. For the user-kernel layer.
    */
-  protected async installModule(module: WebAssembly.Module): Promise<{ slot: number; names: string[] }> {
+  protected async installModule(module: WasmModule): Promise<{ slot: number; names: string[] }> {
     this.#live('load');
     const slot = this.#nextSlot++;
     const names = this.#table.instantiate(slot, module);

@@ -7,7 +7,10 @@
 import { EngineCore, type MapOp } from '../engine/engine.js';
 import type { OutOptions } from '../engine/options.js';
 import { describe, type TypedArray } from '../memory/dtypes.js';
-import { Kernel, KernelModule, mapKernel, parallelFor, parallelReduce, type Combine, type ParallelForOptions } from './user-kernels.js';
+import {
+  Kernel, KernelModule, mapKernel, parallelFor, parallelReduce,
+  type Combine, type KernelArg, type KernelArgs, type KernelExports, type ParallelForOptions,
+} from './user-kernels.js';
 import { inspectAndCheck, type KernelModuleInfo } from './wasm-inspect.js';
 
 /**
@@ -15,7 +18,8 @@ import { inspectAndCheck, type KernelModuleInfo } from './wasm-inspect.js';
  * `undefined` is an absent options argument (`f(k, n, x, opts)` with opts unset),
  * not a kernel argument: no kernel parameter can take undefined anyway.
  */
-function splitArgs(rest: unknown[]): [unknown[], unknown] {
+function splitArgs(args: KernelArgs): [unknown[], unknown] {
+  const rest: unknown[] = args;
   const last = rest[rest.length - 1];
   if (rest.length > 0 && last === undefined) return [rest.slice(0, -1), undefined];
   // The options object is validated inside runOp, so a bad one rejects rather than throws.
@@ -25,10 +29,10 @@ function splitArgs(rest: unknown[]): [unknown[], unknown] {
 
 export class KernelEngine extends EngineCore {
   /** Load a prebuilt kernel module (bytes or URL), checked against the kernel rules, on every thread. */
-  async load(source: Uint8Array | ArrayBuffer | URL | string): Promise<KernelModule> {
+  async load<Names extends string = string>(source: Uint8Array | ArrayBuffer | URL | string): Promise<KernelModule & KernelExports<Names>> {
     this.assertLive('load');
     const bytes = await this.readModuleSource(source);
-    return this.installBytes(bytes, inspectAndCheck(bytes, { maximumPages: this.maximumPages }));
+    return this.installBytes(bytes, inspectAndCheck(bytes, { maximumPages: this.maximumPages })) as Promise<KernelModule & KernelExports<Names>>;
   }
 
   /** Bytes, or an http(s)/data URL fetched; a host with files (Node) extends this. */
@@ -55,21 +59,21 @@ export class KernelEngine extends EngineCore {
   }
 
   /** Run `kernel(start, end, ...args)` over [0, n) in chunks on every thread. Options `{ chunkSize, signal }` may come last. */
-  parallelFor(kernel: Kernel, n: number, ...args: unknown[]): Promise<void> {
+  parallelFor(kernel: Kernel, n: number, ...args: KernelArgs): Promise<void> {
     const [argv, opts] = splitArgs(args);
     return this.runOp<void, ParallelForOptions>('parallelFor', opts, (c, o) => parallelFor(c, this, kernel, n, argv, o));
   }
-  parallelForSync(kernel: Kernel, n: number, ...args: unknown[]): void {
+  parallelForSync(kernel: Kernel, n: number, ...args: KernelArgs): void {
     const [argv, opts] = splitArgs(args);
     this.runOpSync<void, ParallelForOptions>('parallelForSync', opts, (c, o) => parallelFor(c, this, kernel, n, argv, o));
   }
 
   /** Run a reduction kernel (each chunk returns a partial) and combine partials in chunk order. */
-  parallelReduce(kernel: Kernel, n: number, combine: Combine, ...args: unknown[]): Promise<number> {
+  parallelReduce(kernel: Kernel, n: number, combine: Combine, ...args: KernelArgs): Promise<number> {
     const [argv, opts] = splitArgs(args);
     return this.runOp<number, ParallelForOptions>('parallelReduce', opts, (c, o) => parallelReduce(c, this, kernel, n, combine, argv, o));
   }
-  parallelReduceSync(kernel: Kernel, n: number, combine: Combine, ...args: unknown[]): number {
+  parallelReduceSync(kernel: Kernel, n: number, combine: Combine, ...args: KernelArgs): number {
     const [argv, opts] = splitArgs(args);
     return this.runOpSync<number, ParallelForOptions>('parallelReduceSync', opts, (c, o) => parallelReduce(c, this, kernel, n, combine, argv, o));
   }
@@ -85,4 +89,4 @@ export class KernelEngine extends EngineCore {
 }
 
 export { Kernel, KernelModule };
-export type { ParallelForOptions, Combine };
+export type { ParallelForOptions, Combine, KernelArg, KernelArgs, KernelExports };

@@ -5,6 +5,7 @@
  * pair names the same kernel on every thread.
  */
 import { JS_MODULE } from './protocol.js';
+import type { WasmMemory, WasmModule } from '../memory/wasm-types.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyFn = (...args: any[]) => any;
@@ -15,7 +16,7 @@ const VIEW_CTORS = [Float64Array, Float32Array, Int32Array, Uint32Array, Uint8Ar
 const SHIFTS = [3, 2, 2, 2, 0] as const;
 
 /** The exported functions of a module, in the order WebAssembly.Module.exports lists them. */
-export function kernelNames(module: WebAssembly.Module): string[] {
+export function kernelNames(module: WasmModule): string[] {
   return WebAssembly.Module.exports(module).filter((e) => e.kind === 'function').map((e) => e.name);
 }
 
@@ -28,16 +29,16 @@ export function compileJsFunction(source: string): AnyFn {
 }
 
 export class KernelTable {
-  readonly memory: WebAssembly.Memory;
+  readonly memory: WasmMemory;
   #modules: AnyFn[][] = [];
   #names: string[][] = [];
   #js = new Map<number, AnyFn>();
 
-  constructor(memory: WebAssembly.Memory) {
+  constructor(memory: WasmMemory) {
     this.memory = memory;
   }
 
-  instantiate(slot: number, module: WebAssembly.Module): string[] {
+  instantiate(slot: number, module: WasmModule): string[] {
     const imports: WebAssembly.Imports = {
       env: {
         memory: this.memory,

@@ -9,8 +9,14 @@
 import { WorkerCrashError } from '../errors.js';
 import type { FromWorker, ToWorker, WorkerInit } from './protocol.js';
 import type { EnginePool, PoolStartOptions } from '../engine/platform.js';
+import type { WasmModule } from '../memory/wasm-types.js';
 
 const STARTUP_TIMEOUT_MS = 30_000;
+
+// What usually makes the worker script fail to load: the package was
+// re-bundled and the worker's URL (relative to this file) points at no file.
+const BUNDLER_HINT = 'If a bundler or dev server re-bundled wasmpar, serve it unbundled '
+  + "(Vite: optimizeDeps: { exclude: ['wasmpar'] }) or make sure its dist/runtime/ files are served next to it.";
 
 interface Slot {
   worker: Worker;
@@ -24,14 +30,14 @@ interface Slot {
 export class BrowserWorkerPool implements EnginePool {
   readonly #opts: PoolStartOptions;
   readonly #slots: Array<Slot | undefined> = [];
-  readonly #modules: Array<{ slot: number; module: WebAssembly.Module }> = [];
+  readonly #modules: Array<{ slot: number; module: WasmModule }> = [];
   #closing = false;
 
   private constructor(opts: PoolStartOptions) {
     this.#opts = opts;
   }
 
-  static async start(opts: PoolStartOptions, modules: Array<{ slot: number; module: WebAssembly.Module }>): Promise<BrowserWorkerPool> {
+  static async start(opts: PoolStartOptions, modules: Array<{ slot: number; module: WasmModule }>): Promise<BrowserWorkerPool> {
     const pool = new BrowserWorkerPool(opts);
     pool.#modules.push(...modules);
     try {
@@ -53,7 +59,8 @@ export class BrowserWorkerPool implements EnginePool {
       spin: this.#opts.spin,
     };
     // Written literally so that bundlers (Vite, webpack 5, esbuild) find and emit the worker file.
-    const worker = new Worker(new URL('./worker-browser.js', import.meta.url), { type: 'module', name: `wasmpar-${index}` });
+    const url = new URL('./worker-browser.js', import.meta.url);
+    const worker = new Worker(url, { type: 'module', name: `wasmpar-${index}` });
     let markExited!: () => void;
     const exited = new Promise<void>((resolve) => { markExited = resolve; });
     const slot: Slot = { worker, ready: false, gone: false, exited, markExited };
@@ -82,7 +89,7 @@ export class BrowserWorkerPool implements EnginePool {
         clearTimeout(timer);
         const message = e instanceof ErrorEvent ? e.message : e.type;
         if (!slot.ready) {
-          reject(new WorkerCrashError(`worker ${index} failed to start: ${message || 'the worker script failed to load'}`));
+          reject(new WorkerCrashError(`worker ${index} failed to start: ${message || 'the worker script failed to load'} (${url.href}). ${BUNDLER_HINT}`));
           this.#gone(slot);
           return;
         }
@@ -138,7 +145,7 @@ export class BrowserWorkerPool implements EnginePool {
     await Promise.all(waits);
   }
 
-  async load(slot: number, module: WebAssembly.Module): Promise<void> {
+  async load(slot: number, module: WasmModule): Promise<void> {
     this.#modules.push({ slot, module });
     await this.#broadcast({ type: 'load', slot, module }, (m) => m.type === 'loaded' && m.slot === slot);
   }

@@ -7,11 +7,12 @@
 import { Worker } from 'node:worker_threads';
 import { WorkerCrashError } from '../errors.js';
 import type { FromWorker, ToWorker, WorkerInit } from './protocol.js';
+import type { WasmMemory, WasmModule } from '../memory/wasm-types.js';
 
 const STARTUP_TIMEOUT_MS = 30_000;
 
 export interface PoolOptions {
-  memory: WebAssembly.Memory;
+  memory: WasmMemory;
   count: number;
   spin: number;
   /** Called (on the event loop) when worker `index` exits unexpectedly. */
@@ -27,14 +28,14 @@ interface Slot {
 export class WorkerPool {
   readonly #opts: PoolOptions;
   readonly #slots: Array<Slot | undefined> = [];
-  readonly #modules: Array<{ slot: number; module: WebAssembly.Module }> = [];
+  readonly #modules: Array<{ slot: number; module: WasmModule }> = [];
   #closing = false;
 
   private constructor(opts: PoolOptions) {
     this.#opts = opts;
   }
 
-  static async start(opts: PoolOptions, modules: Array<{ slot: number; module: WebAssembly.Module }>): Promise<WorkerPool> {
+  static async start(opts: PoolOptions, modules: Array<{ slot: number; module: WasmModule }>): Promise<WorkerPool> {
     const pool = new WorkerPool(opts);
     pool.#modules.push(...modules);
     try {
@@ -123,7 +124,7 @@ export class WorkerPool {
     await Promise.all(waits);
   }
 
-  async load(slot: number, module: WebAssembly.Module): Promise<void> {
+  async load(slot: number, module: WasmModule): Promise<void> {
     this.#modules.push({ slot, module });
     await this.#broadcast({ type: 'load', slot, module }, (m) => m.type === 'loaded' && m.slot === slot);
   }

@@ -47,6 +47,8 @@ interface AsyncItem {
 
 type AnyFn = (...args: unknown[]) => unknown;
 type Awaited2<R> = R extends PromiseLike<infer U> ? U : R;
+/** One (async) iterable per parameter of the mapped function. */
+type IterablesFor<A extends unknown[]> = { [K in keyof A]: Iterable<A[K]> | AsyncIterable<A[K]> };
 
 async function importRef(ref: ModuleRef): Promise<AnyFn> {
   const w = toWireFn(ref) as { m: string; n: string };
@@ -156,6 +158,8 @@ export class Executor implements AsyncDisposable {
    * Ordered async iterator of fn(...items), zipping the iterables (shortest wins).
    * Input is read lazily; breaking out of the loop cancels what has not started.
    */
+  map<A extends unknown[], R>(fn: TaskFn<A, R>, ...iterables: IterablesFor<A>): AsyncGenerator<Awaited2<R>, void, undefined>;
+  map<A extends unknown[], R>(fn: TaskFn<A, R>, ...iterablesAndOptions: [...IterablesFor<A>, ExecutorMapOptions]): AsyncGenerator<Awaited2<R>, void, undefined>;
   map<R>(fn: TaskFn<never[], R>, ...iterablesAndOptions: unknown[]): AsyncGenerator<Awaited2<R>, void, undefined> {
     this.#checkOpen();
     let options: ExecutorMapOptions = {};
