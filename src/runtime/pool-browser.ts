@@ -15,8 +15,9 @@ const STARTUP_TIMEOUT_MS = 30_000;
 
 // What usually makes the worker script fail to load: the package was
 // re-bundled and the worker's URL (relative to this file) points at no file.
-const BUNDLER_HINT = 'If a bundler or dev server re-bundled wasmpar, serve it unbundled '
-  + "(Vite: optimizeDeps: { exclude: ['wasmpar'] }) or make sure its dist/runtime/ files are served next to it.";
+const BUNDLER_HINT = 'Its script is wasmpar/dist/runtime/worker-browser.js, loaded with '
+  + "new Worker(new URL('./worker-browser.js', import.meta.url), { type: 'module' }): if a bundler or dev server "
+  + "re-bundled wasmpar and that URL now points at no script, serve wasmpar unbundled (Vite: optimizeDeps: { exclude: ['wasmpar'] }).";
 
 interface Slot {
   worker: Worker;
@@ -59,8 +60,7 @@ export class BrowserWorkerPool implements EnginePool {
       spin: this.#opts.spin,
     };
     // Written literally so that bundlers (Vite, webpack 5, esbuild) find and emit the worker file.
-    const url = new URL('./worker-browser.js', import.meta.url);
-    const worker = new Worker(url, { type: 'module', name: `wasmpar-${index}` });
+    const worker = new Worker(new URL('./worker-browser.js', import.meta.url), { type: 'module', name: `wasmpar-${index}` });
     let markExited!: () => void;
     const exited = new Promise<void>((resolve) => { markExited = resolve; });
     const slot: Slot = { worker, ready: false, gone: false, exited, markExited };
@@ -89,7 +89,7 @@ export class BrowserWorkerPool implements EnginePool {
         clearTimeout(timer);
         const message = e instanceof ErrorEvent ? e.message : e.type;
         if (!slot.ready) {
-          reject(new WorkerCrashError(`worker ${index} failed to start: ${message || 'the worker script failed to load'} (${url.href}). ${BUNDLER_HINT}`));
+          reject(new WorkerCrashError(`worker ${index} failed to start: ${message || 'the worker script failed to load'}. ${BUNDLER_HINT}`));
           this.#gone(slot);
           return;
         }
