@@ -116,7 +116,7 @@ describe('Engine.create and memory argument checks', () => {
     ['threads 0', { threads: 0 }, RangeError, /threads/],
     ['threads 1.5', { threads: 1.5 }, RangeError, /threads/],
     ['threads 1000', { threads: 1000 }, RangeError, /threads/],
-    ['threads as a string', { threads: '2' }, RangeError, /threads/],
+    ['threads as a string', { threads: '2' }, TypeError, /threads/],
     ['negative memory.initial', { memory: { initial: -1 } }, RangeError, /memory\.initial/],
     ['fractional memory.maximum', { memory: { maximum: 1e6 + 0.5 } }, RangeError, /memory\.maximum/],
     ['memory.maximum beyond 4 GiB', { memory: { maximum: 2 ** 33 } }, RangeError, /memory\.maximum/],
