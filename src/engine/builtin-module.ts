@@ -1,5 +1,6 @@
 /** The built-in kernels (build/kernels.wasm), compiled once per process and shared by every engine. */
 import { readFile } from 'node:fs/promises';
+import { EnvironmentError } from '../errors.js';
 import type { WasmModule } from '../memory/wasm-types.js';
 
 let compiled: Promise<WasmModule> | undefined;
@@ -12,7 +13,7 @@ export function builtinModule(): Promise<WasmModule> {
       bytes = await readFile(url);
     } catch (cause) {
       compiled = undefined;
-      throw new Error(`wasmpar: cannot read ${url.pathname}; run \`npm run build\` first`, { cause });
+      throw new EnvironmentError(`wasmpar: cannot read ${url.pathname}; run \`npm run build\` first`, { cause });
     }
     return WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
   })();

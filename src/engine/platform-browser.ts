@@ -5,6 +5,7 @@
  * is checked first, with a message that says which headers to send.
  */
 import kernelsWasmBase64 from '../../build/kernels-wasm.js';
+import { EnvironmentError } from '../errors.js';
 import { BrowserWorkerPool } from '../runtime/pool-browser.js';
 import type { Platform } from './platform.js';
 import type { WasmModule } from '../memory/wasm-types.js';
@@ -14,7 +15,7 @@ let compiled: Promise<WasmModule> | undefined;
 function requireIsolation(): void {
   const g = globalThis as { crossOriginIsolated?: boolean; SharedArrayBuffer?: unknown };
   if (typeof g.SharedArrayBuffer !== 'function' || g.crossOriginIsolated === false) {
-    throw new Error('wasmpar needs SharedArrayBuffer, which browsers give only to cross-origin isolated pages: serve the page with '
+    throw new EnvironmentError('wasmpar needs SharedArrayBuffer, which browsers give only to cross-origin isolated pages: serve the page with '
       + '"Cross-Origin-Opener-Policy: same-origin" and "Cross-Origin-Embedder-Policy: require-corp"');
   }
 }

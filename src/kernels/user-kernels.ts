@@ -166,7 +166,7 @@ export function* parallelReduce(ctx: OpContext, owner: object, kernel: unknown, 
 }
 
 /** map(kernel, x, { out }): the kernel has the signature (start, end, x, out). */
-export function* mapKernel(ctx: OpContext, owner: object, kernel: Kernel, x: unknown, out: unknown): Op<ArrayBufferView> {
+export function* mapKernel(ctx: OpContext, owner: object, kernel: Kernel, x: unknown, out: unknown): Op<TypedArray> {
   const k = checkKernel(owner, kernel, ctx.op);
   if (k.params.length !== 2 || k.params[0] !== 'i32' || k.params[1] !== 'i32') {
     throw new TypeError(`${ctx.op}: a map kernel has the signature (start, end, x: usize, out: usize); ${k} does not`);
