@@ -4,7 +4,8 @@
  * Engine (engine.ts) adds the AssemblyScript compiler and file paths; the
  * browser Engine (../browser.ts) adds nothing but its platform.
  */
-import { EngineCore, type MapOp } from '../engine/engine.js';
+import type { MapOp } from '../engine/engine.js';
+import { ExprEngine } from '../expr/expr-engine.js';
 import type { OutOptions } from '../engine/options.js';
 import { describe, type TypedArray } from '../memory/dtypes.js';
 import { Kernel, KernelModule, mapKernel, parallelFor, parallelReduce, type Combine, type ParallelForOptions } from './user-kernels.js';
@@ -23,7 +24,7 @@ function splitArgs(rest: unknown[]): [unknown[], unknown] {
   return [rest, undefined];
 }
 
-export class KernelEngine extends EngineCore {
+export class KernelEngine extends ExprEngine {
   /** Load a prebuilt kernel module (bytes or URL), checked against the kernel rules, on every thread. */
   async load(source: Uint8Array | ArrayBuffer | URL | string): Promise<KernelModule> {
     this.assertLive('load');
