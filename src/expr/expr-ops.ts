@@ -24,7 +24,7 @@ export const EXPR_OPS: OpDecls<ExprOps> = {
   evaluate: {
     params: ['source', 'vars'], options: ['out', 'axis'],
     // engine.expression() passes its parsed Expression here instead of a string.
-    run: (c, source, vars, o) => evaluate(c, (source as unknown) instanceof Expression ? (source as unknown as Expression) : expressionFor(source, c.op.replace(/Sync$/, '')), vars, o ?? {}),
+    run: (c, source, vars, o) => evaluate(c, (source as unknown) instanceof Expression ? (source as unknown as Expression) : expressionFor(source, c.op), vars, o ?? {}),
   },
 };
 
