@@ -69,3 +69,24 @@ export class KernelRuleError extends WasmparError {
     super('ERR_KERNEL_RULE', message, options);
   }
 }
+
+/** A call came in a state that does not allow it: join() before close(), a Sync op where the thread may not block. */
+export class StateError extends WasmparError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ERR_STATE', message, options);
+  }
+}
+
+/** A file or module could not be read or fetched (build/kernels.wasm, a URL, the optional AssemblyScript compiler). */
+export class LoadError extends WasmparError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ERR_LOAD', message, options);
+  }
+}
+
+/** A task pool cannot run anything: its initializer failed (Python's BrokenProcessPool). */
+export class BrokenPoolError extends WasmparError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ERR_BROKEN_POOL', message, options);
+  }
+}

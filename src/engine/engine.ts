@@ -21,7 +21,8 @@ import {
   checkOptions, type EngineOptions, type HistogramOptions, type LinspaceOptions, type MatmulOptions, type OpOptions,
   type OutOptions, type VarianceOptions,
 } from './options.js';
-import { threadCanBlock, type EnginePool, type Platform } from './platform.js';
+import type { NumericPool } from '../runtime/numeric-pool.js';
+import { threadCanBlock, type Platform } from './platform.js';
 import * as ew from './ops/elementwise.js';
 import * as red from './ops/reduce.js';
 import * as scan from './ops/scan.js';
@@ -50,7 +51,7 @@ export interface EngineParts {
   maximumBytes: number;
   table: KernelTable;
   dispatcher: Dispatcher;
-  pool: EnginePool | undefined;
+  pool: NumericPool | undefined;
   inlineWork: number;
   builtins: Map<string, number>;
   /** False on a browser's main thread, where Atomics.wait throws. */
@@ -69,7 +70,7 @@ export class EngineCore {
   readonly memory: WebAssembly.Memory;
   readonly #arrays: ArrayRegistry;
   readonly #dispatcher: Dispatcher;
-  readonly #pool: EnginePool | undefined;
+  readonly #pool: NumericPool | undefined;
   readonly #table: KernelTable;
   readonly #driver: DriverConfig;
   readonly #js: JsKernels;

@@ -8,7 +8,8 @@ import { EngineCore, type MapOp } from '../engine/engine.js';
 import type { OutOptions } from '../engine/options.js';
 import { describe, type TypedArray } from '../memory/dtypes.js';
 import { Kernel, KernelModule, mapKernel, parallelFor, parallelReduce, type Combine, type ParallelForOptions } from './user-kernels.js';
-import { inspectAndCheck, type KernelModuleInfo } from './wasm-inspect.js';
+import { inspectAndCheck } from './kernel-rules.js';
+import type { KernelModuleInfo } from './wasm-inspect.js';
 
 /**
  * Split `...args, options?` — options is a trailing plain object. A trailing
