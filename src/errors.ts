@@ -70,17 +70,10 @@ export class KernelRuleError extends WasmparError {
   }
 }
 
-/** A call came in a state that does not allow it: join() before close(), a Sync op where the thread may not block. */
+/** A call came in a state that does not allow it: a pool's join() before its close() or terminate(). */
 export class StateError extends WasmparError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('ERR_STATE', message, options);
-  }
-}
-
-/** A file or module could not be read or fetched (build/kernels.wasm, a URL, the optional AssemblyScript compiler). */
-export class LoadError extends WasmparError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('ERR_LOAD', message, options);
   }
 }
 
@@ -88,5 +81,16 @@ export class LoadError extends WasmparError {
 export class BrokenPoolError extends WasmparError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('ERR_BROKEN_POOL', message, options);
+  }
+}
+
+/**
+ * The host cannot do what was asked: no SharedArrayBuffer (a page that is not
+ * cross-origin isolated), the built-in kernels missing or unreachable, a *Sync
+ * op on a thread that may not block (a browser's main thread).
+ */
+export class EnvironmentError extends WasmparError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ERR_ENVIRONMENT', message, options);
   }
 }
