@@ -1,12 +1,13 @@
 /**
  * The browser host: navigator.hardwareConcurrency, the built-in kernels embedded
- * in the bundle, module Workers (pool-browser.ts). Shared memory needs a
+ * in the bundle, module Workers (threads-browser.ts). Shared memory needs a
  * cross-origin isolated page (COOP: same-origin + COEP: require-corp), so that
  * is checked first, with a message that says which headers to send.
  */
 import kernelsWasmBase64 from '../../build/kernels-wasm.js';
 import { EnvironmentError } from '../errors.js';
-import { BrowserWorkerPool } from '../runtime/pool-browser.js';
+import { WorkerPool } from '../runtime/pool.js';
+import { startBrowserThread } from '../runtime/threads-browser.js';
 import type { Platform } from './platform.js';
 import type { WasmModule } from '../memory/wasm-types.js';
 
@@ -41,5 +42,5 @@ export const browserPlatform: Platform = {
     compiled.catch(() => { compiled = undefined; });
     return compiled;
   },
-  startPool: (options, modules) => BrowserWorkerPool.start(options, modules),
+  startPool: (options, modules) => WorkerPool.start(startBrowserThread, options, modules),
 };

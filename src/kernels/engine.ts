@@ -14,7 +14,7 @@ import {
   Kernel, KernelEngine, KernelModule,
   type Combine, type KernelArg, type KernelArgs, type KernelExports, type ParallelForOptions,
 } from './kernel-engine.js';
-import { inspectAndCheck } from './wasm-inspect.js';
+import { inspectAndCheck } from './kernel-rules.js';
 
 export class Engine extends KernelEngine {
   static override platform: Platform | undefined = nodePlatform;
