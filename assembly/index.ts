@@ -12,3 +12,5 @@ export * from './linalg';
 export * from './generate';
 export * from './map';
 export * from './pow';
+export * from './strided';
+export * from './strided-reduce';
