@@ -14,3 +14,4 @@ export * from './map';
 export * from './pow';
 export * from './strided';
 export * from './strided-reduce';
+export * from './strided-scan';
