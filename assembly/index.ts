@@ -15,3 +15,4 @@ export * from './pow';
 export * from './strided';
 export * from './strided-reduce';
 export * from './strided-scan';
+export { expr_run } from './expr-vm';

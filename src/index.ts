@@ -10,6 +10,6 @@ export type { NDInput, NDObject, NdOutOptions, AxisOptions, AxisVarianceOptions,
 export type { SliceSpec } from './nd/slice.js';
 export {
   WasmparError, KernelError, WorkerCrashError, CancelledError, TimeoutError, OutOfMemoryError, DisposedError,
-  CompileError, KernelRuleError, EnvironmentError,
+  CompileError, KernelRuleError, EnvironmentError, StateError, BrokenPoolError,
 } from './errors.js';
 export * from './tasks/index.js';
