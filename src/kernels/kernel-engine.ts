@@ -4,6 +4,7 @@
  * Engine (engine.ts) adds the AssemblyScript compiler and file paths; the
  * browser Engine (../browser.ts) adds nothing but its platform.
  */
+import { EnvironmentError } from '../errors.js';
 import { CORE_OPS, type CoreOps, type MapFn } from '../engine/core-ops.js';
 import { defineOps, EngineCore } from '../engine/engine.js';
 import type { Mode, OpDecls, Ret, SyncForms } from '../engine/op-decl.js';
@@ -85,7 +86,7 @@ export class KernelEngine extends EngineCore {
     else if (typeof source === 'string' && /^(https?|data|blob):/.test(source)) url = new URL(source);
     if (url && url.protocol !== 'file:') {
       const response = await fetch(url);
-      if (!response.ok) throw new Error(`load: fetching ${url.href} failed with HTTP ${response.status}`);
+      if (!response.ok) throw new EnvironmentError(`load: fetching ${url.href} failed with HTTP ${response.status}`);
       return new Uint8Array(await response.arrayBuffer());
     }
     throw new TypeError(`load: expected wasm bytes (Uint8Array/ArrayBuffer) or an http(s)/data URL; got ${describe(source)}`);
