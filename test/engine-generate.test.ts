@@ -36,7 +36,7 @@ describe('arange / linspace', () => {
   });
 });
 
-describe('arange / linspace', () => {
+describe('engine arange / linspace', () => {
   it('numpy values and lengths', async () => {
     for (const e of engines) {
       expect(Array.from(e.arangeSync(0, 1, 0.25))).toEqual([0, 0.25, 0.5, 0.75]);

@@ -3,7 +3,7 @@
 // the engine's op for 1, 2 and 3 threads, sync and async (test/helpers/op-engines.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { matmul } from '../src/engine/ops/matmul.js';
-import { setupKernels, CTOR, drive, rand, randomArray, same } from './helpers/op-harness.js';
+import { setupKernels, CTOR, drive, rand, randomArray } from './helpers/op-harness.js';
 import { createEngines, disposeEngines, rand as engineRand, type Eng } from './helpers/op-engines.js';
 
 let engines: Eng[] = [];
@@ -37,7 +37,7 @@ describe('matmul', () => {
   });
 });
 
-describe('matmul', () => {
+describe('engine matmul', () => {
   for (const dt of ['f64', 'f32']) {
     it(`${dt} shapes against a naive triple loop, all thread counts`, async () => {
       const C = dt === 'f64' ? Float64Array : Float32Array;
