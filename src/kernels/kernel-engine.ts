@@ -4,11 +4,39 @@
  * Engine (engine.ts) adds the AssemblyScript compiler and file paths; the
  * browser Engine (../browser.ts) adds nothing but its platform.
  */
-import { EngineCore, type MapOp } from '../engine/engine.js';
+import { EnvironmentError } from '../errors.js';
+import type { MapFn } from '../engine/core-ops.js';
+import { defineOps } from '../engine/engine.js';
+import { ExprEngine } from '../expr/expr-engine.js';
+import { EXPR_OPS, type ExprOps } from '../expr/expr-ops.js';
+import type { NDInput, NdOutOptions } from '../nd/nd-ops.js';
+import type { NDArray } from '../nd/ndarray.js';
+import type { Mode, OpDecls, Ret, SyncForms } from '../engine/op-decl.js';
 import type { OutOptions } from '../engine/options.js';
 import { describe, type TypedArray } from '../memory/dtypes.js';
-import { Kernel, KernelModule, mapKernel, parallelFor, parallelReduce, type Combine, type ParallelForOptions } from './user-kernels.js';
-import { inspectAndCheck, type KernelModuleInfo } from './wasm-inspect.js';
+import {
+  Kernel, KernelModule, mapKernel, parallelFor, parallelReduce,
+  type Combine, type KernelArg, type KernelArgs, type KernelExports, type ParallelForOptions,
+} from './user-kernels.js';
+import { inspectAndCheck } from './kernel-rules.js';
+import type { KernelModuleInfo } from './wasm-inspect.js';
+
+/** What `map` applies: a built-in by name, a JS function of one number, or a map Kernel. */
+export type MapOp = MapFn | Kernel;
+
+/**
+ * The public op signatures: the layers' ops below (today the built-ins,
+ * CoreOps widened to N-d by NdOps, and ExprOps' evaluate), `map` widened to Kernels, and the user-kernel ops.
+ */
+export interface KernelOps<M extends Mode = 'sync'> extends Omit<ExprOps<M>, 'map'> {
+  map<T extends TypedArray>(op: MapFn, x: T, opts?: OutOptions<T>): Ret<T, M>;
+  map<T extends TypedArray>(op: MapOp, x: T, opts?: OutOptions<T>): Ret<T, M>;
+  map(op: MapOp, x: NDInput, opts?: NdOutOptions): Ret<NDArray, M>;
+  /** Run `kernel(start, end, ...args)` over [0, n) in chunks on every thread. Options `{ chunkSize, signal }` may come last. */
+  parallelFor(kernel: Kernel, n: number, ...args: KernelArgs): Ret<void, M>;
+  /** Run a reduction kernel (each chunk returns a partial) and combine partials in chunk order. */
+  parallelReduce(kernel: Kernel, n: number, combine: Combine, ...args: KernelArgs): Ret<number, M>;
+}
 
 /**
  * Split `...args, options?` — options is a trailing plain object. A trailing
@@ -18,17 +46,44 @@ import { inspectAndCheck, type KernelModuleInfo } from './wasm-inspect.js';
 function splitArgs(rest: unknown[]): [unknown[], unknown] {
   const last = rest[rest.length - 1];
   if (rest.length > 0 && last === undefined) return [rest.slice(0, -1), undefined];
-  // The options object is validated inside runOp, so a bad one rejects rather than throws.
+  // The options object is validated by the op runner, so a bad one rejects rather than throws.
   if (last !== null && typeof last === 'object' && !ArrayBuffer.isView(last)) return [rest.slice(0, -1), last];
   return [rest, undefined];
 }
 
-export class KernelEngine extends EngineCore {
+/** The first `fixed` arguments, then the kernel's arguments as one array, then the options. */
+function splitKernelArgs(args: unknown[], fixed: number): [unknown[], unknown] {
+  const [argv, opts] = splitArgs(args.slice(fixed));
+  return [[...args.slice(0, fixed), argv], opts];
+}
+
+export const KERNEL_OPS: OpDecls<KernelOps> = {
+  ...EXPR_OPS,
+  map: {
+    ...EXPR_OPS.map,
+    // A Kernel maps flat typed arrays; N-d operands go through the N-d map (built-ins and JS functions).
+    run: (c, op, x, o) => (op instanceof Kernel ? mapKernel(c, c.services.owner, op, x, o?.out) : EXPR_OPS.map.run(c, op as MapFn, x as never, o)) as never,
+  },
+  parallelFor: {
+    params: ['kernel', 'n'], options: ['chunkSize'], split: (args) => splitKernelArgs(args, 2),
+    // After split() the arguments are (kernel, n, argv[], options), not the public (kernel, n, ...args).
+    run: (c, kernel, n, ...[argv, o]: unknown[]) => parallelFor(c, c.services.owner, kernel, n, argv as unknown[], o as ParallelForOptions),
+  },
+  parallelReduce: {
+    params: ['kernel', 'n', 'combine'], options: ['chunkSize'], split: (args) => splitKernelArgs(args, 3),
+    run: (c, kernel, n, combine, ...[argv, o]: unknown[]) => parallelReduce(c, c.services.owner, kernel, n, combine as Combine, argv as unknown[], o as ParallelForOptions),
+  },
+};
+
+/** The ops' public forms: `op()` (a Promise) and `opSync()`, both from KERNEL_OPS. */
+export interface KernelEngine extends KernelOps<'async'>, SyncForms<KernelOps<'sync'>> {}
+
+export class KernelEngine extends ExprEngine {
   /** Load a prebuilt kernel module (bytes or URL), checked against the kernel rules, on every thread. */
-  async load(source: Uint8Array | ArrayBuffer | URL | string): Promise<KernelModule> {
+  async load<Names extends string = string>(source: Uint8Array | ArrayBuffer | URL | string): Promise<KernelModule & KernelExports<Names>> {
     this.assertLive('load');
     const bytes = await this.readModuleSource(source);
-    return this.installBytes(bytes, inspectAndCheck(bytes, { maximumPages: this.maximumPages }));
+    return this.installBytes(bytes, inspectAndCheck(bytes, { maximumPages: this.maximumPages })) as Promise<KernelModule & KernelExports<Names>>;
   }
 
   /** Bytes, or an http(s)/data URL fetched; a host with files (Node) extends this. */
@@ -41,7 +96,7 @@ export class KernelEngine extends EngineCore {
     else if (typeof source === 'string' && /^(https?|data|blob):/.test(source)) url = new URL(source);
     if (url && url.protocol !== 'file:') {
       const response = await fetch(url);
-      if (!response.ok) throw new Error(`load: fetching ${url.href} failed with HTTP ${response.status}`);
+      if (!response.ok) throw new EnvironmentError(`load: fetching ${url.href} failed with HTTP ${response.status}`);
       return new Uint8Array(await response.arrayBuffer());
     }
     throw new TypeError(`load: expected wasm bytes (Uint8Array/ArrayBuffer) or an http(s)/data URL; got ${describe(source)}`);
@@ -53,36 +108,9 @@ export class KernelEngine extends EngineCore {
     const kernels = info.exports.map((e) => new Kernel(this, slot, names.indexOf(e.name), e.name, e.params.slice(2), e.results[0] ?? null));
     return new KernelModule(bytes, info, kernels);
   }
-
-  /** Run `kernel(start, end, ...args)` over [0, n) in chunks on every thread. Options `{ chunkSize, signal }` may come last. */
-  parallelFor(kernel: Kernel, n: number, ...args: unknown[]): Promise<void> {
-    const [argv, opts] = splitArgs(args);
-    return this.runOp<void, ParallelForOptions>('parallelFor', opts, (c, o) => parallelFor(c, this, kernel, n, argv, o));
-  }
-  parallelForSync(kernel: Kernel, n: number, ...args: unknown[]): void {
-    const [argv, opts] = splitArgs(args);
-    this.runOpSync<void, ParallelForOptions>('parallelForSync', opts, (c, o) => parallelFor(c, this, kernel, n, argv, o));
-  }
-
-  /** Run a reduction kernel (each chunk returns a partial) and combine partials in chunk order. */
-  parallelReduce(kernel: Kernel, n: number, combine: Combine, ...args: unknown[]): Promise<number> {
-    const [argv, opts] = splitArgs(args);
-    return this.runOp<number, ParallelForOptions>('parallelReduce', opts, (c, o) => parallelReduce(c, this, kernel, n, combine, argv, o));
-  }
-  parallelReduceSync(kernel: Kernel, n: number, combine: Combine, ...args: unknown[]): number {
-    const [argv, opts] = splitArgs(args);
-    return this.runOpSync<number, ParallelForOptions>('parallelReduceSync', opts, (c, o) => parallelReduce(c, this, kernel, n, combine, argv, o));
-  }
-
-  override map<T extends TypedArray>(op: MapOp | Kernel, x: T, opts?: OutOptions): Promise<T> {
-    if (!(op instanceof Kernel)) return super.map(op, x, opts);
-    return this.runOp<ArrayBufferView, OutOptions>('map', opts, (c, o) => mapKernel(c, this, op, x, o.out)) as Promise<T>;
-  }
-  override mapSync<T extends TypedArray>(op: MapOp | Kernel, x: T, opts?: OutOptions): T {
-    if (!(op instanceof Kernel)) return super.mapSync(op, x, opts);
-    return this.runOpSync<ArrayBufferView, OutOptions>('mapSync', opts, (c, o) => mapKernel(c, this, op, x, o.out)) as T;
-  }
 }
 
+defineOps(KernelEngine, KERNEL_OPS);
+
 export { Kernel, KernelModule };
-export type { ParallelForOptions, Combine };
+export type { ParallelForOptions, Combine, KernelArg, KernelArgs, KernelExports };

@@ -2,7 +2,7 @@
  * User kernels: handles to the exports of a loaded module, and the ops that run
  * them (parallelFor, parallelReduce, map with a kernel).
  */
-import { describe } from '../memory/dtypes.js';
+import { describe, type TypedArray } from '../memory/dtypes.js';
 import type { KernelRef, Op } from '../engine/op.js';
 import type { OpContext } from '../engine/op-context.js';
 import { pairwiseSum } from '../engine/ops/reduce.js';
@@ -34,7 +34,6 @@ export class KernelModule {
   readonly bytes: Uint8Array;
   readonly info: KernelModuleInfo;
   readonly #kernels = new Map<string, Kernel>();
-  [name: string]: unknown;
 
   constructor(bytes: Uint8Array, info: KernelModuleInfo, kernels: Kernel[]) {
     this.bytes = bytes;
@@ -55,6 +54,19 @@ export class KernelModule {
     return k;
   }
 }
+
+/**
+ * The kernels of a loaded module as properties (`mod.axpb`). `load` and
+ * `compile` resolve to `KernelModule & KernelExports<Names>`: with the default
+ * `Names = string` any property reads as a Kernel; name them
+ * (`engine.compile<'axpb' | 'sumsq'>(src)`) to have a typo caught.
+ */
+export type KernelExports<Names extends string = string> = { readonly [K in Names]: Kernel };
+
+/** What a kernel parameter after (start, end) takes: a number, or a typed array (passed as its address). */
+export type KernelArg = number | TypedArray;
+/** A kernel's arguments, optionally followed by `{ chunkSize, signal }`. */
+export type KernelArgs = KernelArg[] | [...KernelArg[], ParallelForOptions | undefined];
 
 export interface ParallelForOptions {
   /** Elements (or rows, or whatever unit the kernel's range counts) per chunk. */
@@ -154,7 +166,7 @@ export function* parallelReduce(ctx: OpContext, owner: object, kernel: unknown, 
 }
 
 /** map(kernel, x, { out }): the kernel has the signature (start, end, x, out). */
-export function* mapKernel(ctx: OpContext, owner: object, kernel: Kernel, x: unknown, out: unknown): Op<ArrayBufferView> {
+export function* mapKernel(ctx: OpContext, owner: object, kernel: Kernel, x: unknown, out: unknown): Op<TypedArray> {
   const k = checkKernel(owner, kernel, ctx.op);
   if (k.params.length !== 2 || k.params[0] !== 'i32' || k.params[1] !== 'i32') {
     throw new TypeError(`${ctx.op}: a map kernel has the signature (start, end, x: usize, out: usize); ${k} does not`);

@@ -15,6 +15,7 @@
 import { DTYPES, type TypedArray } from '../../memory/dtypes.js';
 import type { ArrayArg, KernelJob, Op, Partials } from '../op.js';
 import type { OpContext } from '../op-context.js';
+import { overlap } from '../overlap.js';
 
 export interface CumsumOptions { out?: unknown }
 
@@ -44,8 +45,7 @@ export function* cumsum(ctx: OpContext, x: unknown, opts?: CumsumOptions): Op<Ty
   // only for -0 + -0 when rounding to nearest); the scans start from +0, so the
   // leading run of -0 is restored at the end (x may be out: count it first).
   const negZeros = float ? leadingNegZeros(X.view as Float64Array | Float32Array) : 0;
-  const bytes = DTYPES[X.dtype].bytes;
-  const disjoint = out.ptr >= X.ptr + n * bytes || X.ptr >= out.ptr + n * bytes;
+  const disjoint = overlap(out, X) === 'disjoint';
   if (disjoint && n > 32_768) {
     // One pass with look-back (assembly/scan-lookback*.ts): it recomputes a
     // missing predecessor from x, so x must not be overwritten while the job runs.
