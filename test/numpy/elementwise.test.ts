@@ -41,7 +41,7 @@ const INT_MAPS = ['abs', 'neg', 'square', 'floor', 'ceil', 'round'];
 
 numpySuite('elementwise ops vs numpy', () => {
   for (const d of DTYPES) {
-    it(`${d}: fill and copy`, async () => {
+    it(`${d}: fill and copy`, { timeout: 240_000 }, async () => {
       const runs: Run[] = [];
       for (const [ei, e] of engines.entries()) {
         for (const n of [0, 1, 7, 1021, 131_101]) {
@@ -64,7 +64,7 @@ numpySuite('elementwise ops vs numpy', () => {
       await check(runs);
     });
 
-    it(`${d}: map (${isFloat(d) ? 'every op' : INT_MAPS.join(', ')})`, async () => {
+    it(`${d}: map (${isFloat(d) ? 'every op' : INT_MAPS.join(', ')})`, { timeout: 240_000 }, async () => {
       const runs: Run[] = [];
       const ops = isFloat(d) ? Object.keys(NP_MAP) : INT_MAPS;
       for (const [ei, e] of engines.entries()) {
@@ -88,7 +88,7 @@ numpySuite('elementwise ops vs numpy', () => {
       await check(runs);
     });
 
-    it(`${d}: add, subtract, multiply, divide, maximum, minimum, pow — array and scalar operands`, async () => {
+    it(`${d}: add, subtract, multiply, divide, maximum, minimum, pow — array and scalar operands`, { timeout: 240_000 }, async () => {
       const runs: Run[] = [];
       const OPS = ['add', 'subtract', 'multiply', 'divide', 'maximum', 'minimum', 'pow'] as const;
       const npOp = (op: string) => (op === 'divide' ? (isFloat(d) ? 'np.true_divide' : 'np.floor_divide') : op === 'pow' ? 'np.power' : `np.${op}`);
@@ -105,7 +105,7 @@ numpySuite('elementwise ops vs numpy', () => {
               zeroSign: op === 'maximum' || op === 'minimum', inputs: [a, b], np: { code: `out = ${npOp(op)}(a, b)`, inputs: { a, b } } });
             e.free(got);
             const scalars = isPow ? (isFloat(d) ? [0, 1, 2, 3, -1, 0.5, -0.5, 2.5, NaN, Infinity, -Infinity] : [0, 1, 2, 7, 31, 32, 33]) : isFloat(d) ? [0, -0, 1.5, NaN, Infinity, -Infinity, 1e-310, 0.1] : d === 'i32' ? [0, 1, -1, 7, -2147483648, 2147483647] : [0, 1, 7, d === 'u8' ? 255 : 4294967295];
-            for (const s of scalars) {
+            for (const s of n > 32_771 ? scalars.slice(0, 3) : scalars) {
               if (op === 'divide' && s === 0 && !isFloat(d) && n > 0) continue; // covered by array operands
               const got2 = (await (e as any)[op](A.view, s)) as TA;
               runs.push({ label: `${op}(${d} array, ${s}) n=${n}`, got: got2.slice() as TA, f32: d === 'f32', ulps: isPow && isFloat(d) ? 2 : 0,
@@ -119,7 +119,7 @@ numpySuite('elementwise ops vs numpy', () => {
       await check(runs);
     });
 
-    it(`${d}: clip, lo > hi included`, async () => {
+    it(`${d}: clip, lo > hi included`, { timeout: 240_000 }, async () => {
       const runs: Run[] = [];
       const bounds: Array<[number, number]> = isFloat(d)
         ? [[-1, 1], [0, 0], [-0, 0], [5, -5], [-Infinity, 3], [1e-310, 1e-300], [0.1, 0.7], [NaN, 1], [0, NaN]]
@@ -141,7 +141,7 @@ numpySuite('elementwise ops vs numpy', () => {
     });
   }
 
-  it('axpy (f64, f32): y + alpha * x rounded as numpy rounds it', async () => {
+  it('axpy (f64, f32): y + alpha * x rounded as numpy rounds it', { timeout: 240_000 }, async () => {
     const runs: Run[] = [];
     for (const d of ['f64', 'f32'] as Dtype[]) {
       for (const [ei, e] of engines.entries()) {
