@@ -54,11 +54,12 @@ export const KERNEL_OPS: OpDecls<KernelOps> = {
     run: (c, op, x, o) => (op instanceof Kernel ? mapKernel(c, c.services.owner, op, x, o?.out) : CORE_OPS.map.run(c, op, x, o)),
   },
   parallelFor: {
-    params: ['kernel', 'n'], options: ['chunkSize'], split: (args) => splitKernelArgs(args, 2),
+    // A user kernel gets raw addresses: aliasing its array arguments is its own contract.
+    aliasSafe: true, params: ['kernel', 'n'], options: ['chunkSize'], split: (args) => splitKernelArgs(args, 2),
     run: (c, kernel, n, argv, o) => parallelFor(c, c.services.owner, kernel, n, argv as unknown[], o as ParallelForOptions),
   },
   parallelReduce: {
-    params: ['kernel', 'n', 'combine'], options: ['chunkSize'], split: (args) => splitKernelArgs(args, 3),
+    aliasSafe: true, params: ['kernel', 'n', 'combine'], options: ['chunkSize'], split: (args) => splitKernelArgs(args, 3),
     run: (c, kernel, n, combine, argv, o) => parallelReduce(c, c.services.owner, kernel, n, combine, argv as unknown[], o as ParallelForOptions),
   },
 };
