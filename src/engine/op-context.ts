@@ -58,6 +58,8 @@ export class OpContext {
   #scratch: number[] | undefined;
   #copyBack: Array<{ from: TypedArray; to: TypedArray }> | undefined;
   #inputs: Arg[] | undefined;
+  /** Blocks of the user's arrays this op uses in place: engine.free refuses them until the op ends. */
+  #pinned: number[] | undefined;
   /** Results this op allocated for the user: theirs on success, freed on failure. */
   #fresh: TypedArray[] | undefined;
 
@@ -151,7 +153,8 @@ export class OpContext {
       else if (this.#fresh) for (const view of this.#fresh) this.#arrays.free(view);
     } finally {
       if (this.#scratch) for (const ptr of this.#scratch) this.#arrays.heap.free(ptr);
-      this.#scratch = this.#copyBack = this.#fresh = undefined;
+      if (this.#pinned) for (const start of this.#pinned) this.#arrays.unpin(start);
+      this.#scratch = this.#copyBack = this.#fresh = this.#pinned = undefined;
     }
   }
 
@@ -170,7 +173,10 @@ export class OpContext {
   }
 
   #place(view: TypedArray, copyIn: boolean): Arg {
-    if (this.#arrays.locate(view) === 'own') return new Arg(view.byteOffset, view.length, dtypeOf(view)!, view, undefined);
+    if (this.#arrays.locate(view) === 'own') {
+      if (view.length > 0) (this.#pinned ??= []).push(this.#arrays.pin(view));
+      return new Arg(view.byteOffset, view.length, dtypeOf(view)!, view, undefined);
+    }
     return this.#stage(view, copyIn);
   }
 
