@@ -4,30 +4,15 @@
  * platform-browser.ts, the Node entry links platform-node.ts, and the core is
  * the same code on both.
  */
-
-/** The engine's view of its worker threads (pool.ts on Node, pool-browser.ts in browsers). */
-export interface EnginePool {
-  readonly size: number;
-  /** Instantiate `module` in slot `slot` on every live worker; resolves when each acknowledged. */
-  load(slot: number, module: WebAssembly.Module): Promise<void>;
-  /** After the dispatcher published EXIT: wait for the workers to go, terminate stragglers. */
-  close(): Promise<void>;
-}
-
-export interface PoolStartOptions {
-  memory: WebAssembly.Memory;
-  count: number;
-  spin: number;
-  /** A worker died unexpectedly: the dispatcher must stop waiting for it (Dispatcher#workerExited). */
-  onExit: (index: number) => void;
-}
+import type { LoadedModule, NumericPool, NumericPoolOptions } from '../runtime/numeric-pool.js';
+import type { WasmMemory, WasmModule } from '../memory/wasm-types.js';
 
 export interface Platform {
   /** Threads when `threads` is not given: the machine's logical cores. */
   defaultThreads(): number;
   /** build/kernels.wasm, compiled (once per realm). */
-  builtinModule(): Promise<WebAssembly.Module>;
-  startPool(options: PoolStartOptions, modules: Array<{ slot: number; module: WebAssembly.Module }>): Promise<EnginePool>;
+  builtinModule(): Promise<WasmModule>;
+  startPool(options: NumericPoolOptions, modules: LoadedModule[]): Promise<NumericPool>;
 }
 
 /**
@@ -37,7 +22,7 @@ export interface Platform {
  * used (protocol.ts), and holds 0, so the wait returns 'not-equal' at once
  * wherever blocking is allowed; the agent check comes before the comparison.
  */
-export function threadCanBlock(memory: WebAssembly.Memory): boolean {
+export function threadCanBlock(memory: WasmMemory): boolean {
   try {
     Atomics.wait(new Int32Array(memory.buffer, 0, 1), 0, 1, 0);
     return true;

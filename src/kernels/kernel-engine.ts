@@ -4,28 +4,38 @@
  * Engine (engine.ts) adds the AssemblyScript compiler and file paths; the
  * browser Engine (../browser.ts) adds nothing but its platform.
  */
-import { CORE_OPS, type CoreOps, type MapFn } from '../engine/core-ops.js';
-import { defineOps, EngineCore } from '../engine/engine.js';
+import { EnvironmentError } from '../errors.js';
+import type { MapFn } from '../engine/core-ops.js';
+import { defineOps } from '../engine/engine.js';
+import { ExprEngine } from '../expr/expr-engine.js';
+import { EXPR_OPS, type ExprOps } from '../expr/expr-ops.js';
+import type { NDInput, NdOutOptions } from '../nd/nd-ops.js';
+import type { NDArray } from '../nd/ndarray.js';
 import type { Mode, OpDecls, Ret, SyncForms } from '../engine/op-decl.js';
 import type { OutOptions } from '../engine/options.js';
 import { describe, type TypedArray } from '../memory/dtypes.js';
-import { Kernel, KernelModule, mapKernel, parallelFor, parallelReduce, type Combine, type ParallelForOptions } from './user-kernels.js';
-import { inspectAndCheck, type KernelModuleInfo } from './wasm-inspect.js';
+import {
+  Kernel, KernelModule, mapKernel, parallelFor, parallelReduce,
+  type Combine, type KernelArg, type KernelArgs, type KernelExports, type ParallelForOptions,
+} from './user-kernels.js';
+import { inspectAndCheck } from './kernel-rules.js';
+import type { KernelModuleInfo } from './wasm-inspect.js';
 
 /** What `map` applies: a built-in by name, a JS function of one number, or a map Kernel. */
 export type MapOp = MapFn | Kernel;
 
 /**
  * The public op signatures: the layers' ops below (today the built-ins,
- * CoreOps), `map` widened to Kernels, and the user-kernel ops.
+ * CoreOps widened to N-d by NdOps, and ExprOps' evaluate), `map` widened to Kernels, and the user-kernel ops.
  */
-export interface KernelOps<M extends Mode = 'sync'> extends CoreOps<M> {
+export interface KernelOps<M extends Mode = 'sync'> extends Omit<ExprOps<M>, 'map'> {
   map<T extends TypedArray>(op: MapFn, x: T, opts?: OutOptions<T>): Ret<T, M>;
   map<T extends TypedArray>(op: MapOp, x: T, opts?: OutOptions<T>): Ret<T, M>;
+  map(op: MapOp, x: NDInput, opts?: NdOutOptions): Ret<NDArray, M>;
   /** Run `kernel(start, end, ...args)` over [0, n) in chunks on every thread. Options `{ chunkSize, signal }` may come last. */
-  parallelFor(kernel: Kernel, n: number, ...args: unknown[]): Ret<void, M>;
+  parallelFor(kernel: Kernel, n: number, ...args: KernelArgs): Ret<void, M>;
   /** Run a reduction kernel (each chunk returns a partial) and combine partials in chunk order. */
-  parallelReduce(kernel: Kernel, n: number, combine: Combine, ...args: unknown[]): Ret<number, M>;
+  parallelReduce(kernel: Kernel, n: number, combine: Combine, ...args: KernelArgs): Ret<number, M>;
 }
 
 /**
@@ -48,31 +58,33 @@ function splitKernelArgs(args: unknown[], fixed: number): [unknown[], unknown] {
 }
 
 export const KERNEL_OPS: OpDecls<KernelOps> = {
-  ...CORE_OPS,
+  ...EXPR_OPS,
   map: {
-    ...CORE_OPS.map,
-    run: (c, op, x, o) => (op instanceof Kernel ? mapKernel(c, c.services.owner, op, x, o?.out) : CORE_OPS.map.run(c, op, x, o)),
+    ...EXPR_OPS.map,
+    // A Kernel maps flat typed arrays; N-d operands go through the N-d map (built-ins and JS functions).
+    run: (c, op, x, o) => (op instanceof Kernel ? mapKernel(c, c.services.owner, op, x, o?.out) : EXPR_OPS.map.run(c, op as MapFn, x as never, o)) as never,
   },
   parallelFor: {
     // A user kernel gets raw addresses: aliasing its array arguments is its own contract.
     aliasSafe: true, params: ['kernel', 'n'], options: ['chunkSize'], split: (args) => splitKernelArgs(args, 2),
-    run: (c, kernel, n, argv, o) => parallelFor(c, c.services.owner, kernel, n, argv as unknown[], o as ParallelForOptions),
+    // After split() the arguments are (kernel, n, argv[], options), not the public (kernel, n, ...args).
+    run: (c, kernel, n, ...[argv, o]: unknown[]) => parallelFor(c, c.services.owner, kernel, n, argv as unknown[], o as ParallelForOptions),
   },
   parallelReduce: {
     aliasSafe: true, params: ['kernel', 'n', 'combine'], options: ['chunkSize'], split: (args) => splitKernelArgs(args, 3),
-    run: (c, kernel, n, combine, argv, o) => parallelReduce(c, c.services.owner, kernel, n, combine, argv as unknown[], o as ParallelForOptions),
+    run: (c, kernel, n, combine, ...[argv, o]: unknown[]) => parallelReduce(c, c.services.owner, kernel, n, combine as Combine, argv as unknown[], o as ParallelForOptions),
   },
 };
 
 /** The ops' public forms: `op()` (a Promise) and `opSync()`, both from KERNEL_OPS. */
 export interface KernelEngine extends KernelOps<'async'>, SyncForms<KernelOps<'sync'>> {}
 
-export class KernelEngine extends EngineCore {
+export class KernelEngine extends ExprEngine {
   /** Load a prebuilt kernel module (bytes or URL), checked against the kernel rules, on every thread. */
-  async load(source: Uint8Array | ArrayBuffer | URL | string): Promise<KernelModule> {
+  async load<Names extends string = string>(source: Uint8Array | ArrayBuffer | URL | string): Promise<KernelModule & KernelExports<Names>> {
     this.assertLive('load');
     const bytes = await this.readModuleSource(source);
-    return this.installBytes(bytes, inspectAndCheck(bytes, { maximumPages: this.maximumPages }));
+    return this.installBytes(bytes, inspectAndCheck(bytes, { maximumPages: this.maximumPages })) as Promise<KernelModule & KernelExports<Names>>;
   }
 
   /** Bytes, or an http(s)/data URL fetched; a host with files (Node) extends this. */
@@ -85,7 +97,7 @@ export class KernelEngine extends EngineCore {
     else if (typeof source === 'string' && /^(https?|data|blob):/.test(source)) url = new URL(source);
     if (url && url.protocol !== 'file:') {
       const response = await fetch(url);
-      if (!response.ok) throw new Error(`load: fetching ${url.href} failed with HTTP ${response.status}`);
+      if (!response.ok) throw new EnvironmentError(`load: fetching ${url.href} failed with HTTP ${response.status}`);
       return new Uint8Array(await response.arrayBuffer());
     }
     throw new TypeError(`load: expected wasm bytes (Uint8Array/ArrayBuffer) or an http(s)/data URL; got ${describe(source)}`);
@@ -102,4 +114,4 @@ export class KernelEngine extends EngineCore {
 defineOps(KernelEngine, KERNEL_OPS);
 
 export { Kernel, KernelModule };
-export type { ParallelForOptions, Combine };
+export type { ParallelForOptions, Combine, KernelArg, KernelArgs, KernelExports };

@@ -23,9 +23,8 @@ import {
   type TaskWorkerData,
   type WireFn,
   type WorkerMessage,
-} from './task-protocol.js';
-
-type AnyFn = (...args: unknown[]) => unknown;
+} from './protocol.js';
+import { importExport, type AnyFn } from './module-ref.js';
 
 const port = parentPort!;
 const cache = new Map<string, AnyFn>();
@@ -56,13 +55,9 @@ function resolveFn(w: WireFn): AnyFn | Promise<AnyFn> {
     cache.set(key, fn);
     return fn;
   }
-  return import(w.m).then((mod: Record<string, unknown>) => {
-    const fn = mod[w.n] ?? (w.n === 'default' ? undefined : (mod.default as Record<string, unknown>)?.[w.n]);
-    if (typeof fn !== 'function') {
-      throw new TypeError(`module '${w.m}' has no exported function named '${w.n}'`);
-    }
-    cache.set(key, fn as AnyFn);
-    return fn as AnyFn;
+  return importExport(w.m, w.n).then((fn) => {
+    cache.set(key, fn);
+    return fn;
   });
 }
 
@@ -152,7 +147,7 @@ function runBatch(msg: BatchMessage): Promise<void> | undefined {
   const step = (): Promise<void> | undefined => {
     try {
       for (; k < msg.fns.length; k++) {
-        const f = resolveFn(msg.fns[k]);
+        const f = resolveFn(msg.fns[k]!);
         if (typeof f !== 'function') {
           k++;
           return resume(f, true);
@@ -160,8 +155,8 @@ function runBatch(msg: BatchMessage): Promise<void> | undefined {
         fns.push(f);
       }
       for (; i < calls.length; i++) {
-        fn = fi ? fns[fi[i]] : fns[0];
-        const v = fn.apply(undefined, calls[i]);
+        fn = (fi ? fns[fi[i]!] : fns[0])!;
+        const v = fn.apply(undefined, calls[i]!);
         if (v !== null && typeof v === 'object' && typeof (v as PromiseLike<unknown>).then === 'function') {
           return resume(v as PromiseLike<unknown>, false);
         }
