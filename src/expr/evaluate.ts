@@ -12,7 +12,6 @@ import { check, type Operand } from './check.js';
 import { emit, type Program } from './emit.js';
 import type { Vars } from './fold.js';
 import { layout, writeFrame } from './frame.js';
-import { REG } from './opcodes.js';
 import { namesOf, parse, type Node } from './parse.js';
 import { scalarValue, storage } from './types.js';
 
@@ -111,13 +110,13 @@ export function* evaluate(ctx: OpContext, expr: Expression, vars: unknown, opts:
     if (p.reduce.kind === 'min' || p.reduce.kind === 'max') throw new RangeError(`${op}: ${p.reduce.kind} of an empty array is undefined`);
   }
 
-  const ptrs = new Map<number, number>();
-  for (const a of p.arrays) ptrs.set(a.reg, ctx.input(v[a.name], `variable '${a.name}'`).ptr);
+  const ptrs: number[] = [];
+  for (const a of p.arrays) ptrs[a.reg] = ctx.input(v[a.name], `variable '${a.name}'`).ptr;
   for (const c of p.consts) if (c.broadcast) ctx.check(v[c.broadcast], `variable '${c.broadcast}'`);
   let result: ReturnType<OpContext['output']> | undefined;
   if (p.out) {
     result = ctx.output(opts.out, 'out', storage(p.out), n);
-    ptrs.set(p.regs.findIndex((g) => g.kind === REG.ARRAY && g.name === ''), result.ptr);
+    ptrs[p.outReg] = result.ptr;
   }
   if (n === 0) return p.reduce ? (p.reduce.kind === 'prod' ? 1 : p.reduce.kind === 'sum' ? 0 : NaN) : ctx.result(result!);
 
