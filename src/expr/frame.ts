@@ -6,7 +6,7 @@
  */
 import { DTYPES } from '../memory/dtypes.js';
 import type { Program } from './emit.js';
-import { BLOCK, FRAME, REDUCE, REG, REG_BYTES } from './opcodes.js';
+import { BLOCK, DT_CODE, FRAME, REDUCE, REG, REG_BYTES } from './opcodes.js';
 
 const align = (n: number, a: number) => Math.ceil(n / a) * a;
 
@@ -39,27 +39,28 @@ function viewsOf(buffer: ArrayBufferLike) {
  */
 export function writeFrame(buffer: ArrayBufferLike, base: number, p: Program, L: Layout, ptrs: readonly number[], values: readonly number[]): void {
   const v = viewsOf(buffer);
-  const head = v.i32.subarray(base >> 2, (base + L.slotBase) >> 2);
-  head[FRAME.NINSTR >> 2] = p.code.length >> 3;
-  head[FRAME.NSLOTS >> 2] = L.slots;
-  head[FRAME.SLOT_BYTES >> 2] = L.slotBytes;
-  head[FRAME.SLOT_BASE >> 2] = base + L.slotBase;
-  head[FRAME.BLOCK >> 2] = L.block;
-  head[FRAME.REDUCE >> 2] = p.reduce ? REDUCE[p.reduce.kind] : 0;
-  head[FRAME.RREG >> 2] = p.reduce?.reg ?? 0;
-  head[FRAME.RDT >> 2] = p.reduce ? ['f64', 'f32', 'i32', 'u32', 'u8'].indexOf(p.reduce.dt) : 0;
-  head[FRAME.INSTR >> 2] = base + L.instr;
-  head[FRAME.REGS >> 2] = base + L.regs;
-  head.fill(0, FRAME.FLAGS >> 2, L.regs >> 2);
+  const head = v.i32;
+  const b = base >> 2;
+  head[b + (FRAME.NINSTR >> 2)] = p.code.length >> 3;
+  head[b + (FRAME.NSLOTS >> 2)] = L.slots;
+  head[b + (FRAME.SLOT_BYTES >> 2)] = L.slotBytes;
+  head[b + (FRAME.SLOT_BASE >> 2)] = base + L.slotBase;
+  head[b + (FRAME.BLOCK >> 2)] = L.block;
+  head[b + (FRAME.REDUCE >> 2)] = p.reduce ? REDUCE[p.reduce.kind] : 0;
+  head[b + (FRAME.RREG >> 2)] = p.reduce?.reg ?? 0;
+  head[b + (FRAME.RDT >> 2)] = p.reduce ? DT_CODE[p.reduce.dt] : 0;
+  head[b + (FRAME.INSTR >> 2)] = base + L.instr;
+  head[b + (FRAME.REGS >> 2)] = base + L.regs;
+  head.fill(0, b + (FRAME.FLAGS >> 2), b + (L.regs >> 2));
   for (let r = 0; r < p.regs.length; r++) {
     const g = p.regs[r]!;
-    const w = (L.regs + r * REG_BYTES) >> 2;
+    const w = b + ((L.regs + r * REG_BYTES) >> 2);
     head[w] = g.kind;
     head[w + 1] = DTYPES[g.dt].shift;
     head[w + 2] = g.kind === REG.ARRAY ? ptrs[r]! : g.kind === REG.CONST ? base + L.consts + g.konst! * 16 : g.temp! * L.block * 8;
     head[w + 3] = 0;
   }
-  head.set(p.code, L.instr >> 2);
+  head.set(p.code, b + (L.instr >> 2));
   for (let k = 0; k < p.consts.length; k++) {
     const dt = p.constDts[k]!;
     const shift = DTYPES[dt].shift;
