@@ -53,7 +53,11 @@ export function check(root: Node, operands: ReadonlyMap<string, Operand>, op: st
     if (isScalar(b)) return withScalar(a.dt, b.kind);
     return promote(a.dt, b.dt);
   };
-  const describeNode = (n: Node): string => (n.k === 'num' ? `the number ${n.value}` : n.k === 'name' ? `'${n.name}'` : 'a number');
+  const describeNode = (n: Node): string => {
+    if (n.k === 'num') return `the number ${n.value}`;
+    if (n.k === 'unary' && n.op === '-' && n.x.k === 'num') return `the number -${n.x.value}`;
+    return n.k === 'name' ? `'${n.name}'` : `the number at column ${n.col}`;
+  };
 
   const arith = (name: string, a: Typed, b: Typed, na: Node, nb: Node, col: number): Typed => {
     if (isScalar(a) && isScalar(b)) return literal(foldBinary(name, a, b, op), a, b);
