@@ -101,3 +101,28 @@ numpySuite('N-d expressions vs numpy', () => {
     });
   });
 });
+
+numpySuite('expressions vs numexpr', () => {
+  it('the same source gives the same values as numexpr.evaluate', async () => {
+    const e = engines[1]!;
+    const r = rng(5);
+    const n = 2003;
+    const a = e.from(Array.from({ length: n }, () => (r() - 0.5) * 10)), b = e.from(Array.from({ length: n }, () => (r() - 0.5) * 10));
+    const srcs = ['2*a + 3*b', 'a*b - 4.1*a > 2.5*b', 'sin(a)**2 + cos(b)**2', 'where(a > 0, sqrt(abs(a)), -b * 2)', '(a > 1) & (b < 0) | ~(a < -3)', 'a**3 - b / (1 + abs(a))', 'exp(-abs(a)) * tanh(b)', 'sum(a*b)', 'max(a - b)', 'prod(a / a)'];
+    const cases: OracleCase[] = srcs.map((src) => ({
+      code: `import numexpr as ne\nout = ne.evaluate(${JSON.stringify(src)}, local_dict={'a': a, 'b': b})`, inputs: { a, b },
+    }));
+    const res = await numpyBatch(cases);
+    res.forEach((r0, k) => {
+      if ('error' in r0) throw new Error(`${srcs[k]}: numexpr raised ${r0.error}`);
+      const got = e.evaluateSync(srcs[k]!, { a, b });
+      const g = typeof got === 'number' ? [got] : Array.from(got as ArrayLike<number>);
+      const w = Array.from(r0.out!.data as ArrayLike<number>);
+      expect(g.length, srcs[k]).toBe(w.length);
+      for (let j = 0; j < w.length; j++) {
+        const ok = Math.abs(g[j]! - w[j]!) <= 1e-12 * Math.max(1, Math.abs(w[j]!)) || (Number.isNaN(g[j]) && Number.isNaN(w[j]));
+        expect(ok, `${srcs[k]} at ${j}: ${g[j]} vs numexpr ${w[j]}`).toBe(true);
+      }
+    });
+  });
+});
