@@ -1,5 +1,5 @@
 // Compiled by test/types-no-dom.test.ts; every @ts-expect-error line must be an error.
-import { Engine, Executor, KernelRuleError, type Kernel, type KernelArg } from 'wasmpar';
+import { type Engine, Executor, KernelRuleError, type Kernel, type KernelArg } from 'wasmpar';
 
 export async function memory(engine: Engine): Promise<number> {
   const bytes: number = engine.memory.buffer.byteLength;
