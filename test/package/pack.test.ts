@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from '../../examples/browser/server.mjs';
-import { browserSkipReason, launchChromium, withTimeout } from '../helpers/chromium.js';
+import { describeBrowser, launchChromium, withTimeout } from '../helpers/chromium.js';
 import { cjsConsumer, esmConsumer, tsConsumer, viteConsumer } from './consumers.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -136,7 +136,7 @@ describe('the packed tarball', () => {
   }, 700_000);
   if (!benchWanted) process.stderr.write('\n[pack test] npx wasmpar bench --quick not run: it takes about a minute; `npm run test:package` runs it\n');
 
-  describe.skipIf(browserSkipReason !== '' && !/^(1|true)$/i.test(process.env.CI ?? ''))(`Vite app in Chromium${browserSkipReason ? ` (skipped: ${browserSkipReason})` : ''}`, () => {
+  describeBrowser('Vite app in Chromium', () => {
     async function loadInChromium(url: string): Promise<{ result: Record<string, unknown>; errors: string[] }> {
       const browser = await withTimeout(launchChromium(), T, 'launch chromium');
       try {
