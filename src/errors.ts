@@ -69,3 +69,17 @@ export class KernelRuleError extends WasmparError {
     super('ERR_KERNEL_RULE', message, options);
   }
 }
+
+/** A service wasmpar depends on (Redis, for the 'bullmq' backend) cannot be reached, or was lost. */
+export class ConnectionError extends WasmparError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ERR_CONNECTION', message, options);
+  }
+}
+
+/** An optional package a feature needs is not installed; the message names the `npm install` to run. */
+export class DependencyError extends WasmparError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ERR_DEPENDENCY', message, options);
+  }
+}

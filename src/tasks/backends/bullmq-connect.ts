@@ -1,0 +1,98 @@
+/**
+ * Loading BullMQ and its Redis client (optional peer dependencies, imported
+ * only when the 'bullmq' backend is used) and opening Redis connections that
+ * fail fast: an unreachable server is a ConnectionError within the connect
+ * timeout, never a silent retry loop.
+ */
+import { ConnectionError, DependencyError } from '../../errors.js';
+import type * as BullMQ from 'bullmq';
+import type { Redis as RedisClient, RedisOptions } from 'ioredis';
+
+export type { RedisClient };
+export type BullMQModule = typeof BullMQ;
+
+/** A Redis URL (`redis://host:6379/0`, `rediss://...`) or ioredis options. */
+export type ConnectionSpec = string | Record<string, unknown>;
+
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
+
+let loaded: Promise<{ bullmq: BullMQModule; Redis: typeof RedisClient }> | undefined;
+
+export function loadBullmq(): Promise<{ bullmq: BullMQModule; Redis: typeof RedisClient }> {
+  loaded ??= (async () => {
+    let bullmq: BullMQModule;
+    let ioredis: { Redis?: typeof RedisClient; default?: typeof RedisClient };
+    try {
+      bullmq = await import('bullmq');
+      ioredis = (await import('ioredis')) as unknown as typeof ioredis;
+    } catch (e) {
+      loaded = undefined; // let a later call retry after `npm install`
+      throw new DependencyError(
+        "the 'bullmq' backend needs the packages bullmq and ioredis, which are optional peer dependencies of wasmpar: " +
+          'run `npm install bullmq ioredis`',
+        { cause: e },
+      );
+    }
+    const Redis = ioredis.Redis ?? ioredis.default;
+    if (typeof Redis !== 'function') throw new DependencyError('the installed ioredis has no Redis class: run `npm install ioredis@latest`');
+    return { bullmq, Redis };
+  })();
+  return loaded;
+}
+
+export function checkConnection(c: unknown, what: string): ConnectionSpec {
+  if (typeof c === 'string') {
+    if (!/^rediss?:\/\//.test(c)) throw new TypeError(`${what}: connection must be a redis:// or rediss:// URL, got '${c}'`);
+    return c;
+  }
+  if (c !== null && typeof c === 'object' && !Array.isArray(c)) return c as Record<string, unknown>;
+  throw new TypeError(`${what}: connection must be a Redis URL or ioredis options ({ host, port, ... }), got ${c === null ? 'null' : typeof c}`);
+}
+
+export function describeConnection(c: ConnectionSpec): string {
+  if (typeof c === 'string') return c.replace(/\/\/[^@/]*@/, '//***@'); // never print a password
+  return `${String(c.host ?? '127.0.0.1')}:${String(c.port ?? 6379)}`;
+}
+
+/**
+ * A connected client. BullMQ needs maxRetriesPerRequest: null (commands wait
+ * through a reconnect instead of failing). Before the first `ready`, no
+ * reconnect is attempted: the caller learns at once that the server is not there.
+ */
+export async function connectRedis(
+  Redis: typeof RedisClient,
+  spec: ConnectionSpec,
+  connectTimeoutMs: number,
+  name: string,
+): Promise<RedisClient> {
+  let everReady = false;
+  const base: RedisOptions = {
+    maxRetriesPerRequest: null,
+    enableReadyCheck: true,
+    connectTimeout: connectTimeoutMs,
+    connectionName: name,
+    lazyConnect: true,
+    retryStrategy: (times: number) => (everReady ? Math.min(100 * times, 1000) : null),
+  };
+  const client =
+    typeof spec === 'string' ? new Redis(spec, base) : new Redis({ ...(spec as RedisOptions), ...base });
+  client.on('error', () => {}); // reported through connect() and the owners' close handling, not as an unhandled 'error'
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    await Promise.race([
+      client.connect(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${connectTimeoutMs} ms`)), connectTimeoutMs);
+      }),
+    ]);
+    everReady = true;
+    return client;
+  } catch (e) {
+    client.disconnect();
+    throw new ConnectionError(`cannot connect to Redis at ${describeConnection(spec)}: ${(e as Error)?.message ?? String(e)}`, {
+      cause: e,
+    });
+  } finally {
+    clearTimeout(timer);
+  }
+}
