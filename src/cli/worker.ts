@@ -6,6 +6,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { startBullmqWorker } from '../tasks/backends/bullmq-worker.js';
+import { intFlag, parseFlags, UsageError } from './usage.js';
 
 export const usage = `usage: wasmpar worker --redis <url> --queue <name> [options]
 
@@ -22,9 +23,9 @@ Runs tasks that callers send with { backend: 'bullmq' } on this machine.
   --stalled-interval <ms> how often to look for batches of dead workers (default 30000)
   --max-payload <bytes>   largest encoded batch of results (default 64 MiB)`;
 
-interface Parsed {
-  redis?: string;
-  queue?: string;
+export interface WorkerArgs {
+  redis: string;
+  queue: string;
   prefix?: string;
   concurrency: number;
   threads: number;
@@ -33,63 +34,49 @@ interface Parsed {
   lockDuration?: number;
   stalledInterval?: number;
   maxPayload?: number;
-  help: boolean;
 }
 
-const numeric: Record<string, keyof Parsed> = {
-  '--concurrency': 'concurrency',
-  '--threads': 'threads',
-  '--connect-timeout': 'connectTimeout',
-  '--lock-duration': 'lockDuration',
-  '--stalled-interval': 'stalledInterval',
-  '--max-payload': 'maxPayload',
-};
-const strings: Record<string, keyof Parsed> = { '--redis': 'redis', '--queue': 'queue', '--prefix': 'prefix' };
+const flags = {
+  redis: { type: 'string' },
+  queue: { type: 'string' },
+  prefix: { type: 'string' },
+  concurrency: { type: 'string' },
+  threads: { type: 'string' },
+  verbose: { type: 'boolean', short: 'v' },
+  'connect-timeout': { type: 'string' },
+  'lock-duration': { type: 'string' },
+  'stalled-interval': { type: 'string' },
+  'max-payload': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
 
-export function parseWorkerArgs(argv: string[]): Parsed {
-  const p: Parsed = { concurrency: Math.max(1, availableParallelism()), threads: 1, verbose: false, help: false };
-  for (let i = 0; i < argv.length; i++) {
-    const raw = argv[i]!;
-    const eq = raw.indexOf('=');
-    const flag = raw.startsWith('--') && eq > 0 ? raw.slice(0, eq) : raw;
-    const inline = raw.startsWith('--') && eq > 0 ? raw.slice(eq + 1) : undefined;
-    const value = () => {
-      const v = inline ?? argv[++i];
-      if (v === undefined || (inline === undefined && v.startsWith('--'))) throw new TypeError(`wasmpar worker: ${flag} needs a value`);
-      return v;
-    };
-    if (flag === '--verbose' || flag === '-v') p.verbose = true;
-    else if (flag === '--help' || flag === '-h') p.help = true;
-    else if (flag in strings) (p as unknown as Record<string, unknown>)[strings[flag]!] = value();
-    else if (flag in numeric) {
-      const v = value();
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 1) throw new RangeError(`wasmpar worker: ${flag} must be an integer >= 1, got '${v}'`);
-      (p as unknown as Record<string, unknown>)[numeric[flag]!] = n;
-    } else {
-      const known = ['--redis', '--queue', '--prefix', ...Object.keys(numeric), '--verbose', '--help'];
-      throw new TypeError(`wasmpar worker: unknown option '${raw}' (known: ${known.join(', ')})`);
-    }
-  }
-  return p;
+/** The parsed command line, or undefined for --help; a bad one is a UsageError. */
+export function parseWorkerArgs(argv: readonly string[]): WorkerArgs | undefined {
+  const { values: v } = parseFlags('worker', argv, flags);
+  if (v.help) return undefined;
+  if (!v.redis || !v.queue) throw new UsageError('wasmpar worker: --redis <url> and --queue <name> are required');
+  const int = (name: keyof typeof flags, value: string | boolean | undefined) =>
+    intFlag('worker', name, value as string | undefined, 1);
+  return {
+    redis: v.redis,
+    queue: v.queue,
+    prefix: v.prefix,
+    concurrency: int('concurrency', v.concurrency) ?? Math.max(1, availableParallelism()),
+    threads: int('threads', v.threads) ?? 1,
+    verbose: v.verbose ?? false,
+    connectTimeout: int('connect-timeout', v['connect-timeout']),
+    lockDuration: int('lock-duration', v['lock-duration']),
+    stalledInterval: int('stalled-interval', v['stalled-interval']),
+    maxPayload: int('max-payload', v['max-payload']),
+  };
 }
 
 /** Runs until a signal (or the loss of Redis); resolves with the exit code. */
-export async function run(argv: string[]): Promise<number> {
-  let p: Parsed;
-  try {
-    p = parseWorkerArgs(argv);
-  } catch (e) {
-    console.error(`${(e as Error).message}\n\n${usage}`);
-    return 2;
-  }
-  if (p.help) {
+export async function run(argv: readonly string[]): Promise<number> {
+  const p = parseWorkerArgs(argv);
+  if (!p) {
     console.log(usage);
     return 0;
-  }
-  if (!p.redis || !p.queue) {
-    console.error(`wasmpar worker: --redis and --queue are required\n\n${usage}`);
-    return 2;
   }
   // Task threads read this when a task asks for its Engine.
   process.env.WASMPAR_TASK_ENGINE_THREADS = String(p.threads);

@@ -88,7 +88,7 @@ export async function startRedis(): Promise<RedisServer> {
   return { port, url: `redis://127.0.0.1:${port}`, process: child, stop: () => stopProcess(child) };
 }
 
-const cli = fileURLToPath(new URL('../../dist/cli/worker-main.js', import.meta.url));
+const cli = fileURLToPath(new URL('../../dist/cli/bin.js', import.meta.url));
 
 export interface WorkerProcess {
   process: ChildProcess;

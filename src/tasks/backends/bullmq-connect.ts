@@ -76,7 +76,9 @@ export async function connectRedis(
   };
   const client =
     typeof spec === 'string' ? new Redis(spec, base) : new Redis({ ...(spec as RedisOptions), ...base });
-  client.on('error', () => {}); // reported through connect() and the owners' close handling, not as an unhandled 'error'
+  let lastError: Error | undefined;
+  // Reported through connect() and the owners' close handling, not as an unhandled 'error'.
+  client.on('error', (e: Error) => (lastError = e));
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     await Promise.race([
@@ -89,8 +91,10 @@ export async function connectRedis(
     return client;
   } catch (e) {
     client.disconnect();
-    throw new ConnectionError(`cannot connect to Redis at ${describeConnection(spec)}: ${(e as Error)?.message ?? String(e)}`, {
-      cause: e,
+    // ioredis rejects with "Connection is closed."; the socket's own error says why.
+    const why = lastError ?? e;
+    throw new ConnectionError(`cannot connect to Redis at ${describeConnection(spec)}: ${(why as Error)?.message ?? String(why)}`, {
+      cause: why,
     });
   } finally {
     clearTimeout(timer);
