@@ -98,12 +98,9 @@ export interface WorkerProcess {
 }
 
 /** Starts `wasmpar worker` (the built CLI) and resolves once it says it is ready. */
-export async function startWorker(args: string[], env: Record<string, string> = {}): Promise<WorkerProcess> {
+export async function startWorker(args: string[], options: { cwd?: string } = {}): Promise<WorkerProcess> {
   let out = '';
-  const child = spawn(process.execPath, [cli, 'worker', ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...env },
-  });
+  const child = spawn(process.execPath, [cli, 'worker', ...args], { stdio: ['ignore', 'pipe', 'pipe'], cwd: options.cwd });
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   await waitForOutput(child, /wasmpar worker: ready/, 20_000, 'wasmpar worker');
