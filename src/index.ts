@@ -6,6 +6,6 @@ export type { EngineOptions, OpOptions, OutOptions, VarianceOptions, HistogramOp
 export type { Dtype, TypedArray } from './memory/dtypes.js';
 export {
   WasmparError, KernelError, WorkerCrashError, CancelledError, TimeoutError, OutOfMemoryError, DisposedError,
-  CompileError, KernelRuleError,
+  CompileError, KernelRuleError, ConnectionError, DependencyError,
 } from './errors.js';
 export * from './tasks/index.js';

@@ -5,6 +5,7 @@
  * more, exit; a second signal gives them back to the queue and exits at once.
  */
 import { availableParallelism } from 'node:os';
+import { TASK_ENGINE_THREADS_ENV } from '../tasks/task-engine.js';
 import { startBullmqWorker } from '../tasks/backends/bullmq-worker.js';
 import { intFlag, parseFlags, UsageError } from './usage.js';
 
@@ -79,7 +80,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     return 0;
   }
   // Task threads read this when a task asks for its Engine.
-  process.env.WASMPAR_TASK_ENGINE_THREADS = String(p.threads);
+  process.env[TASK_ENGINE_THREADS_ENV] = String(p.threads);
   const log = (line: string) => console.log(line);
   let handle;
   try {
