@@ -4,7 +4,7 @@
  * fail fast: an unreachable server is a ConnectionError within the connect
  * timeout, never a silent retry loop.
  */
-import { ConnectionError, DependencyError } from '../../errors.js';
+import { ConnectionError, EnvironmentError } from '../../errors.js';
 import type * as BullMQ from 'bullmq';
 import type { Redis as RedisClient, RedisOptions } from 'ioredis';
 
@@ -27,14 +27,14 @@ export function loadBullmq(): Promise<{ bullmq: BullMQModule; Redis: typeof Redi
       ioredis = (await import('ioredis')) as unknown as typeof ioredis;
     } catch (e) {
       loaded = undefined; // let a later call retry after `npm install`
-      throw new DependencyError(
+      throw new EnvironmentError(
         "the 'bullmq' backend needs the packages bullmq and ioredis, which are optional peer dependencies of wasmpar: " +
           'run `npm install bullmq ioredis`',
         { cause: e },
       );
     }
     const Redis = ioredis.Redis ?? ioredis.default;
-    if (typeof Redis !== 'function') throw new DependencyError('the installed ioredis has no Redis class: run `npm install ioredis@latest`');
+    if (typeof Redis !== 'function') throw new EnvironmentError('the installed ioredis has no Redis class: run `npm install ioredis@latest`');
     return { bullmq, Redis };
   })();
   return loaded;
