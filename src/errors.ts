@@ -77,14 +77,11 @@ export class ConnectionError extends WasmparError {
   }
 }
 
-/** An optional package a feature needs is not installed; the message names the `npm install` to run. */
-export class DependencyError extends WasmparError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('ERR_DEPENDENCY', message, options);
 /**
  * The host cannot do what was asked: no SharedArrayBuffer (a page that is not
  * cross-origin isolated), the built-in kernels missing or unreachable, a *Sync
- * op on a thread that may not block (a browser's main thread).
+ * op on a thread that may not block (a browser's main thread), an optional
+ * package a feature needs (bullmq) not installed.
  */
 export class EnvironmentError extends WasmparError {
   constructor(message: string, options?: { cause?: unknown }) {
