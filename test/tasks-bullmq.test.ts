@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asCompleted, CancelledError, ConnectionError, delayed, Executor, parallel, Pool, TimeoutError, wait } from '../src/index.js';
 import { freePort, redisMissing, startRedis, startWorker, type RedisServer, type WorkerProcess } from './helpers/redis.js';
-import { collect, watchdog } from './tasks-helpers.js';
+import { collect, watchdog } from './helpers/tasks.js';
 
 const missing = redisMissing();
 const QUEUE = 'wp-test';
@@ -17,15 +17,9 @@ const spin = (ms: number, value: unknown) => {
   while (Date.now() < end);
   return value;
 };
-/** Appends `tag` (and the worker process id) to a file, then spins: lets a test see what ran where. */
-const mark = async (path: string, tag: string, ms: number) => {
-  const fs = await import('node:fs');
-  fs.appendFileSync(path, `${tag} start ${process.pid}\n`);
-  const end = Date.now() + ms;
-  while (Date.now() < end);
-  fs.appendFileSync(path, `${tag} end ${process.pid}\n`);
-  return tag;
-};
+const tasks = new URL('./helpers/bullmq-tasks.mjs', import.meta.url);
+const mark = { module: tasks, name: 'mark' };
+const flaky = { module: tasks, name: 'flaky' };
 const square = (x: number) => x * x;
 
 describe.skipIf(missing)(`backend 'bullmq'${missing ? ` (skipped: ${missing})` : ''}`, () => {
@@ -137,7 +131,7 @@ describe.skipIf(missing)(`backend 'bullmq'${missing ? ` (skipped: ${missing})` :
   });
 
   it('timeouts, size limits and option errors are clear', async () => {
-    await expect(watchdog(parallel({ ...opts(), nJobs: 2, timeout: 200 })([delayed(spin)(5000, 1)]))).rejects.toBeInstanceOf(TimeoutError);
+    await expect(watchdog(parallel({ ...opts(), nJobs: 2, timeout: 0.2 })([delayed(spin)(5000, 1)]))).rejects.toBeInstanceOf(TimeoutError);
     await using ex = new Executor({ ...opts(), maxPayloadBytes: 1000 });
     await expect(watchdog(ex.submit(square, new Float64Array(1000) as never))).rejects.toThrow(/maxPayloadBytes/);
     expect(() => new Executor({ backend: 'bullmq' } as never)).toThrow(/needs a `connection`/);
@@ -147,12 +141,6 @@ describe.skipIf(missing)(`backend 'bullmq'${missing ? ` (skipped: ${missing})` :
   it('attempts: a failing batch is retried', async () => {
     const count = join(dir, 'flaky.count');
     writeFileSync(count, '');
-    const flaky = async (path: string) => {
-      const fs = await import('node:fs');
-      fs.appendFileSync(path, 'x');
-      if (fs.readFileSync(path, 'utf8').length < 2) throw new Error('first try fails');
-      return 'ok';
-    };
     await using ex = new Executor({ ...opts(), attempts: 3, backoff: 10 });
     expect(await watchdog(ex.submit(flaky, count))).toBe('ok');
     expect(readFileSync(count, 'utf8')).toBe('xx');

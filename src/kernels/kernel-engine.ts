@@ -10,7 +10,8 @@ import type { Mode, OpDecls, Ret, SyncForms } from '../engine/op-decl.js';
 import type { OutOptions } from '../engine/options.js';
 import { describe, type TypedArray } from '../memory/dtypes.js';
 import { Kernel, KernelModule, mapKernel, parallelFor, parallelReduce, type Combine, type ParallelForOptions } from './user-kernels.js';
-import { inspectAndCheck, type KernelModuleInfo } from './wasm-inspect.js';
+import { inspectAndCheck } from './kernel-rules.js';
+import type { KernelModuleInfo } from './wasm-inspect.js';
 
 /** What `map` applies: a built-in by name, a JS function of one number, or a map Kernel. */
 export type MapOp = MapFn | Kernel;

@@ -13,8 +13,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { CancelledError, ConnectionError, DisposedError, TimeoutError, WorkerCrashError } from '../../errors.js';
-import type { BatchOutcome } from '../../runtime/task-pool.js';
-import type { WireFn } from '../../runtime/task-protocol.js';
+import type { BatchOutcome } from '../batch.js';
+import type { WireFn } from '../worker/protocol.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES } from './bullmq-codec.js';
 import {
   connectRedis,
@@ -106,6 +106,8 @@ export class BullmqClient {
   #broken: Error | undefined;
   #closed = false;
   #lostTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Removals and cancel requests on their way to Redis: close() lets them arrive first. */
+  #stopping = new Set<Promise<void>>();
 
   constructor(o: BullmqClientOptions) {
     this.#o = o;
@@ -152,13 +154,13 @@ export class BullmqClient {
         this.#settle(p, undefined, new CancelledError('the task was cancelled before it started'));
         const i = this.#toAdd.indexOf(p);
         if (i >= 0) this.#toAdd.splice(i, 1);
-        else void this.#removeOrAbort(p.id);
+        else this.#stop(p.id);
         return true;
       },
       abort: () => {
         if (p.state === 'done') return;
         this.#settle(p, undefined, new CancelledError('the task was cancelled while it ran'));
-        void this.#removeOrAbort(p.id);
+        this.#stop(p.id);
       },
     };
   }
@@ -169,6 +171,12 @@ export class BullmqClient {
     this.#pending.delete(p.id);
     if (outcome) p.resolve(outcome);
     else p.reject(error);
+  }
+
+  #stop(id: string): void {
+    const p = this.#removeOrAbort(id);
+    this.#stopping.add(p);
+    void p.finally(() => this.#stopping.delete(p));
   }
 
   /** A queued job is removed; one a worker holds (removal refused) is asked to abort. */
@@ -319,13 +327,21 @@ export class BullmqClient {
     if (disconnect) void this.#conn?.then((c) => c.clients.forEach((cl) => cl.disconnect()), () => {});
   }
 
-  /** Stop listening and disconnect. Pending batches reject with DisposedError (their jobs stay in Redis). */
-  async close(): Promise<void> {
+  /**
+   * Stop listening and disconnect. Pending batches reject with DisposedError; with `stopJobs`
+   * their jobs are also removed from the queue, or stopped where a worker runs them.
+   */
+  async close(stopJobs = false): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     clearTimeout(this.#lostTimer);
     const err = new DisposedError('the bullmq backend was closed before the batch finished');
-    for (const p of [...this.#pending.values()]) this.#settle(p, undefined, err);
+    for (const p of [...this.#pending.values()]) {
+      this.#settle(p, undefined, err);
+      if (stopJobs && !this.#broken && !this.#toAdd.includes(p)) this.#stop(p.id);
+    }
+    this.#toAdd = [];
+    await Promise.allSettled([...this.#stopping]);
     const conn = this.#conn;
     if (!conn) return;
     let c: Conn;

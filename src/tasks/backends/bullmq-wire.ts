@@ -4,7 +4,7 @@
  * BullMQ; the calls and results inside are encoded by bullmq-codec so typed
  * arrays and non-finite numbers survive.
  */
-import { deserializeError, serializeError, type WireError, type WireFn } from '../../runtime/task-protocol.js';
+import { deserializeError, serializeError, type WireError, type WireFn } from '../worker/protocol.js';
 import { decodePayload, encodePayload } from './bullmq-codec.js';
 
 /** The BullMQ job name of a wasmpar batch (other producers may share a queue, with other names). */

@@ -10,7 +10,10 @@
  * (so the caller gets the error's class, message and stack, not a string).
  */
 import { CancelledError, TimeoutError } from '../../errors.js';
-import { TaskPool, type BatchOutcome } from '../../runtime/task-pool.js';
+import type { BatchOutcome } from '../batch.js';
+import { moduleSpecifier } from '../worker/module-ref.js';
+import type { WireFn } from '../worker/protocol.js';
+import { TaskPool, type TaskJob } from '../worker/task-pool.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES } from './bullmq-codec.js';
 import {
   connectRedis,
@@ -133,29 +136,33 @@ export async function startBullmqWorker(o: BullmqWorkerOptions): Promise<BullmqW
 
 function runBatch(pool: TaskPool, data: JobData, calls: unknown[][], signal: AbortSignal | undefined): Promise<BatchOutcome & { failure?: unknown }> {
   return new Promise((resolve) => {
-    let started = false;
-    const onAbort = () => {
-      // Not started yet: it never will. Running: the thread has to finish (or time out).
-      if (!started) resolve({ values: [], hasError: false, failure: new CancelledError('the batch was cancelled'), ms: 0 });
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-    const done = (r: BatchOutcome & { failure?: unknown }) => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve(r);
-    };
-    pool.submit({
-      fns: data.fns,
+    const fail = (e: unknown) => resolve({ values: [], hasError: false, failure: e, ms: 0 });
+    const job: TaskJob = {
+      fns: data.fns.map(resolveHere),
       calls,
       fi: data.fi,
       timeoutMs: data.timeoutMs,
       onTimeout: () => new TimeoutError(`a batch of ${calls.length} task(s) did not finish within ${data.timeoutMs} ms`),
-      claim: () => {
-        if (signal?.aborted) return false;
-        started = true;
-        return true;
-      },
-      resolve: done,
-      reject: (e) => done({ values: [], hasError: false, failure: e, ms: 0 }),
-    });
+      resolve,
+      reject: fail,
+    };
+    // BullMQ's job cancellation: a queued batch is dropped, a running one has its thread ended.
+    const onAbort = () => pool.stop(job, new CancelledError('the batch was cancelled by the caller'));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    job.resolve = (o) => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve(o);
+    };
+    job.reject = (e) => {
+      signal?.removeEventListener('abort', onAbort);
+      fail(e);
+    };
+    if (signal?.aborted) onAbort();
+    else pool.submit(job);
   });
+}
+
+/** A module reference means what it means on this machine: a relative path is this process's working directory. */
+function resolveHere(w: WireFn): WireFn {
+  return 'm' in w ? { m: moduleSpecifier(w.m), n: w.n } : w;
 }

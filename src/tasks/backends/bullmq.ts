@@ -9,7 +9,7 @@ import { DisposedError, TimeoutError } from '../../errors.js';
 import { isModuleRef, toWireFn, type TaskFn } from '../worker/task-fn.js';
 import type { WireFn } from '../worker/protocol.js';
 import type { BackendJob, TaskBackend, TaskCall } from './backend.js';
-import { BullmqClient, type Backoff } from './bullmq-client.js';
+import { BullmqClient, type Backoff, type RemoteBatch } from './bullmq-client.js';
 import { checkConnection, type ConnectionSpec } from './bullmq-connect.js';
 
 /** Options of the 'bullmq' backend, accepted by Executor, Pool and parallel(). */
@@ -90,6 +90,7 @@ function checkOptions(o: BullmqOptions, what: string): { connection: ConnectionS
 
 export class BullmqBackend implements TaskBackend {
   readonly name = 'bullmq';
+  readonly cancellable = true;
   /** Batches kept in flight by parallel() (nJobs) and the executors (maxWorkers); the workers' own concurrency is theirs. */
   readonly concurrency: number;
   readonly client: BullmqClient;
@@ -117,7 +118,7 @@ export class BullmqBackend implements TaskBackend {
     if (signal?.aborted) return;
     const { fns, fi } = remoteWireCalls(job.calls);
     const n = job.calls.length;
-    let batch;
+    let batch: RemoteBatch | undefined;
     try {
       batch = this.client.submit(
         {
@@ -163,6 +164,6 @@ export class BullmqBackend implements TaskBackend {
 
   async terminate(): Promise<void> {
     this.#closed = true;
-    await this.client.close();
+    await this.client.close(true);
   }
 }
