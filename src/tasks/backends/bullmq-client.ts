@@ -12,19 +12,12 @@
  * be closed.
  */
 import { randomBytes } from 'node:crypto';
-import { CancelledError, ConnectionError, DisposedError, TimeoutError, WorkerCrashError } from '../../errors.js';
+import { CancelledError, ConnectionError, DisposedError, WorkerCrashError } from '../../errors.js';
 import type { BatchOutcome } from '../batch.js';
 import type { WireFn } from '../worker/protocol.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES } from './bullmq-codec.js';
-import {
-  connectRedis,
-  DEFAULT_CONNECT_TIMEOUT_MS,
-  describeConnection,
-  loadBullmq,
-  type BullMQModule,
-  type ConnectionSpec,
-  type RedisClient,
-} from './bullmq-connect.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS, type ConnectionSpec } from './bullmq-connect.js';
+import { lostError, openSession, type Session } from './bullmq-session.js';
 import { CANCEL_EVENT, decodeResult, encodeCalls, EVENTS_MAX_LEN, JOB_NAME, type JobData } from './bullmq-wire.js';
 
 export type Backoff = number | { type: 'fixed' | 'exponential'; delay: number };
@@ -66,32 +59,6 @@ interface Pending {
   onActive?: () => void;
 }
 
-type Bull = Awaited<ReturnType<typeof loadBullmq>>;
-interface Conn {
-  bullmq: BullMQModule;
-  queue: import('bullmq').Queue;
-  events: import('bullmq').QueueEvents;
-  producer: import('bullmq').QueueEventsProducer;
-  clients: RedisClient[];
-}
-
-const wasmparErrors: Record<string, new (m: string) => Error> = {
-  WorkerCrashError,
-  TimeoutError,
-  CancelledError,
-  ConnectionError,
-};
-
-/** Infrastructure errors keep their wasmpar class across the wire (so `instanceof TimeoutError` holds). */
-function localClass(e: unknown): unknown {
-  if (!(e instanceof Error)) return e;
-  const Cls = wasmparErrors[e.name];
-  if (!Cls || (e as object) instanceof Cls) return e;
-  const out = new Cls(e.message);
-  out.stack = e.stack;
-  return out;
-}
-
 export class BullmqClient {
   readonly queueName: string;
   readonly #o: BullmqClientOptions;
@@ -99,13 +66,12 @@ export class BullmqClient {
   readonly #maxPayload: number;
   readonly #idBase = randomBytes(6).toString('hex');
   #seq = 0;
-  #conn: Promise<Conn> | undefined;
+  #conn: Promise<Session> | undefined;
   #pending = new Map<string, Pending>();
   #toAdd: Pending[] = [];
   #flushScheduled = false;
   #broken: Error | undefined;
   #closed = false;
-  #lostTimer: ReturnType<typeof setTimeout> | undefined;
   /** Removals and cancel requests on their way to Redis: close() lets them arrive first. */
   #stopping = new Set<Promise<void>>();
 
@@ -223,108 +189,60 @@ export class BullmqClient {
         })),
       );
     } catch (e) {
-      const err = e instanceof ConnectionError ? e : this.#lostError(e);
+      const err = e instanceof ConnectionError ? e : lostError(this.#o.connection, e);
       for (const p of batch) this.#settle(p, undefined, err);
     }
   }
 
-  #lostError(cause: unknown): ConnectionError {
-    return new ConnectionError(`lost the connection to Redis at ${describeConnection(this.#o.connection)}`, { cause });
-  }
-
-  #connect(): Promise<Conn> {
+  #connect(): Promise<Session> {
     this.#conn ??= this.#open();
     return this.#conn;
   }
 
-  async #open(): Promise<Conn> {
-    const b: Bull = await loadBullmq();
-    const clients: RedisClient[] = [];
+  async #open(): Promise<Session> {
+    const find = (id: string) => this.#pending.get(id);
     try {
-      const open = async (role: string) => {
-        const client = await connectRedis(b.Redis, this.#o.connection, this.#connectTimeout, `wasmpar-caller-${role}`);
-        clients.push(client);
-        return client;
-      };
-      const [qc, ec] = await Promise.all([open('queue'), open('events')]);
-      const base = this.#o.prefix === undefined ? {} : { prefix: this.#o.prefix };
-      const queue = new b.bullmq.Queue(this.queueName, { ...base, connection: qc, streams: { events: { maxLen: EVENTS_MAX_LEN } } });
-      queue.on('error', () => {});
-      // Start reading events after the newest one now in the stream: nothing of ours can be older.
-      const eventsKey = `${this.#o.prefix ?? 'bull'}:${this.queueName}:events`;
-      const last = (await qc.xrevrange(eventsKey, '+', '-', 'COUNT', 1))[0]?.[0] ?? '0-0';
-      const events = new b.bullmq.QueueEvents(this.queueName, { ...base, connection: ec, lastEventId: last });
-      events.on('error', () => {});
-      const producer = new b.bullmq.QueueEventsProducer(this.queueName, { ...base, connection: qc });
-      producer.on('error', () => {});
-      this.#listen(events);
-      await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
-      this.#watch(clients);
-      return { bullmq: b.bullmq, queue, events, producer, clients };
+      return await openSession(
+        { connection: this.#o.connection, queue: this.queueName, prefix: this.#o.prefix, connectTimeoutMs: this.#connectTimeout },
+        {
+          active: (id) => {
+            const p = find(id);
+            if (!p || p.state !== 'queued') return;
+            p.state = 'active';
+            p.onActive?.();
+          },
+          completed: (id, returnvalue) => {
+            const p = find(id);
+            if (!p) return;
+            try {
+              const r = decodeResult(returnvalue);
+              if (r.failure !== undefined) this.#settle(p, undefined, r.failure);
+              else this.#settle(p, { values: r.values, hasError: r.hasError, error: r.error, ms: r.ms });
+            } catch (e) {
+              this.#settle(p, undefined, e);
+            }
+          },
+          // Only infrastructure failures end here (a task's error completes the job, as its outcome).
+          failed: (id, reason) => {
+            const p = find(id);
+            if (p) this.#settle(p, undefined, new WorkerCrashError(`the batch failed on the worker side: ${reason}`));
+          },
+          removed: (id) => {
+            const p = find(id);
+            if (p) this.#settle(p, undefined, new CancelledError('the job was removed from the queue'));
+          },
+          lost: (err) => this.#fail(err),
+        },
+      );
     } catch (e) {
-      for (const c of clients) c.disconnect();
-      const err = e instanceof ConnectionError ? e : new ConnectionError(`cannot use Redis at ${describeConnection(this.#o.connection)}: ${(e as Error)?.message}`, { cause: e });
-      this.#fail(err);
-      throw err;
+      this.#fail(e as Error);
+      throw e;
     }
   }
 
-  #listen(events: import('bullmq').QueueEvents): void {
-    events.on('active', ({ jobId }) => {
-      const p = this.#pending.get(jobId);
-      if (!p || p.state !== 'queued') return;
-      p.state = 'active';
-      p.onActive?.();
-    });
-    events.on('completed', ({ jobId, returnvalue }) => {
-      const p = this.#pending.get(jobId);
-      if (!p) return;
-      let r;
-      try {
-        r = decodeResult(returnvalue);
-      } catch (e) {
-        this.#settle(p, undefined, e);
-        return;
-      }
-      if (r.failure !== undefined) this.#settle(p, undefined, localClass(r.failure));
-      else this.#settle(p, { values: r.values, hasError: r.hasError, error: r.error, ms: r.ms });
-    });
-    events.on('failed', ({ jobId, failedReason }) => {
-      const p = this.#pending.get(jobId);
-      if (!p) return;
-      // Only infrastructure failures end here (task errors complete with the error as outcome).
-      this.#settle(p, undefined, new WorkerCrashError(`the batch failed on the worker side: ${failedReason}`));
-    });
-    events.on('removed', ({ jobId }) => {
-      const p = this.#pending.get(jobId);
-      if (p) this.#settle(p, undefined, new CancelledError('the job was removed from the queue'));
-    });
-  }
-
-  /** A connection that stays down longer than the connect timeout fails everything pending. */
-  #watch(clients: RedisClient[]): void {
-    const check = () => {
-      const down = clients.some((c) => c.status !== 'ready');
-      if (!down) {
-        clearTimeout(this.#lostTimer);
-        this.#lostTimer = undefined;
-      } else if (!this.#lostTimer && !this.#closed) {
-        this.#lostTimer = setTimeout(() => {
-          if (clients.some((c) => c.status !== 'ready')) this.#fail(this.#lostError(undefined), true);
-        }, this.#connectTimeout);
-      }
-    };
-    for (const c of clients) {
-      c.on('close', check);
-      c.on('end', check);
-      c.on('ready', check);
-    }
-  }
-
-  #fail(err: Error, disconnect = false): void {
+  #fail(err: Error): void {
     this.#broken = err;
     for (const p of [...this.#pending.values()]) this.#settle(p, undefined, err);
-    if (disconnect) void this.#conn?.then((c) => c.clients.forEach((cl) => cl.disconnect()), () => {});
   }
 
   /**
@@ -334,7 +252,6 @@ export class BullmqClient {
   async close(stopJobs = false): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    clearTimeout(this.#lostTimer);
     const err = new DisposedError('the bullmq backend was closed before the batch finished');
     for (const p of [...this.#pending.values()]) {
       this.#settle(p, undefined, err);
@@ -344,14 +261,10 @@ export class BullmqClient {
     await Promise.allSettled([...this.#stopping]);
     const conn = this.#conn;
     if (!conn) return;
-    let c: Conn;
     try {
-      c = await conn;
+      await (await conn).close();
     } catch {
-      return;
+      // never connected: nothing to close
     }
-    const healthy = c.clients.every((cl) => cl.status === 'ready');
-    if (healthy) await Promise.allSettled([c.events.close(), c.producer.close(), c.queue.close()]);
-    for (const cl of c.clients) cl.disconnect();
   }
 }

@@ -4,6 +4,7 @@
  * BullMQ; the calls and results inside are encoded by bullmq-codec so typed
  * arrays and non-finite numbers survive.
  */
+import { CancelledError, ConnectionError, TimeoutError, WorkerCrashError } from '../../errors.js';
 import { deserializeError, serializeError, type WireError, type WireFn } from '../worker/protocol.js';
 import { decodePayload, encodePayload } from './bullmq-codec.js';
 
@@ -77,6 +78,17 @@ export function decodeResult(s: unknown): DecodedResult {
   const body = decodePayload(s) as ResultBody;
   const out: DecodedResult = { values: body.values, hasError: body.error !== undefined, ms: body.ms };
   if (body.error !== undefined) out.error = deserializeError(body.error);
-  if (body.failure !== undefined) out.failure = deserializeError(body.failure);
+  if (body.failure !== undefined) out.failure = wasmparClass(deserializeError(body.failure));
+  return out;
+}
+
+const wasmparErrors: Record<string, new (m: string) => Error> = { WorkerCrashError, TimeoutError, CancelledError, ConnectionError };
+
+/** A batch's failure (crash, timeout, cancel) keeps its wasmpar class across the wire, so `instanceof` holds. */
+function wasmparClass(e: unknown): unknown {
+  const Cls = e instanceof Error ? wasmparErrors[e.name] : undefined;
+  if (!Cls) return e;
+  const out = new Cls((e as Error).message);
+  out.stack = (e as Error).stack;
   return out;
 }
