@@ -82,7 +82,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   // Task threads read this when a task asks for its Engine.
   process.env[TASK_ENGINE_THREADS_ENV] = String(p.threads);
   const log = (line: string) => console.log(line);
-  let handle;
+  let handle: Awaited<ReturnType<typeof startBullmqWorker>>;
   try {
     handle = await startBullmqWorker({
       connection: p.redis,

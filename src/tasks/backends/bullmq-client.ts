@@ -207,7 +207,7 @@ export class BullmqClient {
         {
           active: (id) => {
             const p = find(id);
-            if (!p || p.state !== 'queued') return;
+            if (p?.state !== 'queued') return;
             p.state = 'active';
             p.onActive?.();
           },

@@ -64,7 +64,7 @@ export async function startBullmqWorker(o: BullmqWorkerOptions): Promise<BullmqW
   const base = o.prefix === undefined ? {} : { prefix: o.prefix };
   let closing = false;
 
-  const processor = async (job: import('bullmq').Job, token?: string, signal?: AbortSignal): Promise<string> => {
+  const processor = async (job: import('bullmq').Job, _token?: string, signal?: AbortSignal): Promise<string> => {
     const t0 = performance.now();
     if (job.name !== JOB_NAME) throw new bullmq.UnrecoverableError(`wasmpar worker: job '${job.name}' is not a wasmpar batch`);
     const data = job.data as JobData;

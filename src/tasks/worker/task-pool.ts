@@ -226,7 +226,8 @@ export class TaskPool {
       this.#checkIdle();
       return;
     }
-    for (const s of this.#slots) for (const e of s.inflight) if (e.job === job) return this.#kill(e, err);
+    const running = this.#slots.flatMap((s) => s.inflight).find((e) => e.job === job);
+    if (running) this.#kill(running, err);
   }
 
   /** Stop a running job the only way a synchronous task can be stopped: end its thread. */
