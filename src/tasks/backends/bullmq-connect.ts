@@ -4,7 +4,7 @@
  * fail fast: an unreachable server is a ConnectionError within the connect
  * timeout, never a silent retry loop.
  */
-import { ConnectionError, EnvironmentError } from '../../errors.js';
+import { ConnectionError, EnvironmentError, TimeoutError } from '../../errors.js';
 import type * as BullMQ from 'bullmq';
 import type { Redis as RedisClient, RedisOptions } from 'ioredis';
 
@@ -84,7 +84,7 @@ export async function connectRedis(
     await Promise.race([
       client.connect(),
       new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${connectTimeoutMs} ms`)), connectTimeoutMs);
+        timer = setTimeout(() => reject(new TimeoutError(`no answer within ${connectTimeoutMs} ms`)), connectTimeoutMs);
       }),
     ]);
     everReady = true;

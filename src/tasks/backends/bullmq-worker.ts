@@ -9,7 +9,7 @@
  * has attempts left, and otherwise completes with the error as its outcome
  * (so the caller gets the error's class, message and stack, not a string).
  */
-import { CancelledError, TimeoutError } from '../../errors.js';
+import { CancelledError, ConnectionError, TimeoutError } from '../../errors.js';
 import type { BatchOutcome } from '../batch.js';
 import { moduleSpecifier } from '../worker/module-ref.js';
 import type { WireFn } from '../worker/protocol.js';
@@ -107,7 +107,7 @@ export async function startBullmqWorker(o: BullmqWorkerOptions): Promise<BullmqW
   const lost = new Promise<Error>((r) => (lostResolve = r));
   for (const c of clients) {
     c.on('end', () => {
-      if (!closing) lostResolve(new Error(`lost the connection to Redis at ${describeConnection(o.connection)}`));
+      if (!closing) lostResolve(new ConnectionError(`lost the connection to Redis at ${describeConnection(o.connection)}`));
     });
   }
 
