@@ -10,7 +10,7 @@ import { createBackend } from './backends/index.js';
 import type { TaskBackend } from './backends/backend.js';
 import { checkSignal, cpuCount, defaultWorkers, isIterable, positiveInt, submitBatch, toAsyncIterator } from './common.js';
 import { Future, setStopper } from './future.js';
-import type { BullmqOptions } from './backends/bullmq.js';
+import type { BullmqOptions } from './backends/bullmq-options.js';
 import { streamChunks } from './stream.js';
 import { isModuleRef, toWireFn, type Awaited2, type TaskFn } from './worker/task-fn.js';
 /** One (async) iterable per parameter of the mapped function. */

@@ -17,10 +17,9 @@ import type { BatchOutcome } from '../batch.js';
 import type { WireFn } from '../worker/protocol.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES } from './bullmq-codec.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS, type ConnectionSpec } from './bullmq-connect.js';
+import type { Backoff } from './bullmq-options.js';
 import { lostError, openSession, type Session } from './bullmq-session.js';
 import { CANCEL_EVENT, decodeResult, encodeCalls, EVENTS_MAX_LEN, JOB_NAME, type JobData } from './bullmq-wire.js';
-
-export type Backoff = number | { type: 'fixed' | 'exponential'; delay: number };
 
 export interface BullmqClientOptions {
   connection: ConnectionSpec;

@@ -7,12 +7,12 @@
 import { ConnectionError, EnvironmentError, TimeoutError } from '../../errors.js';
 import type * as BullMQ from 'bullmq';
 import type { Redis as RedisClient, RedisOptions } from 'ioredis';
+import { describeConnection, type ConnectionSpec } from './bullmq-options.js';
+
+export type { ConnectionSpec } from './bullmq-options.js';
 
 export type { RedisClient };
 export type BullMQModule = typeof BullMQ;
-
-/** A Redis URL (`redis://host:6379/0`, `rediss://...`) or ioredis options. */
-export type ConnectionSpec = string | Record<string, unknown>;
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
 
@@ -38,20 +38,6 @@ export function loadBullmq(): Promise<{ bullmq: BullMQModule; Redis: typeof Redi
     return { bullmq, Redis };
   })();
   return loaded;
-}
-
-export function checkConnection(c: unknown, what: string): ConnectionSpec {
-  if (typeof c === 'string') {
-    if (!/^rediss?:\/\//.test(c)) throw new TypeError(`${what}: connection must be a redis:// or rediss:// URL, got '${c}'`);
-    return c;
-  }
-  if (c !== null && typeof c === 'object' && !Array.isArray(c)) return c as Record<string, unknown>;
-  throw new TypeError(`${what}: connection must be a Redis URL or ioredis options ({ host, port, ... }), got ${c === null ? 'null' : typeof c}`);
-}
-
-export function describeConnection(c: ConnectionSpec): string {
-  if (typeof c === 'string') return c.replace(/\/\/[^@/]*@/, '//***@'); // never print a password
-  return `${String(c.host ?? '127.0.0.1')}:${String(c.port ?? 6379)}`;
 }
 
 /**

@@ -5,7 +5,8 @@
  * the connection lost when it stays down longer than the connect timeout.
  */
 import { ConnectionError } from '../../errors.js';
-import { connectRedis, describeConnection, loadBullmq, type ConnectionSpec, type RedisClient } from './bullmq-connect.js';
+import { connectRedis, loadBullmq, type ConnectionSpec, type RedisClient } from './bullmq-connect.js';
+import { describeConnection } from './bullmq-options.js';
 import { EVENTS_MAX_LEN } from './bullmq-wire.js';
 
 export interface Session {

@@ -18,11 +18,11 @@ import { DEFAULT_MAX_PAYLOAD_BYTES } from './bullmq-codec.js';
 import {
   connectRedis,
   DEFAULT_CONNECT_TIMEOUT_MS,
-  describeConnection,
   loadBullmq,
   type ConnectionSpec,
   type RedisClient,
 } from './bullmq-connect.js';
+import { describeConnection } from './bullmq-options.js';
 import { CANCEL_EVENT, decodeCalls, encodeResult, JOB_NAME, type JobData } from './bullmq-wire.js';
 
 export interface BullmqWorkerOptions {

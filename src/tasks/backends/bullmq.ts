@@ -9,28 +9,10 @@ import { DisposedError, TimeoutError } from '../../errors.js';
 import { isModuleRef, toWireFn, type TaskFn } from '../worker/task-fn.js';
 import type { WireFn } from '../worker/protocol.js';
 import type { BackendJob, TaskBackend, TaskCall } from './backend.js';
-import { BullmqClient, type Backoff, type RemoteBatch } from './bullmq-client.js';
-import { checkConnection, type ConnectionSpec } from './bullmq-connect.js';
+import { BullmqClient, type RemoteBatch } from './bullmq-client.js';
+import { checkBullmqOptions, type BullmqOptions } from './bullmq-options.js';
 
-/** Options of the 'bullmq' backend, accepted by Executor, Pool and parallel(). */
-export interface BullmqOptions {
-  /** Redis: a URL (`redis://host:6379`) or ioredis options. Required. */
-  connection?: string | Record<string, unknown>;
-  /** BullMQ queue name; the workers' `--queue` (default 'wasmpar'). */
-  queue?: string;
-  /** BullMQ key prefix; the workers' `--prefix` (default 'bull'). */
-  prefix?: string;
-  /** Runs of a batch before its error is final (default 1: no retry). A crashed worker's batch is retried regardless. */
-  attempts?: number;
-  /** Wait between attempts: ms, or { type: 'fixed' | 'exponential', delay: ms }. */
-  backoff?: Backoff;
-  /** How long to wait for Redis, at start and after a lost connection, before failing (ms, default 5000). */
-  connectTimeout?: number;
-  /** Largest encoded batch of arguments (bytes, default 64 MiB). */
-  maxPayloadBytes?: number;
-}
-
-export const BULLMQ_OPTION_KEYS = ['connection', 'queue', 'prefix', 'attempts', 'backoff', 'connectTimeout', 'maxPayloadBytes'] as const;
+export type { BullmqOptions } from './bullmq-options.js';
 
 const wireCache = new WeakMap<object, WireFn>();
 
@@ -63,45 +45,20 @@ function remoteWireCalls(calls: readonly TaskCall[]): { fns: WireFn[]; fi: numbe
   return { fns, fi: fns.length > 1 ? fi : undefined };
 }
 
-function checkOptions(o: BullmqOptions, what: string): { connection: ConnectionSpec; queue: string } {
-  if (o.connection === undefined) {
-    throw new TypeError(`${what}: backend 'bullmq' needs a \`connection\` (a Redis URL such as 'redis://127.0.0.1:6379', or ioredis options)`);
-  }
-  const connection = checkConnection(o.connection, what);
-  const queue = o.queue ?? 'wasmpar';
-  if (typeof queue !== 'string' || queue === '' || queue.includes(':')) {
-    throw new TypeError(`${what}: queue must be a non-empty string without ':', got ${JSON.stringify(queue)}`);
-  }
-  if (o.prefix !== undefined && (typeof o.prefix !== 'string' || o.prefix === '')) throw new TypeError(`${what}: prefix must be a non-empty string`);
-  if (o.attempts !== undefined && !(Number.isInteger(o.attempts) && o.attempts >= 1)) {
-    throw new RangeError(`${what}: attempts must be an integer >= 1, got ${String(o.attempts)}`);
-  }
-  const b = o.backoff;
-  if (b !== undefined && !(typeof b === 'number' && b >= 0) &&
-    !(b !== null && typeof b === 'object' && (b.type === 'fixed' || b.type === 'exponential') && typeof b.delay === 'number' && b.delay >= 0)) {
-    throw new TypeError(`${what}: backoff must be a number of ms or { type: 'fixed' | 'exponential', delay: ms }`);
-  }
-  for (const k of ['connectTimeout', 'maxPayloadBytes'] as const) {
-    const v = o[k];
-    if (v !== undefined && !(typeof v === 'number' && v > 0 && Number.isFinite(v))) throw new RangeError(`${what}: ${k} must be a number > 0, got ${String(v)}`);
-  }
-  return { connection, queue };
-}
-
 export class BullmqBackend implements TaskBackend {
   readonly name = 'bullmq';
   readonly cancellable = true;
   /** Batches kept in flight by parallel() (nJobs) and the executors (maxWorkers); the workers' own concurrency is theirs. */
   readonly concurrency: number;
-  readonly client: BullmqClient;
+  readonly #client: BullmqClient;
   #closed = false;
   #inflight = 0;
   #idle: (() => void)[] = [];
 
   constructor(options: BullmqOptions & { concurrency: number }, what = 'bullmq backend') {
-    const { connection, queue } = checkOptions(options, what);
+    const { connection, queue } = checkBullmqOptions(options, what);
     this.concurrency = options.concurrency;
-    this.client = new BullmqClient({
+    this.#client = new BullmqClient({
       connection,
       queue,
       prefix: options.prefix,
@@ -120,7 +77,7 @@ export class BullmqBackend implements TaskBackend {
     const n = job.calls.length;
     let batch: RemoteBatch | undefined;
     try {
-      batch = this.client.submit(
+      batch = this.#client.submit(
         {
           fns,
           fi,
@@ -159,11 +116,11 @@ export class BullmqBackend implements TaskBackend {
 
   async join(): Promise<void> {
     if (this.#inflight > 0) await new Promise<void>((r) => this.#idle.push(r));
-    await this.client.close();
+    await this.#client.close();
   }
 
   async terminate(): Promise<void> {
     this.#closed = true;
-    await this.client.close(true);
+    await this.#client.close(true);
   }
 }

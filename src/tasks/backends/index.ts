@@ -1,7 +1,8 @@
 /** The task backends by name (backend.ts says how to add one). */
 import { asyncBackend } from './async.js';
 import type { BackendOptions, TaskBackend } from './backend.js';
-import { BullmqBackend, type BullmqOptions } from './bullmq.js';
+import { BullmqBackend } from './bullmq.js';
+import type { BullmqOptions } from './bullmq-options.js';
 import { sequentialBackend } from './sequential.js';
 import { WorkerBackend } from './worker.js';
 
@@ -25,4 +26,4 @@ export function createBackend(name: BackendName, options: BackendOptions & Bullm
 }
 
 export type { BackendJob, BackendOptions, TaskBackend, TaskCall } from './backend.js';
-export { BULLMQ_OPTION_KEYS, type BullmqOptions } from './bullmq.js';
+export { BULLMQ_OPTION_KEYS, type BullmqOptions } from './bullmq-options.js';
