@@ -19,10 +19,13 @@ export interface Program {
   code: Int32Array;
   consts: Array<{ dt: Dt; of: Scalar; what: string; broadcast?: string }>;
   temps: number;
-  /** Array operands by register, in register order. */
-  arrays: Array<{ reg: number; name: string; dt: Dtype }>;
-  /** Elementwise result dtype (undefined for a reduction). */
+  /** Array operands by register, in register order; a strided one is a gather descriptor. */
+  arrays: Array<{ reg: number; name: string; dt: Dtype; strided: boolean }>;
+  /** Elementwise result dtype (undefined for a reduction) and its register. */
   out: Dt | undefined;
+  outReg: number;
+  /** Storage dtype of each constant. */
+  constDts: Dtype[];
   /** The register the reduction reads. */
   reduce: { kind: Reduction; reg: number; dt: Dtype } | undefined;
   /** Relative cost per element (scheduler units: 1 = a streaming copy). */
@@ -55,7 +58,9 @@ export function emit(checked: Checked): Program {
     regs.push({ kind: REG.TEMP, dt, temp });
     return regs.length - 1;
   };
-  const release = (r: number) => { const g = regs[r]!; if (g.kind === REG.TEMP) free.push(g.temp!); };
+  // A gathered operand's register lives for the whole block: every use reads it.
+  const pinned = new Set<number>();
+  const release = (r: number) => { const g = regs[r]!; if (g.kind === REG.TEMP && !pinned.has(r)) free.push(g.temp!); };
   const instr = (op: number, dt: Dtype, dst: number, a: number, b = 0, c = 0) => { code.push(op, DT_CODE[dt], dst, a, b, c, 0, 0); };
   const isConst = (r: number) => regs[r]!.kind === REG.CONST;
 
@@ -77,11 +82,19 @@ export function emit(checked: Checked): Program {
     if (ir.k === 'var') {
       let r = byName.get(ir.name);
       if (r === undefined) {
-        regs.push({ kind: REG.ARRAY, dt: storage(ir.dt), name: ir.name });
+        const dt = storage(ir.dt);
+        regs.push({ kind: ir.strided ? REG.STRIDED : REG.ARRAY, dt, name: ir.name });
         r = regs.length - 1;
-        byName.set(ir.name, r);
-        arrays.push({ reg: r, name: ir.name, dt: storage(ir.dt) });
+        arrays.push({ reg: r, name: ir.name, dt, strided: ir.strided === true });
         cost += 0.5;
+        if (ir.strided) {
+          const t = newTemp(dt);
+          pinned.add(t);
+          instr(OP.GATHER, dt, t, r);
+          cost += 1;
+          r = t;
+        }
+        byName.set(ir.name, r);
       }
       return r;
     }
@@ -108,6 +121,7 @@ export function emit(checked: Checked): Program {
 
   const root = checked.root;
   let out: Dt | undefined;
+  let outReg = -1;
   let reduce: Program['reduce'];
   if (checked.reduce) {
     const r = gen(root);
@@ -117,9 +131,10 @@ export function emit(checked: Checked): Program {
   } else {
     out = root.dt;
     regs.push({ kind: REG.ARRAY, dt: storage(root.dt), name: '' });
-    const o = regs.length - 1;
+    const o = outReg = regs.length - 1;
     const r = gen(root, root.k === 'op' || root.k === 'cast' ? o : undefined);
     if (r !== o) instr(isConst(r) ? OP.FILL : OP.COPY, storage(root.dt), o, r);
   }
-  return { regs, code: Int32Array.from(code), consts, temps, arrays, out, reduce, cost: Math.max(1, cost) };
+  const constDts = consts.map((_, k) => regs.find((g) => g.konst === k)!.dt);
+  return { regs, code: Int32Array.from(code), consts, temps, arrays, out, outReg, constDts, reduce, cost: Math.max(1, cost) };
 }

@@ -4,7 +4,7 @@
  * Engine (engine.ts) adds the AssemblyScript compiler and file paths; the
  * browser Engine (../browser.ts) adds nothing but its platform.
  */
-import { EnvironmentError } from '../errors.js';
+import { EnvironmentError, KernelRuleError } from '../errors.js';
 import type { MapFn } from '../engine/core-ops.js';
 import { defineOps } from '../engine/engine.js';
 import { ExprEngine } from '../expr/expr-engine.js';
@@ -65,12 +65,13 @@ export const KERNEL_OPS: OpDecls<KernelOps> = {
     run: (c, op, x, o) => (op instanceof Kernel ? mapKernel(c, c.services.owner, op, x, o?.out) : EXPR_OPS.map.run(c, op as MapFn, x as never, o)) as never,
   },
   parallelFor: {
-    params: ['kernel', 'n'], options: ['chunkSize'], split: (args) => splitKernelArgs(args, 2),
+    // A user kernel gets raw addresses: aliasing its array arguments is its own contract.
+    aliasSafe: true, params: ['kernel', 'n'], options: ['chunkSize'], split: (args) => splitKernelArgs(args, 2),
     // After split() the arguments are (kernel, n, argv[], options), not the public (kernel, n, ...args).
     run: (c, kernel, n, ...[argv, o]: unknown[]) => parallelFor(c, c.services.owner, kernel, n, argv as unknown[], o as ParallelForOptions),
   },
   parallelReduce: {
-    params: ['kernel', 'n', 'combine'], options: ['chunkSize'], split: (args) => splitKernelArgs(args, 3),
+    aliasSafe: true, params: ['kernel', 'n', 'combine'], options: ['chunkSize'], split: (args) => splitKernelArgs(args, 3),
     run: (c, kernel, n, combine, ...[argv, o]: unknown[]) => parallelReduce(c, c.services.owner, kernel, n, combine as Combine, argv as unknown[], o as ParallelForOptions),
   },
 };
@@ -97,7 +98,14 @@ export class KernelEngine extends ExprEngine {
     if (url && url.protocol !== 'file:') {
       const response = await fetch(url);
       if (!response.ok) throw new EnvironmentError(`load: fetching ${url.href} failed with HTTP ${response.status}`);
-      return new Uint8Array(await response.arrayBuffer());
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      // A dev server answers a path it has no file for with its index.html (status 200).
+      if (bytes.length >= 4 && !(bytes[0] === 0 && bytes[1] === 0x61 && bytes[2] === 0x73 && bytes[3] === 0x6d)) {
+        const start = new TextDecoder().decode(bytes.subarray(0, 16)).replace(/\s+/g, ' ');
+        throw new KernelRuleError(`load: ${url.href} is not a WebAssembly module (Content-Type ${response.headers.get('content-type') ?? 'none'}, `
+          + `starts with ${JSON.stringify(start)}): the URL points at no .wasm file; a dev server answers that with its HTML page`);
+      }
+      return bytes;
     }
     throw new TypeError(`load: expected wasm bytes (Uint8Array/ArrayBuffer) or an http(s)/data URL; got ${describe(source)}`);
   }
