@@ -73,7 +73,7 @@ describe('Executor and Future', () => {
   it('result({ timeout }) throws TimeoutError and the future keeps running', async () => {
     const g = newGate();
     const f = ex.submit(gated, g, 'late');
-    await expect(f.result({ timeout: 0.05 })).rejects.toMatchObject({ code: 'ERR_TIMEOUT' });
+    await expect(f.result({ timeout: 50 })).rejects.toMatchObject({ code: 'ERR_TIMEOUT' });
     expect(f.done()).toBe(false);
     open(g);
     expect(await watchdog(f.result())).toBe('late');
@@ -113,7 +113,7 @@ describe('Executor and Future', () => {
     const err = await watchdog(
       (async () => {
         try {
-          for await (const f of asCompleted(m, { timeout: 0.2 })) seen.push(m.get(f)!);
+          for await (const f of asCompleted(m, { timeout: 200 })) seen.push(m.get(f)!);
         } catch (e) {
           return e as Error;
         }
@@ -137,7 +137,7 @@ describe('Executor and Future', () => {
     r = await watchdog(wait([slow, ok, boom], { returnWhen: 'FIRST_EXCEPTION' }));
     expect([...r.done]).toEqual(expect.arrayContaining([ok, boom]));
     expect(r.notDone).toEqual(new Set([slow]));
-    r = await watchdog(wait([slow, ok], { timeout: 0.05 }));
+    r = await watchdog(wait([slow, ok], { timeout: 50 }));
     expect(r.notDone).toEqual(new Set([slow]));
     open(g);
     r = await watchdog(wait([slow, ok, boom]));

@@ -1,4 +1,5 @@
 /** Small helpers shared by the task APIs: argument checks, defaults, job plumbing. */
+import { checkKeys } from '../engine/options.js';
 import { CancelledError } from '../errors.js';
 import { availableParallelism } from 'node:os';
 import { batchLifecycle, type ChunkHandle } from './batch.js';
@@ -13,6 +14,20 @@ export interface EngineLike {
 
 export function cpuCount(): number {
   return Math.max(1, availableParallelism());
+}
+
+/** An options object: undefined, or an object whose keys are all known (a typo is a TypeError naming the known keys). */
+export function checkOptionKeys(options: unknown, where: string, known: readonly string[]): void {
+  if (options === undefined) return;
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new TypeError(`${where}: options must be an object; got ${options === null ? 'null' : typeof options}`);
+  }
+  checkKeys(options, where, known);
+}
+
+/** A TypeError unless `x` is iterable (or async iterable), naming the argument. */
+export function checkIterable(x: unknown, what: string): void {
+  if (!isIterable(x)) throw new TypeError(`${what} must be an iterable or async iterable; got ${x === null ? 'null' : typeof x}`);
 }
 
 export function positiveInt(v: unknown, what: string): number {

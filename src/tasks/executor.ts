@@ -8,10 +8,13 @@ import { DisposedError } from '../errors.js';
 import type { ChunkHandle } from './batch.js';
 import { createBackend } from './backends/index.js';
 import type { TaskBackend } from './backends/backend.js';
-import { checkSignal, cpuCount, defaultWorkers, isIterable, positiveInt, submitBatch, toAsyncIterator } from './common.js';
+import { checkOptionKeys, checkSignal, cpuCount, defaultWorkers, isIterable, positiveInt, submitBatch, toAsyncIterator } from './common.js';
 import { Future } from './future.js';
 import { streamChunks } from './stream.js';
 import { isModuleRef, toWireFn, type Awaited2, type TaskFn } from './worker/task-fn.js';
+
+/** The option keys `new Executor` knows (a backend that needs more adds its keys here). */
+export const EXECUTOR_OPTIONS = ['maxWorkers', 'backend', 'initializer', 'initargs', 'engine'];
 
 export type ExecutorBackend = 'worker' | 'async';
 
@@ -51,6 +54,7 @@ export class Executor implements AsyncDisposable {
 
   constructor(options: ExecutorOptions = {}) {
     if (options === null || typeof options !== 'object') throw new TypeError('Executor options must be an object');
+    checkOptionKeys(options, 'new Executor', EXECUTOR_OPTIONS);
     const backend = options.backend ?? 'worker';
     if (backend !== 'worker' && backend !== 'async') {
       throw new TypeError(`backend must be 'worker' or 'async', got ${JSON.stringify(backend)}`);
@@ -121,6 +125,7 @@ export class Executor implements AsyncDisposable {
     iterables.forEach((it, i) => {
       if (!isIterable(it)) throw new TypeError(`map: argument ${i + 1} must be an iterable or async iterable`);
     });
+    checkOptionKeys(options, 'Executor.map', ['chunkSize', 'bufferSize', 'signal']);
     const chunkSize = options.chunkSize == null ? 1 : positiveInt(options.chunkSize, 'chunkSize');
     const window = options.bufferSize == null ? 2 * this.maxWorkers : positiveInt(options.bufferSize, 'bufferSize');
     const signal = checkSignal(options.signal);
@@ -144,6 +149,7 @@ export class Executor implements AsyncDisposable {
 
   /** Stop accepting work; optionally cancel what has not started; optionally wait for the rest. */
   async shutdown(options: ShutdownOptions = {}): Promise<void> {
+    checkOptionKeys(options, 'shutdown', ['wait', 'cancelFutures']);
     const { wait = true, cancelFutures = false } = options;
     this.#isShutdown = true;
     if (cancelFutures) {

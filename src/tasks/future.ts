@@ -1,21 +1,22 @@
 /**
  * concurrent.futures.Future, as a PromiseLike: `await future` works, and so do
  * Python's result()/exception()/cancel()/done()/addDoneCallback().
- * Timeouts are in seconds, as in Python.
+ * Timeouts are in milliseconds, as everywhere in JS (setTimeout, AbortSignal.timeout).
  */
 import { CancelledError, StateError, TimeoutError } from '../errors.js';
+import { checkOptionKeys } from './common.js';
 
 type State = 'pending' | 'running' | 'finished' | 'cancelled';
 
 export interface WaitOptions {
-  /** Seconds; undefined or null waits forever. */
+  /** Milliseconds; undefined or null waits forever. */
   timeout?: number | null;
 }
 
 export function checkTimeout(timeout: number | null | undefined, what = 'timeout'): number | undefined {
   if (timeout === undefined || timeout === null) return undefined;
   if (typeof timeout !== 'number' || Number.isNaN(timeout) || timeout < 0) {
-    throw new RangeError(`${what} must be a number of seconds >= 0, got ${String(timeout)}`);
+    throw new RangeError(`${what} must be a number of milliseconds >= 0, got ${String(timeout)}`);
   }
   return timeout;
 }
@@ -66,8 +67,9 @@ export class Future<T = unknown> implements PromiseLike<T> {
     return true;
   }
 
-  /** The call's value; rejects with its error, CancelledError, or TimeoutError after `timeout` seconds. */
+  /** The call's value; rejects with its error, CancelledError, or TimeoutError after `timeout` ms. */
   result(options: WaitOptions = {}): Promise<T> {
+    checkOptionKeys(options, 'result', ['timeout']);
     const t = checkTimeout(options.timeout);
     return this.#waitDone(t).then(() => {
       if (this.#state === 'cancelled') throw new CancelledError('the future was cancelled');
@@ -78,6 +80,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
 
   /** The call's error, or undefined if it succeeded; rejects with CancelledError or TimeoutError. */
   exception(options: WaitOptions = {}): Promise<unknown> {
+    checkOptionKeys(options, 'exception', ['timeout']);
     const t = checkTimeout(options.timeout);
     return this.#waitDone(t).then(() => {
       if (this.#state === 'cancelled') throw new CancelledError('the future was cancelled');
@@ -173,10 +176,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
     return new Promise<void>((resolve, reject) => {
       let timer: ReturnType<typeof setTimeout> | undefined;
       if (timeout !== undefined) {
-        timer = setTimeout(
-          () => reject(new TimeoutError(`the future did not finish within ${timeout} s`)),
-          timeout * 1000,
-        );
+        timer = setTimeout(() => reject(new TimeoutError(`the future did not finish within ${timeout} ms`)), timeout);
       }
       this.addDoneCallback(() => {
         if (timer) clearTimeout(timer);

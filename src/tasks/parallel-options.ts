@@ -5,6 +5,9 @@ import type { LogFn } from './verbose.js';
 export type ParallelBackend = BackendName;
 export type ReturnAs = 'list' | 'generator' | 'generator_unordered';
 
+/** The option keys parallel() and parallelConfig() know (a backend that needs more adds its keys here). */
+export const PARALLEL_OPTIONS = ['nJobs', 'backend', 'batchSize', 'preDispatch', 'returnAs', 'timeout', 'verbose', 'log'];
+
 export interface ParallelOptions {
   /** joblib arithmetic: n >= 1 workers; -1 all CPUs, -2 all but one, ...; 0 is an error. Default 1 (as joblib). */
   nJobs?: number;
@@ -14,7 +17,7 @@ export interface ParallelOptions {
   /** Tasks read from the input ahead of completion: a number, 'all', or an expression like '2*n_jobs' (default). */
   preDispatch?: number | string;
   returnAs?: ReturnAs;
-  /** Seconds a task may run ('worker': its thread is ended; 'async': it is abandoned). */
+  /** Milliseconds a task may run ('worker': its thread is ended and replaced; 'async' / 'sequential': it is abandoned). */
   timeout?: number;
   /** joblib's verbosity: progress lines on stderr (stdout from 50), or to `log`. */
   verbose?: number | boolean;

@@ -7,7 +7,7 @@
 import { TaskPool } from './worker/task-pool.js';
 import { toWireFn, type TaskFn } from './worker/task-fn.js';
 import type { ChunkHandle } from './batch.js';
-import { defaultWorkers, positiveInt, runOnPool } from './common.js';
+import { checkIterable, checkOptionKeys, defaultWorkers, positiveInt, runOnPool } from './common.js';
 import { streamChunks } from './stream.js';
 
 export interface PoolOptions {
@@ -27,6 +27,8 @@ export interface ChunkOptions {
 }
 
 type Fn<A extends unknown[], R> = TaskFn<A, R>;
+
+const POOL_OPTIONS = ['workers', 'initializer', 'initargs', 'maxTasksPerWorker', 'engine'] as const;
 type Awaited2<R> = R extends PromiseLike<infer U> ? U : R;
 
 export class Pool implements AsyncDisposable {
@@ -35,6 +37,7 @@ export class Pool implements AsyncDisposable {
 
   constructor(options: PoolOptions = {}) {
     if (options === null || typeof options !== 'object') throw new TypeError('Pool options must be an object');
+    checkOptionKeys(options, 'new Pool', POOL_OPTIONS);
     this.workers = defaultWorkers(options.workers, options.engine, 'workers');
     let maxTasks: number | undefined;
     if (options.maxTasksPerWorker !== undefined && options.maxTasksPerWorker !== null) {
@@ -50,6 +53,7 @@ export class Pool implements AsyncDisposable {
   }
 
   #chunkSize(options: ChunkOptions | undefined, fallback: number): number {
+    checkOptionKeys(options, 'Pool', ['chunkSize']);
     const c = options?.chunkSize;
     return c === undefined || c === null ? fallback : positiveInt(c, 'chunkSize');
   }
@@ -60,11 +64,13 @@ export class Pool implements AsyncDisposable {
 
   /** Ordered results of fn(x) for every x. Default chunk size: ceil(n / (4 × workers)). */
   async map<T, R>(fn: Fn<[T], R>, iterable: Iterable<T>, options?: ChunkOptions): Promise<Awaited2<R>[]> {
+    checkIterable(iterable, 'map: iterable');
     return this.#mapCalls(fn as Fn<unknown[], R>, Array.from(iterable, (x) => [x]), options) as Promise<Awaited2<R>[]>;
   }
 
   /** Like map, but each item is an array of arguments: fn(...args). */
   async starmap<A extends unknown[], R>(fn: Fn<A, R>, iterable: Iterable<A>, options?: ChunkOptions): Promise<Awaited2<R>[]> {
+    checkIterable(iterable, 'starmap: iterable');
     const calls = Array.from(iterable, (a) => {
       if (!Array.isArray(a)) throw new TypeError('starmap: every item must be an array of arguments');
       return a as unknown[];
@@ -134,6 +140,7 @@ export class Pool implements AsyncDisposable {
     ordered: boolean,
   ): AsyncGenerator<Awaited2<R>, void, undefined> {
     const wire = [toWireFn(fn)];
+    checkIterable(iterable, 'imap: iterable');
     this.#checkOpen();
     const chunkSize = this.#chunkSize(options, 1);
     return streamChunks<T, Awaited2<R>>(
