@@ -16,8 +16,10 @@
 import { BrokenPoolError, DisposedError, StateError, TimeoutError, WorkerCrashError } from '../../errors.js';
 import type { BatchOutcome } from '../batch.js';
 import { deserializeError, type BatchMessage, type TaskWorkerData, type WireFn, type WorkerMessage } from './protocol.js';
+import { emptyStats, type TaskStats } from '../stats.js';
+import { TaskCosts } from './task-costs.js';
 import { TaskQueue } from './task-queue.js';
-import { postBatch, startSlot, type Entry, type Slot, type TaskJob } from './task-slot.js';
+import { pickSlot, postBatch, startSlot, type Entry, type Slot, type TaskJob } from './task-slot.js';
 
 export type { TaskJob } from './task-slot.js';
 
@@ -45,7 +47,8 @@ export class TaskPool {
   #terminated = false;
   #broken: unknown = undefined;
   #startFailures = 0;
-  #exits: Promise<unknown>[] = [];
+  readonly #costs = new TaskCosts();
+  readonly #counts = emptyStats();
   #idleWaiters: (() => void)[] = [];
 
   constructor(opts: TaskPoolOptions) {
@@ -90,7 +93,6 @@ export class TaskPool {
       exit: (code) => this.#onExit(slot, code),
     });
     this.#slots.push(slot);
-    this.#exits.push(slot.exited);
   }
 
   #onMessage(slot: Slot, msg: WorkerMessage): void {
@@ -100,7 +102,11 @@ export class TaskPool {
       if (entry.timer) clearTimeout(entry.timer);
       if (slot.inflight.length === 0) slot.worker.unref();
       const outcome: BatchOutcome = { values: msg.values, hasError: msg.error !== undefined, ms: msg.ms };
-      if (msg.error) outcome.error = deserializeError(msg.error);
+      this.#counts.completed += msg.values.length;
+      if (msg.error) {
+        outcome.error = deserializeError(msg.error);
+        this.#counts.failed++;
+      } else this.#costs.record(entry.job, msg.ms);
       this.#retireIfDue(slot);
       this.#pump();
       entry.job.resolve(outcome);
@@ -136,6 +142,7 @@ export class TaskPool {
     const why = cause instanceof Error ? `: ${cause.message}` : '';
     if (culprit) {
       if (culprit.timer) clearTimeout(culprit.timer);
+      this.#counts.failed += culprit.job.calls.length;
       culprit.job.reject(
         new WorkerCrashError(`a task worker exited with code ${code} while running a task${why}`, { cause }),
       );
@@ -144,9 +151,15 @@ export class TaskPool {
       this.#fail(new WorkerCrashError(`task workers keep exiting during start-up (code ${code})${why}`, { cause }));
       return;
     }
-    if (!this.#closed || this.pending > 0) this.#spawn();
+    if (!this.#closed || this.pending > 0) this.#respawn();
     this.#pump();
     this.#checkIdle();
+  }
+
+  /** A worker in place of one that left early (crash, timeout, recycling, forced termination). */
+  #respawn(): void {
+    this.#counts.workersReplaced++;
+    this.#spawn();
   }
 
   #requeueFront(entries: Entry[]): void {
@@ -161,7 +174,10 @@ export class TaskPool {
     const queued = this.#queue.drain();
     for (const e of queued) e.job.reject(err);
     for (const s of [...this.#slots]) {
-      for (const e of s.inflight) e.job.reject(err);
+      for (const e of s.inflight) {
+        this.#counts.failed += e.job.calls.length;
+        e.job.reject(err);
+      }
       s.inflight = [];
       this.#leave(s);
     }
@@ -170,7 +186,7 @@ export class TaskPool {
   #retireIfDue(slot: Slot): void {
     if (slot.sent >= this.#maxTasks && slot.inflight.length === 0 && !slot.leaving) {
       this.#leave(slot);
-      if (!this.#closed) this.#spawn();
+      if (!this.#closed) this.#respawn();
     }
   }
 
@@ -184,16 +200,13 @@ export class TaskPool {
 
   #pump(): void {
     while (this.#queue.length > 0) {
-      // Idle workers first; pipeline onto busy ones only when none is idle.
-      let best: Slot | undefined;
-      for (const s of this.#slots) {
-        if (!s.ready || s.leaving || s.sent >= this.#maxTasks || s.inflight.length >= this.#depth) continue;
-        if (!best || s.inflight.length < best.inflight.length) best = s;
-        if (s.inflight.length === 0) break;
-      }
+      const best = pickSlot(this.#slots, this.#depth, this.#maxTasks);
       if (!best) break;
       const entry = this.#queue.shift()!;
-      if (entry.job.claim && !entry.job.claim()) continue;
+      if (entry.job.claim && !entry.job.claim()) {
+        this.#counts.cancelled += entry.job.calls.length;
+        continue;
+      }
       this.#send(best, entry);
     }
     if (this.#closed) for (const s of this.#slots) if (s.ready && s.inflight.length === 0 && this.pending === 0) this.#leave(s);
@@ -211,6 +224,7 @@ export class TaskPool {
       return;
     }
     entry.slot = slot;
+    entry.tiny = this.#costs.isTiny(job);
     slot.sent++;
     slot.inflight.push(entry);
     if (slot.inflight.length === 1) slot.worker.ref();
@@ -231,7 +245,8 @@ export class TaskPool {
     for (const e of others) if (e.timer) clearTimeout(e.timer);
     this.#requeueFront(others);
     this.#leave(slot);
-    if (!this.#closed || this.pending > 0) this.#spawn();
+    if (!this.#closed || this.pending > 0) this.#respawn();
+    this.#counts.failed += entry.job.calls.length;
     entry.job.reject(err);
     this.#pump();
   }
@@ -266,10 +281,13 @@ export class TaskPool {
         s.inflight = [];
         this.#leave(s);
       }
-      for (const e of queued) e.job.reject(err);
+      for (const e of queued) {
+        this.#counts.cancelled += e.job.calls.length;
+        e.job.reject(err);
+      }
       this.#checkIdle();
     }
-    await Promise.all(this.#exits);
+    await this.#allExited();
   }
 
   /** Resolves once the pool is closed, all its work is done and its workers have exited. */
@@ -277,7 +295,21 @@ export class TaskPool {
     if (!this.#closed) throw new StateError('join() needs close() or terminate() first');
     if (this.pending > 0) await new Promise<void>((r) => this.#idleWaiters.push(r));
     this.#pump();
-    await Promise.all(this.#exits);
+    await this.#allExited();
+  }
+
+  #allExited(): Promise<unknown> {
+    return Promise.all(this.#slots.map((s) => s.exited));
+  }
+
+  stats(): TaskStats {
+    let running = 0;
+    let workers = 0;
+    for (const s of this.#slots) {
+      for (const e of s.inflight) running += e.job.calls.length;
+      if (!s.leaving) workers++;
+    }
+    return { ...this.#counts, queued: this.#queue.calls, running, workers };
   }
 
   /** Resolves when nothing is queued or running. */

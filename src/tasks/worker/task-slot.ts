@@ -24,6 +24,8 @@ export interface Entry {
   id: number;
   slot?: Slot;
   timer?: ReturnType<typeof setTimeout>;
+  /** Measured tiny when sent (task-costs.ts): another batch may wait behind it. */
+  tiny?: boolean;
 }
 
 export interface Slot {
@@ -54,6 +56,23 @@ export function startSlot(
   });
   worker.once('exit', on.exit);
   return slot;
+}
+
+/**
+ * The worker for the next batch: an idle one first. A busy one takes more
+ * (pipelining: the next batch is already in its port when the current one
+ * ends) only while everything it holds is measured tiny (task-costs.ts):
+ * otherwise the batch waits for whichever worker comes free first, and never
+ * sits behind a long task.
+ */
+export function pickSlot(slots: readonly Slot[], depth: number, maxTasks: number): Slot | undefined {
+  let best: Slot | undefined;
+  for (const s of slots) {
+    if (!s.ready || s.leaving || s.sent >= maxTasks || s.inflight.length >= depth) continue;
+    if (s.inflight.length === 0) return s;
+    if (s.inflight.every((e) => e.tiny) && (!best || s.inflight.length < best.inflight.length)) best = s;
+  }
+  return best;
 }
 
 export function postBatch(slot: Slot, msg: BatchMessage): void {
