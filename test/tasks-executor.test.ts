@@ -49,9 +49,12 @@ describe('Executor and Future', () => {
   it('cancel succeeds only while queued; states follow', async () => {
     const g = newGate();
     try {
-      // 2 workers × 2 pipelined batches hold 4; everything blocks on the gate, so the tail stays queued.
+      // 2 workers each take one task (an unmeasured task is never queued behind a
+      // busy worker); everything blocks on the gate, so the tail stays queued.
       const fs = Array.from({ length: 8 }, (_, i) => ex.submit(gated, g, i));
-      await watchdog(untilTrue(() => fs.filter((f) => f.running()).length === 4));
+      await watchdog(untilTrue(() => fs.filter((f) => f.running()).length === 2));
+      await new Promise((r) => setTimeout(r, 20));
+      expect(fs.filter((f) => f.running()).length).toBe(2);
       const last = fs[7];
       expect(last.running()).toBe(false);
       expect(last.cancel()).toBe(true);

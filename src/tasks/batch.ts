@@ -14,7 +14,11 @@ export interface BatchOutcome {
 /** One batch on the task pool, as a promise of its outcome plus a way to cancel it while queued. */
 export interface ChunkHandle {
   promise: Promise<BatchOutcome>;
-  /** True if the batch had not been sent to a worker and will now never run. */
+  /**
+   * True if the batch had not started and will now never run. A running batch
+   * is asked to stop instead (its task's AbortSignal fires; task-context.ts), and
+   * this returns false.
+   */
   cancel(): boolean;
 }
 
@@ -28,8 +32,11 @@ export function batchLifecycle(): {
   claim: () => boolean;
   resolve: (o: BatchOutcome) => void;
   reject: (e: unknown) => void;
+  /** How to abort the batch once it runs (the backend's job.abort). */
+  setAbort: (abort: () => void) => void;
 } {
-  let state: 'queued' | 'started' | 'cancelled' = 'queued';
+  let abortRunning: (() => void) | undefined;
+  let state: 'queued' | 'started' | 'cancelled' | 'done' = 'queued';
   let resolve!: (o: BatchOutcome) => void;
   let reject!: (e: unknown) => void;
   const promise = new Promise<BatchOutcome>((res, rej) => {
@@ -42,6 +49,7 @@ export function batchLifecycle(): {
     handle: {
       promise,
       cancel() {
+        if (state === 'started') abortRunning?.();
         if (state !== 'queued') return false;
         state = 'cancelled';
         reject(new CancelledError('the task was cancelled before it started'));
@@ -49,11 +57,20 @@ export function batchLifecycle(): {
       },
     },
     claim: () => {
-      if (state === 'cancelled') return false;
+      if (state !== 'queued') return false;
       state = 'started';
       return true;
     },
-    resolve: (o) => resolve(o),
-    reject: (e) => reject(e),
+    resolve: (o) => {
+      state = 'done';
+      resolve(o);
+    },
+    reject: (e) => {
+      state = 'done';
+      reject(e);
+    },
+    setAbort: (abort) => {
+      abortRunning = abort;
+    },
   };
 }

@@ -56,7 +56,9 @@ export function submitBatch(
   extra: Partial<Pick<BackendJob, 'timeoutMs' | 'onTimeout'>> = {},
 ): ChunkHandle {
   const batch = batchLifecycle();
-  backend.submit({ calls, ...extra, claim: batch.claim, resolve: batch.resolve, reject: batch.reject });
+  const job: BackendJob = { calls, ...extra, claim: batch.claim, resolve: batch.resolve, reject: batch.reject };
+  backend.submit(job);
+  batch.setAbort(() => job.abort?.());
   return batch.handle;
 }
 
@@ -68,20 +70,10 @@ export function runOnPool(
   extra: Partial<Pick<TaskJob, 'fi' | 'timeoutMs' | 'onTimeout'>> = {},
 ): ChunkHandle {
   const batch = batchLifecycle();
-  pool.submit({ fns, calls, ...extra, claim: batch.claim, resolve: batch.resolve, reject: batch.reject });
+  const job: TaskJob = { fns, calls, ...extra, claim: batch.claim, resolve: batch.resolve, reject: batch.reject };
+  pool.submit(job);
+  batch.setAbort(() => job.abort?.());
   return batch.handle;
-}
-
-export function* chunked<T>(items: Iterable<T>, size: number): Generator<T[]> {
-  let buf: T[] = [];
-  for (const x of items) {
-    buf.push(x);
-    if (buf.length === size) {
-      yield buf;
-      buf = [];
-    }
-  }
-  if (buf.length) yield buf;
 }
 
 export function isIterable(x: unknown): x is Iterable<unknown> | AsyncIterable<unknown> {

@@ -7,9 +7,10 @@
 import { DisposedError } from '../errors.js';
 import type { ChunkHandle } from './batch.js';
 import { createBackend } from './backends/index.js';
-import type { TaskBackend } from './backends/backend.js';
+import type { BackendJob, TaskBackend } from './backends/backend.js';
+import type { TaskStats } from './stats.js';
 import { checkOptionKeys, checkSignal, cpuCount, defaultWorkers, isIterable, positiveInt, submitBatch, toAsyncIterator } from './common.js';
-import { Future } from './future.js';
+import { Future, setFutureAbort } from './future.js';
 import { streamChunks } from './stream.js';
 import { isModuleRef, toWireFn, type Awaited2, type TaskFn } from './worker/task-fn.js';
 
@@ -89,7 +90,7 @@ export class Executor implements AsyncDisposable {
     if (typeof fn !== 'function') toWireFn(fn); // a bad fn throws here, on every backend
     futures.add(f);
     // Bookkeeping in the job's own callbacks rather than a done-callback: this is on every round trip.
-    this.#backend.submit({
+    const job: BackendJob = {
       calls: [{ fn: fn as TaskFn, args }],
       claim: () => {
         if (f.setRunningOrNotifyCancel()) return true;
@@ -105,7 +106,9 @@ export class Executor implements AsyncDisposable {
         futures.delete(f);
         f.setException(e);
       },
-    });
+    };
+    this.#backend.submit(job);
+    setFutureAbort(f, () => job.abort?.());
     return future;
   }
 
@@ -147,7 +150,12 @@ export class Executor implements AsyncDisposable {
     return h;
   }
 
-  /** Stop accepting work; optionally cancel what has not started; optionally wait for the rest. */
+  /**
+   * Stop accepting work; optionally cancel what has not started (and ask running
+   * tasks to stop: their AbortSignal fires); optionally wait for the rest. With
+   * `{ wait: false, cancelFutures: true }` running tasks no longer keep the process
+   * alive: a task that never returns cannot keep a script from ending.
+   */
   async shutdown(options: ShutdownOptions = {}): Promise<void> {
     checkOptionKeys(options, 'shutdown', ['wait', 'cancelFutures']);
     const { wait = true, cancelFutures = false } = options;
@@ -157,13 +165,32 @@ export class Executor implements AsyncDisposable {
       for (const h of [...this.#handles]) h.cancel();
     }
     this.#backend.close();
-    if (!wait) return;
+    if (!wait) {
+      if (cancelFutures) this.#backend.release();
+      return;
+    }
     const settled = (p: PromiseLike<unknown>) => Promise.resolve(p).then(() => {}, () => {});
     await Promise.all([
       ...[...this.#futures].map((f) => settled(f.exception().catch(() => {}))),
       ...[...this.#handles].map((h) => settled(h.promise)),
     ]);
     await this.#backend.join();
+  }
+
+  /**
+   * The last resort: end every worker by force, now. Queued and running futures
+   * reject with DisposedError, and the executor is shut down. (Backend 'async'
+   * cannot end a call running on this thread: those are only asked to stop.)
+   */
+  async terminate(): Promise<void> {
+    this.#isShutdown = true;
+    for (const f of [...this.#futures]) f.cancel();
+    await this.#backend.terminate();
+  }
+
+  /** Counters: tasks completed, failed, cancelled; queue depth; workers alive and replaced. */
+  stats(): TaskStats {
+    return this.#backend.stats();
   }
 
   [Symbol.asyncDispose](): Promise<void> {

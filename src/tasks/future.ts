@@ -23,11 +23,19 @@ export function checkTimeout(timeout: number | null | undefined, what = 'timeout
 
 /** Synchronous "did it fail?" for wait(FIRST_EXCEPTION), without exposing it publicly. */
 export let futureFailed: (f: Future<unknown>) => boolean;
+/** For executors: how to ask the future's running task to stop (its AbortSignal; task-context.ts). */
+export let setFutureAbort: (f: Future<unknown>, abort: () => void) => void;
 
 export class Future<T = unknown> implements PromiseLike<T> {
   static {
     futureFailed = (f) => f.#state === 'finished' && f.#hasError;
+    setFutureAbort = (f, abort) => {
+      f.#abort = abort;
+    };
   }
+
+  #abort: (() => void) | undefined;
+  #abortRequested = false;
 
   #state: State = 'pending';
   #value: T | undefined;
@@ -42,7 +50,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
     return 'Future';
   }
 
-  /** True if the call was cancelled (only possible while it was still queued). */
+  /** True if the call was cancelled: while queued, or while running if the task then stopped with an error. */
   cancelled(): boolean {
     return this.#state === 'cancelled';
   }
@@ -57,8 +65,17 @@ export class Future<T = unknown> implements PromiseLike<T> {
     return this.#state === 'finished' || this.#state === 'cancelled';
   }
 
-  /** Cancel the call if it has not started yet. Returns whether the future is (now) cancelled. */
+  /**
+   * Cancel the call if it has not started yet; returns whether the future is (now)
+   * cancelled. A running call is asked to stop instead (its task's AbortSignal
+   * fires) and this returns false, as Python's does; if the task then ends with an
+   * error, the future ends cancelled (CancelledError, the task's error as cause).
+   */
   cancel(): boolean {
+    if (this.#state === 'running' && !this.#abortRequested) {
+      this.#abortRequested = true;
+      this.#abort?.();
+    }
     if (this.#state === 'running' || this.#state === 'finished') return false;
     if (this.#state === 'pending') {
       this.#state = 'cancelled';
@@ -72,7 +89,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
     checkOptionKeys(options, 'result', ['timeout']);
     const t = checkTimeout(options.timeout);
     return this.#waitDone(t).then(() => {
-      if (this.#state === 'cancelled') throw new CancelledError('the future was cancelled');
+      if (this.#state === 'cancelled') throw new CancelledError('the future was cancelled', { cause: this.#error });
       if (this.#hasError) throw this.#error;
       return this.#value as T;
     });
@@ -83,7 +100,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
     checkOptionKeys(options, 'exception', ['timeout']);
     const t = checkTimeout(options.timeout);
     return this.#waitDone(t).then(() => {
-      if (this.#state === 'cancelled') throw new CancelledError('the future was cancelled');
+      if (this.#state === 'cancelled') throw new CancelledError('the future was cancelled', { cause: this.#error });
       return this.#hasError ? this.#error : undefined;
     });
   }
@@ -133,6 +150,11 @@ export class Future<T = unknown> implements PromiseLike<T> {
   setException(error: unknown): void {
     if (this.done()) return;
     this.#error = error;
+    if (this.#abortRequested) {
+      this.#state = 'cancelled';
+      this.#settle();
+      return;
+    }
     this.#hasError = true;
     this.#state = 'finished';
     this.#settle();
@@ -149,7 +171,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
   }
 
   #settlePromise(): void {
-    if (this.#state === 'cancelled') this.#rejectP!(new CancelledError('the future was cancelled'));
+    if (this.#state === 'cancelled') this.#rejectP!(new CancelledError('the future was cancelled', { cause: this.#error }));
     else if (this.#hasError) this.#rejectP!(this.#error);
     else this.#resolveP!(this.#value as T);
   }

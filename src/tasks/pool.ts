@@ -8,6 +8,7 @@ import { TaskPool } from './worker/task-pool.js';
 import { toWireFn, type TaskFn } from './worker/task-fn.js';
 import type { ChunkHandle } from './batch.js';
 import { checkIterable, checkOptionKeys, defaultWorkers, positiveInt, runOnPool } from './common.js';
+import type { TaskStats } from './stats.js';
 import { streamChunks } from './stream.js';
 
 export interface PoolOptions {
@@ -163,6 +164,11 @@ export class Pool implements AsyncDisposable {
   /** Wait for the workers to exit (after close() or terminate()). */
   join(): Promise<void> {
     return this.#pool.join();
+  }
+
+  /** Counters: tasks completed, failed, cancelled; queue depth; workers alive and replaced. */
+  stats(): TaskStats {
+    return this.#pool.stats();
   }
 
   /** As Python's `with Pool() as p:` — terminate(). */

@@ -9,6 +9,7 @@
  * references with worker/module-ref.ts, so they mean the same on every backend.
  */
 import type { BatchOutcome } from '../batch.js';
+import type { TaskStats } from '../stats.js';
 import type { TaskFn } from '../worker/task-fn.js';
 
 /** One call: `fn(...args)`. A Delayed is one. */
@@ -28,6 +29,8 @@ export interface BackendJob {
   timeoutMs?: number;
   /** The error for a timeout. */
   onTimeout?: () => unknown;
+  /** Set by the backend: fires the signal of the batch's running task (task-context.ts); nothing if it is not running. */
+  abort?: () => void;
 }
 
 export interface BackendOptions {
@@ -47,6 +50,10 @@ export interface TaskBackend {
   close(): void;
   /** Resolves once closed and everything submitted has settled. */
   join(): Promise<void>;
-  /** Reject what is queued or running with DisposedError and stop now. */
+  /** Reject what is queued or running with DisposedError and stop now (worker threads are ended by force). */
   terminate(): Promise<void>;
+  /** Stop keeping the process alive for work still running (after shutdown({ wait: false, cancelFutures: true })). */
+  release(): void;
+  /** Counters: completed, failed, cancelled, queued, running, workers (stats.ts). */
+  stats(): TaskStats;
 }

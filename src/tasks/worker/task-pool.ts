@@ -13,13 +13,12 @@
  * script that forgets to close a pool still exits, but one that awaits a result
  * is not ended early by an empty event loop.
  */
-import { BrokenPoolError, DisposedError, StateError, TimeoutError, WorkerCrashError } from '../../errors.js';
-import type { BatchOutcome } from '../batch.js';
-import { deserializeError, type BatchMessage, type TaskWorkerData, type WireFn, type WorkerMessage } from './protocol.js';
+import { BrokenPoolError, DisposedError, StateError } from '../../errors.js';
+import { deserializeError, outcomeOf, type BatchMessage, type TaskWorkerData, type WireFn, type WorkerMessage } from './protocol.js';
 import { emptyStats, type TaskStats } from '../stats.js';
 import { TaskCosts } from './task-costs.js';
 import { TaskQueue } from './task-queue.js';
-import { pickSlot, postBatch, startSlot, type Entry, type Slot, type TaskJob } from './task-slot.js';
+import { abortEntry, armTimeout, crashError, pickSlot, postBatch, startSlot, takeInflight, type Entry, type Slot, type TaskJob } from './task-slot.js';
 
 export type { TaskJob } from './task-slot.js';
 
@@ -50,16 +49,13 @@ export class TaskPool {
   readonly #costs = new TaskCosts();
   readonly #counts = emptyStats();
   #idleWaiters: (() => void)[] = [];
+  #released = false;
 
   constructor(opts: TaskPoolOptions) {
     this.size = opts.size;
     this.#depth = opts.depth ?? 2;
     this.#maxTasks = opts.maxTasksPerWorker ?? Infinity;
     this.#data = { initializer: opts.initializer, initargs: opts.initargs ?? [] };
-  }
-
-  get isClosed(): boolean {
-    return this.#closed;
   }
 
   /** Jobs queued or in flight. */
@@ -79,7 +75,9 @@ export class TaskPool {
       job.reject(this.#broken);
       return;
     }
-    this.#queue.push({ job, id: this.#nextId++ });
+    const entry: Entry = { job, id: this.#nextId++ };
+    job.abort = () => abortEntry(entry);
+    this.#queue.push(entry);
     if (!this.#started) {
       this.#started = true;
       for (let i = 0; i < this.size; i++) this.#spawn();
@@ -101,12 +99,10 @@ export class TaskPool {
       if (!entry || entry.id !== msg.id) return; // the entry was killed (timeout); its worker is going away
       if (entry.timer) clearTimeout(entry.timer);
       if (slot.inflight.length === 0) slot.worker.unref();
-      const outcome: BatchOutcome = { values: msg.values, hasError: msg.error !== undefined, ms: msg.ms };
+      const outcome = outcomeOf(msg);
       this.#counts.completed += msg.values.length;
-      if (msg.error) {
-        outcome.error = deserializeError(msg.error);
-        this.#counts.failed++;
-      } else this.#costs.record(entry.job, msg.ms);
+      if (outcome.hasError) this.#counts.failed++;
+      else this.#costs.record(entry.job, msg.ms);
       this.#retireIfDue(slot);
       this.#pump();
       entry.job.resolve(outcome);
@@ -134,21 +130,14 @@ export class TaskPool {
       return;
     }
     // An unexpected exit: the oldest in-flight batch is the culprit.
-    const [culprit, ...rest] = slot.inflight;
-    slot.inflight = [];
-    for (const e of rest) if (e.timer) clearTimeout(e.timer);
+    const [culprit, ...rest] = takeInflight(slot);
     this.#requeueFront(rest);
-    const cause = slot.crashCause;
-    const why = cause instanceof Error ? `: ${cause.message}` : '';
     if (culprit) {
-      if (culprit.timer) clearTimeout(culprit.timer);
       this.#counts.failed += culprit.job.calls.length;
-      culprit.job.reject(
-        new WorkerCrashError(`a task worker exited with code ${code} while running a task${why}`, { cause }),
-      );
+      culprit.job.reject(crashError(slot, code, 'while running a task'));
     }
     if (!slot.ready && ++this.#startFailures >= MAX_START_FAILURES) {
-      this.#fail(new WorkerCrashError(`task workers keep exiting during start-up (code ${code})${why}`, { cause }));
+      this.#fail(crashError(slot, code, `during start-up (${MAX_START_FAILURES} times in a row)`));
       return;
     }
     if (!this.#closed || this.pending > 0) this.#respawn();
@@ -174,11 +163,10 @@ export class TaskPool {
     const queued = this.#queue.drain();
     for (const e of queued) e.job.reject(err);
     for (const s of [...this.#slots]) {
-      for (const e of s.inflight) {
+      for (const e of takeInflight(s)) {
         this.#counts.failed += e.job.calls.length;
         e.job.reject(err);
       }
-      s.inflight = [];
       this.#leave(s);
     }
   }
@@ -194,7 +182,7 @@ export class TaskPool {
     if (slot.leaving) return;
     slot.leaving = true;
     // ref() so that whoever awaits join()/terminate() is not ended by an empty event loop.
-    slot.worker.ref();
+    if (!this.#released) slot.worker.ref();
     void slot.worker.terminate();
   }
 
@@ -227,10 +215,8 @@ export class TaskPool {
     entry.tiny = this.#costs.isTiny(job);
     slot.sent++;
     slot.inflight.push(entry);
-    if (slot.inflight.length === 1) slot.worker.ref();
-    if (job.timeoutMs !== undefined && Number.isFinite(job.timeoutMs)) {
-      entry.timer = setTimeout(() => this.#kill(entry, job.onTimeout?.() ?? new TimeoutError(`a task did not finish within ${job.timeoutMs} ms`)), job.timeoutMs);
-    }
+    if (slot.inflight.length === 1 && !this.#released) slot.worker.ref();
+    armTimeout(entry, (err) => this.#kill(entry, err));
   }
 
   /** Stop a running job the only way a synchronous task can be stopped: end its thread. */
@@ -240,10 +226,7 @@ export class TaskPool {
     const i = slot.inflight.indexOf(entry);
     if (i < 0) return;
     slot.inflight.splice(i, 1);
-    const others = slot.inflight;
-    slot.inflight = [];
-    for (const e of others) if (e.timer) clearTimeout(e.timer);
-    this.#requeueFront(others);
+    this.#requeueFront(takeInflight(slot));
     this.#leave(slot);
     if (!this.#closed || this.pending > 0) this.#respawn();
     this.#counts.failed += entry.job.calls.length;
@@ -274,11 +257,7 @@ export class TaskPool {
       const err = new DisposedError('the pool has been terminated');
       const queued = this.#queue.drain();
       for (const s of this.#slots) {
-        for (const e of s.inflight) {
-          if (e.timer) clearTimeout(e.timer);
-          queued.push(e);
-        }
-        s.inflight = [];
+        queued.push(...takeInflight(s));
         this.#leave(s);
       }
       for (const e of queued) {
@@ -288,6 +267,12 @@ export class TaskPool {
       this.#checkIdle();
     }
     await this.#allExited();
+  }
+
+  /** Workers stop keeping the process alive, even while running a task (one that never returns must not block exit). */
+  release(): void {
+    this.#released = true;
+    for (const s of this.#slots) s.worker.unref();
   }
 
   /** Resolves once the pool is closed, all its work is done and its workers have exited. */
@@ -310,11 +295,5 @@ export class TaskPool {
       if (!s.leaving) workers++;
     }
     return { ...this.#counts, queued: this.#queue.calls, running, workers };
-  }
-
-  /** Resolves when nothing is queued or running. */
-  idle(): Promise<void> {
-    if (this.pending === 0) return Promise.resolve();
-    return new Promise((r) => this.#idleWaiters.push(r));
   }
 }

@@ -1,5 +1,6 @@
 /** One task worker thread as the task pool holds it: its thread, its wake word, and the batches it holds. */
 import { Worker } from 'node:worker_threads';
+import { TimeoutError, WorkerCrashError } from '../../errors.js';
 import { workerExecArgv } from '../../runtime/worker-exec-argv.js';
 import type { BatchMessage, TaskWorkerData, WorkerMessage } from './protocol.js';
 import type { BatchOutcome } from '../batch.js';
@@ -17,6 +18,8 @@ export interface TaskJob {
   /** Kill the worker and reject with the error this returns if the job runs longer than timeoutMs. */
   timeoutMs?: number;
   onTimeout?: () => unknown;
+  /** Set by the pool: fires the running task's AbortSignal (task-context.ts); nothing if it is not running. */
+  abort?: () => void;
 }
 
 export interface Entry {
@@ -73,6 +76,33 @@ export function pickSlot(slots: readonly Slot[], depth: number, maxTasks: number
     if (s.inflight.every((e) => e.tiny) && (!best || s.inflight.length < best.inflight.length)) best = s;
   }
   return best;
+}
+
+/** Empties the slot's in-flight list (oldest first), clearing the timeouts. */
+export function takeInflight(slot: Slot): Entry[] {
+  const out = slot.inflight;
+  slot.inflight = [];
+  for (const e of out) if (e.timer) clearTimeout(e.timer);
+  return out;
+}
+
+/** Fires the running batch's AbortSignal (task-context.ts); nothing if it is not on a worker. */
+export function abortEntry(entry: Entry): void {
+  if (entry.slot?.inflight.includes(entry)) entry.slot.worker.postMessage({ t: 'abort', id: entry.id });
+}
+
+/** The error for work lost with a worker that exited unexpectedly. */
+export function crashError(slot: Slot, code: number, when: string): WorkerCrashError {
+  const cause = slot.crashCause;
+  const why = cause instanceof Error ? `: ${cause.message}` : '';
+  return new WorkerCrashError(`a task worker exited with code ${code} ${when}${why}`, { cause });
+}
+
+/** Starts the batch's timeout, if it has one: `kill` gets the error to reject it with. */
+export function armTimeout(entry: Entry, kill: (err: unknown) => void): void {
+  const { timeoutMs, onTimeout } = entry.job;
+  if (timeoutMs === undefined || !Number.isFinite(timeoutMs)) return;
+  entry.timer = setTimeout(() => kill(onTimeout?.() ?? new TimeoutError(`a task did not finish within ${timeoutMs} ms`)), timeoutMs);
 }
 
 export function postBatch(slot: Slot, msg: BatchMessage): void {
