@@ -61,11 +61,11 @@ describe('the packed tarball', () => {
   it('holds what users need and nothing of the build', () => {
     for (const f of ['LICENSE', 'README.md', 'package.json', 'dist/index.js', 'dist/index.d.ts', 'dist/browser.js', 'dist/cli/bin.js',
       'dist/esm-only.cjs', 'build/kernels.wasm', 'build/kernels-wasm.js']) expect(files).toContain(f);
-    expect(files.filter((f) => f.endsWith('.wat') || f.startsWith('src/') || f.startsWith('test/') || f.startsWith('bench/'))).toEqual([]);
+    expect(files.filter((f) => /\.(wat|map)$/.test(f) || /^(src|test|bench|examples|scripts)\//.test(f))).toEqual([]);
     expect(readFileSync(join(ROOT, 'LICENSE'), 'utf8')).toMatch(/^MIT License/);
   });
 
-  it('installs offline into ESM, CommonJS, TypeScript and Vite projects without install-script warnings; source maps carry their sources', async () => {
+  it('installs offline into ESM, CommonJS, TypeScript and Vite projects without install-script warnings', async () => {
     await install('esm', esmConsumer);
     await install('cjs', cjsConsumer);
     await install('ts', tsConsumer);
@@ -73,10 +73,11 @@ describe('the packed tarball', () => {
     for (const [kind, r] of Object.entries(installLogs)) {
       expect(`${r.stdout}${r.stderr}`, kind).not.toMatch(/install-scripts|prepare/);
     }
+    // No source maps ship (tsc's output is readable as it is), and no file points at one.
     const dist = join(tmp, 'esm/node_modules/wasmpar/dist');
-    const map = JSON.parse(readFileSync(join(dist, 'index.js.map'), 'utf8')) as { sources: string[]; sourcesContent?: string[] };
-    expect(map.sourcesContent?.length).toBe(map.sources.length);
-    expect(readdirSync(join(tmp, 'esm/node_modules'))).toEqual(expect.arrayContaining(['wasmpar']));
+    const js = readdirSync(dist, { recursive: true, encoding: 'utf8' }).filter((f) => /\.c?js$/.test(f));
+    expect(js.length).toBeGreaterThan(20);
+    expect(js.filter((f) => readFileSync(join(dist, f), 'utf8').includes('sourceMappingURL'))).toEqual([]);
   }, T);
 
   it('ESM: the README Quick start runs on this Node, and the task APIs work', async () => {
