@@ -49,7 +49,7 @@ export function batchLifecycle(): {
     handle: {
       promise,
       cancel() {
-        if (state === 'started') abortRunning?.();
+        if (state !== 'done') abortRunning?.();
         if (state !== 'queued') return false;
         state = 'cancelled';
         reject(new CancelledError('the task was cancelled before it started'));

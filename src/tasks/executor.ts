@@ -8,21 +8,26 @@ import { DisposedError } from '../errors.js';
 import type { ChunkHandle } from './batch.js';
 import { createBackend } from './backends/index.js';
 import type { BackendJob, TaskBackend } from './backends/backend.js';
-import type { TaskStats } from './stats.js';
+import { BULLMQ_OPTION_KEYS, type BullmqOptions } from './backends/bullmq-options.js';
 import { checkOptionKeys, checkSignal, cpuCount, defaultWorkers, isIterable, positiveInt, submitBatch, toAsyncIterator } from './common.js';
 import { Future, setFutureAbort } from './future.js';
+import type { TaskStats } from './stats.js';
 import { streamChunks } from './stream.js';
 import { isModuleRef, toWireFn, type Awaited2, type TaskFn } from './worker/task-fn.js';
 /** One (async) iterable per parameter of the mapped function. */
 type IterablesFor<A extends unknown[]> = { [K in keyof A]: Iterable<A[K]> | AsyncIterable<A[K]> };
 
-/** The option keys `new Executor` knows (a backend that needs more adds its keys here). */
-export const EXECUTOR_OPTIONS = ['maxWorkers', 'backend', 'initializer', 'initargs', 'engine'];
+/** The option keys `new Executor` knows. */
+export const EXECUTOR_OPTIONS = ['maxWorkers', 'backend', 'initializer', 'initargs', 'engine', ...BULLMQ_OPTION_KEYS];
 
-export type ExecutorBackend = 'worker' | 'async';
+export type ExecutorBackend = 'worker' | 'async' | 'bullmq';
 
-export interface ExecutorOptions {
-  /** Concurrency: worker threads, or calls in flight for 'async' (default: CPU count; min(32, CPUs + 4) for 'async'). */
+/** `connection`, `queue`, ... are for backend 'bullmq' (README "Scale-out"). */
+export interface ExecutorOptions extends BullmqOptions {
+  /**
+   * Concurrency: worker threads, or calls in flight for 'async' (default: CPU count; min(32, CPUs + 4) for 'async').
+   * For 'bullmq': chunks `map` keeps in flight (the workers' own --concurrency is theirs).
+   */
   maxWorkers?: number;
   backend?: ExecutorBackend;
   /** Runs once per worker thread ('worker') or once before the first call ('async'). */
@@ -59,8 +64,8 @@ export class Executor implements AsyncDisposable {
     if (options === null || typeof options !== 'object') throw new TypeError('Executor options must be an object');
     checkOptionKeys(options, 'new Executor', EXECUTOR_OPTIONS);
     const backend = options.backend ?? 'worker';
-    if (backend !== 'worker' && backend !== 'async') {
-      throw new TypeError(`backend must be 'worker' or 'async', got ${JSON.stringify(backend)}`);
+    if (backend !== 'worker' && backend !== 'async' && backend !== 'bullmq') {
+      throw new TypeError(`backend must be 'worker', 'async' or 'bullmq', got ${JSON.stringify(backend)}`);
     }
     this.backend = backend;
     this.maxWorkers =
@@ -71,12 +76,15 @@ export class Executor implements AsyncDisposable {
     const initializer = options.initializer;
     if (initializer !== undefined) {
       // Checked here, where the mistake is, rather than on the first task.
+      if (backend === 'bullmq') {
+        throw new TypeError("initializer is not supported on backend 'bullmq' (workers are shared): do the setup in a module the task imports");
+      }
       if (backend === 'worker') toWireFn(initializer, 'initializer');
       else if (typeof initializer !== 'function' && !isModuleRef(initializer)) {
         throw new TypeError('initializer must be a function or a { module, name } reference');
       }
     }
-    this.#backend = createBackend(backend, { concurrency: this.maxWorkers, initializer, initargs: options.initargs ?? [] });
+    this.#backend = createBackend(backend, { ...options, concurrency: this.maxWorkers, initializer, initargs: options.initargs ?? [] });
   }
 
   #checkOpen(): void {
@@ -183,8 +191,8 @@ export class Executor implements AsyncDisposable {
 
   /**
    * The last resort: end every worker by force, now. Queued and running futures
-   * reject with DisposedError, and the executor is shut down. (Backend 'async'
-   * cannot end a call running on this thread: those are only asked to stop.)
+   * end cancelled, and the executor is shut down. (Backend 'async' cannot end a
+   * call running on this thread: those are only asked to stop.)
    */
   async terminate(): Promise<void> {
     this.#isShutdown = true;
