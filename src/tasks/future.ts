@@ -72,15 +72,16 @@ export class Future<T = unknown> implements PromiseLike<T> {
    * error, the future ends cancelled (CancelledError, the task's error as cause).
    */
   cancel(): boolean {
-    if (this.#state === 'running' && !this.#abortRequested) {
+    if (this.#state === 'finished') return false;
+    if (this.#state === 'cancelled') return true;
+    // A backend that can drop a queued call at its source ('bullmq') does it now; a running call is asked to stop.
+    if (!this.#abortRequested) {
       this.#abortRequested = true;
       this.#abort?.();
     }
-    if (this.#state === 'running' || this.#state === 'finished') return false;
-    if (this.#state === 'pending') {
-      this.#state = 'cancelled';
-      this.#settle();
-    }
+    if (this.#state === 'running') return false;
+    this.#state = 'cancelled';
+    this.#settle();
     return true;
   }
 

@@ -18,7 +18,7 @@ import { deserializeError, outcomeOf, type BatchMessage, type TaskWorkerData, ty
 import { emptyStats, type TaskStats } from '../stats.js';
 import { TaskCosts } from './task-costs.js';
 import { TaskQueue } from './task-queue.js';
-import { abortEntry, armTimeout, crashError, pickSlot, postBatch, startSlot, takeInflight, type Entry, type Slot, type TaskJob } from './task-slot.js';
+import { abortEntry, armTimeout, crashError, pickSlot, slotStats, postBatch, startSlot, takeInflight, type Entry, type Slot, type TaskJob } from './task-slot.js';
 
 export type { TaskJob } from './task-slot.js';
 
@@ -261,17 +261,12 @@ export class TaskPool {
 
   /** Reject all queued and running work with DisposedError and stop every worker now. */
   async terminate(): Promise<void> {
-    const already = this.#terminated;
-    this.#closed = true;
-    this.#terminated = true;
-    if (!already) {
+    if (!this.#terminated) {
+      this.#closed = this.#terminated = true;
       const err = new DisposedError('the pool has been terminated');
-      const queued = this.#queue.drain();
-      for (const s of this.#slots) {
-        queued.push(...takeInflight(s));
-        this.#leave(s);
-      }
-      for (const e of queued) {
+      const lost = [...this.#queue.drain(), ...this.#slots.flatMap(takeInflight)];
+      for (const s of this.#slots) this.#leave(s);
+      for (const e of lost) {
         this.#counts.cancelled += e.job.calls.length;
         e.job.reject(err);
       }
@@ -294,17 +289,9 @@ export class TaskPool {
     await this.#allExited();
   }
 
-  #allExited(): Promise<unknown> {
-    return Promise.all(this.#slots.map((s) => s.exited));
-  }
+  #allExited = (): Promise<unknown> => Promise.all(this.#slots.map((s) => s.exited));
 
   stats(): TaskStats {
-    let running = 0;
-    let workers = 0;
-    for (const s of this.#slots) {
-      for (const e of s.inflight) running += e.job.calls.length;
-      if (!s.leaving) workers++;
-    }
-    return { ...this.#counts, queued: this.#queue.calls, running, workers };
+    return { ...this.#counts, ...slotStats(this.#slots), queued: this.#queue.calls };
   }
 }

@@ -105,6 +105,17 @@ export function armTimeout(entry: Entry, kill: (err: unknown) => void): void {
   entry.timer = setTimeout(() => kill(onTimeout?.() ?? new TimeoutError(`a task did not finish within ${timeoutMs} ms`)), timeoutMs);
 }
 
+/** Calls running on the slots, and the workers that are not leaving. */
+export function slotStats(slots: readonly Slot[]): { running: number; workers: number } {
+  let running = 0;
+  let workers = 0;
+  for (const s of slots) {
+    for (const e of s.inflight) running += e.job.calls.length;
+    if (!s.leaving) workers++;
+  }
+  return { running, workers };
+}
+
 export function postBatch(slot: Slot, msg: BatchMessage): void {
   slot.worker.postMessage(msg);
   // The worker may be asleep in Atomics.wait rather than in its event loop.
