@@ -134,6 +134,8 @@ describe('reductions', () => {
         results.push(await withTimeout(e.evaluate<number>('sum(a*b)', { a, b }), T, 'sum'));
         results.push(e.evaluateSync<number>('sum(a*b)', { a, b }));
         expect(Object.is(results[results.length - 1], want), `n=${n}`).toBe(true);
+        expect(Object.is(e.evaluateSync<number>('mean(a*b)', { a, b }), n === 0 ? NaN : want / n), `mean n=${n}`).toBe(true);
+        if (n > 0) expect(Object.is(want, e.dotSync(a, b)), `dot n=${n}`).toBe(true);
       }
       expect(new Set(results).size).toBe(1);
     }
