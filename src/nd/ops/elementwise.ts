@@ -52,6 +52,13 @@ function target(ctx: OpContext, O: Placed | undefined, inputs: Array<[Placed, nu
   return { dst: O, final: undefined };
 }
 
+/**
+ * Transpose tile edge (elements); each thread buffers one tile. Measured on
+ * 4096² f64 (one thread, busy 2-core VM): 16 → 230 ms, 32 → 150 ms, 64 → 350 ms,
+ * 128 → 370 ms; row-by-row without tiles 540–740 ms; a contiguous copy 33–60 ms.
+ */
+const TILE = 32;
+
 /** Copy `src` (any strides, broadcast to dst's shape) into `dst`: tiled when it is a transpose. */
 export function* copyInto(ctx: OpContext, dst: Placed, src: Placed, srcStrides: readonly number[] = src.nd.strides): Op<void> {
   const shape = dst.nd.shape;
@@ -59,7 +66,6 @@ export function* copyInto(ctx: OpContext, dst: Placed, src: Placed, srcStrides: 
   if (plan.size === 0) return;
   const bytes = dst.bytes;
   const [ds, ss] = plan.innerStrides;
-  const last = plan.outer.length - 1;
   // A transpose: dst walks the row with unit stride, src walks another dim with unit stride.
   if (ds === 1 && Math.abs(ss!) !== 1 && plan.inner >= 8) {
     const p = plan.outerStrides[1]!.findIndex((s, i) => Math.abs(s) === 1 && plan.outer[i]! >= 8);
@@ -67,14 +73,16 @@ export function* copyInto(ctx: OpContext, dst: Placed, src: Placed, srcStrides: 
       // Move that dim to be the last outer dim (the kernel's tile rows).
       const order = plan.outer.map((_, i) => i).filter((i) => i !== p).concat(p);
       const moved = { ...plan, outer: order.map((i) => plan.outer[i]!), outerStrides: plan.outerStrides.map((st) => order.map((i) => st[i]!)) };
-      const tb = bytes === 1 ? 64 : 32;
+      const tb = TILE;
       const units = (plan.rows / plan.outer[p]!) * Math.ceil(plan.outer[p]! / tb) * Math.ceil(plan.inner / tb);
-      const job = planJob(ctx, `nd_tcopy_${bytes}`, moved, [dst, src], [tb]);
+      const slots = ctx.threads;
+      const buf = ctx.scratch('u8', 512 + slots * tb * tb * bytes);
+      (buf.view as Uint8Array).fill(0, 0, 512);
+      const job = planJob(ctx, `nd_tcopy_${bytes}`, moved, [dst, src], [tb, 1, buf.ptr, slots]);
       yield { ...job, n: units, chunk: Math.max(1, Math.floor(65_536 / (tb * tb))), cost: tb * tb };
       return;
     }
   }
-  void last;
   yield planJob(ctx, `nd_copy_${bytes}`, plan, [dst, src], []);
 }
 
