@@ -313,6 +313,25 @@ numpySuite('N-d ops vs numpy', () => {
     }
   });
 
+  it('ops take scijs ndarrays (the npm package) and stdlib ndarrays by duck typing, zero copy', async () => {
+    const { default: ndarray } = await import('ndarray');
+    const { default: StdlibNd } = await import('@stdlib/ndarray/ctor');
+    for (const e of engines) {
+      const data = e.from(Array.from({ length: 12 }, (_, i) => i));
+      const sci = ndarray(data, [3, 4]).transpose(1, 0);            // (4, 3) view, strides (1, 4)
+      const std = new (StdlibNd as any)('float64', data, [3, 4], [4, 1], 0, 'row-major');
+      const sum0 = e.sumSync(sci, { axis: 0 }) as NDArray;
+      expect([...sum0]).toEqual([6, 22, 38]);
+      const added = await e.add(sci, std.data === data ? e.ndarray(data, [4, 3], { strides: [1, 4] }) : sci) as NDArray;
+      expect(added.toArray()).toEqual([[0, 8, 16], [2, 10, 18], [4, 12, 20], [6, 14, 22]]);
+      expect(e.maxSync(std, { axis: 1 }) as NDArray).toBeDefined();
+      expect([...(e.maxSync(std, { axis: 1 }) as NDArray)]).toEqual([3, 7, 11]);
+      const back = (e.copySync(sci) as NDArray).toScijs(ndarray);
+      expect(back.get(3, 2)).toBe(11);
+      e.free(data);
+    }
+  });
+
   it('a C-contiguous N-d op is the 1-d op on its flat data (same values, same kernels)', async () => {
     for (const e of engines) {
       const x = e.asarray(Array.from({ length: 6 }, (_, i) => Array.from({ length: 1001 }, (_, j) => Math.sin(i * 1001 + j))));
