@@ -18,13 +18,14 @@ export function buildNative(name = 'axpy_sum') {
   const src = join(here, `${name}.c`);
   const out = join(here, 'bin', name);
   const cc = process.env.CC || 'cc';
-  const command = [cc, ...FLAGS, src, '-o', out].join(' ');
+  // -lm after the source: the expression reference calls sin/cos.
+  const command = [cc, ...FLAGS, src, '-o', out, '-lm'].join(' ');
   // Rebuild only when the source is newer: the suites call this on every run.
   if (existsSync(out) && statSync(out).mtimeMs >= statSync(src).mtimeMs) return { path: out, command };
   const probe = spawnSync(cc, ['--version'], { encoding: 'utf8' });
   if (probe.error || probe.status !== 0) return { path: null, reason: `no C compiler (${cc}) on PATH`, command };
   mkdirSync(join(here, 'bin'), { recursive: true });
-  const r = spawnSync(cc, [...FLAGS, src, '-o', out], { encoding: 'utf8' });
+  const r = spawnSync(cc, [...FLAGS, src, '-o', out, '-lm'], { encoding: 'utf8' });
   if (r.status !== 0) return { path: null, reason: `${cc} failed: ${(r.stderr || r.error?.message || '').trim().split('\n')[0]}`, command };
   return { path: out, command };
 }
