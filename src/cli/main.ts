@@ -15,6 +15,7 @@ export interface Subcommand {
 /** Add a subcommand here: name → summary + lazy import. */
 export const COMMANDS: Record<string, Subcommand> = {
   info: { summary: 'threads, SIMD/threads/waitAsync support, memory limits, versions (--json)', load: () => import('./info.js') },
+  worker: { summary: "run tasks sent with { backend: 'bullmq' } (--redis <url> --queue <name>)", load: () => import('./worker.js') },
 };
 
 export function help(): string {

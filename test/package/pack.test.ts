@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from '../../examples/browser/server.mjs';
-import { browserSkipReason, launchChromium, withTimeout } from '../helpers/chromium.js';
+import { describeBrowser, launchChromium, withTimeout } from '../helpers/chromium.js';
 import { cjsConsumer, esmConsumer, tsConsumer, viteConsumer } from './consumers.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -118,7 +118,25 @@ describe('the packed tarball', () => {
     expect(info.support).toEqual({ simd: true, threads: true, waitAsync: true });
   }, T);
 
-  describe.skipIf(browserSkipReason !== '' && !/^(1|true)$/i.test(process.env.CI ?? ''))(`Vite app in Chromium${browserSkipReason ? ` (skipped: ${browserSkipReason})` : ''}`, () => {
+  // `wasmpar bench --quick` takes about a minute: run by `npm run test:package` (WASMPAR_PACK_BENCH=1), not by `npm test`.
+  const benchWanted = process.env.WASMPAR_PACK_BENCH === '1';
+  it.runIf(benchWanted)('npx wasmpar bench --quick writes the three report files naming every contender', async (ctx) => {
+    const dir = join(tmp, 'esm');
+    const cli = readFileSync(join(dir, 'node_modules/wasmpar/dist/cli/main.js'), 'utf8');
+    if (!/\bbench: \{/.test(cli)) {
+      process.stderr.write('\n[pack test] SKIPPED bench: this build of the CLI has no bench command yet\n');
+      ctx.skip();
+    }
+    const out = join(tmp, 'bench-out');
+    ok(await run('npm', ['exec', '--offline', '--', 'wasmpar', 'bench', '--quick', '--out', out], dir, 600_000), 'npx wasmpar bench --quick');
+    const json = readFileSync(join(out, 'latest.json'), 'utf8');
+    for (const name of ['plain-js', 'wasm-1t', 'wasmpar', 'piscina', 'tinypool', 'workerpool', 'native', 'numpy', 'numexpr']) expect(json).toContain(`"${name}"`);
+    expect(readFileSync(join(out, 'latest.md'), 'utf8')).toMatch(/wasmpar/);
+    expect(readFileSync(join(out, 'latest.svg'), 'utf8')).toMatch(/^<svg|<\?xml/);
+  }, 700_000);
+  if (!benchWanted) process.stderr.write('\n[pack test] npx wasmpar bench --quick not run: it takes about a minute; `npm run test:package` runs it\n');
+
+  describeBrowser('Vite app in Chromium', () => {
     async function loadInChromium(url: string): Promise<{ result: Record<string, unknown>; errors: string[] }> {
       const browser = await withTimeout(launchChromium(), T, 'launch chromium');
       try {
