@@ -12,36 +12,47 @@ process.chdir(root);
 mkdirSync('build', { recursive: true });
 
 const target = process.argv.includes('--debug') ? 'debug' : 'release';
-const { error, stderr } = await asc.main([
-  'assembly/index.ts',
-  '--config', 'asconfig.json',
-  '--target', target,
-  '--outFile', 'build/kernels.wasm',
-  '--textFile', 'build/kernels.wat',
-]);
-if (error) {
-  console.error(stderr.toString());
-  console.error(`asc failed: ${error.message}`);
-  process.exit(1);
+// The built-in kernels, and the Mandelbrot example's user kernel (prebuilt so that
+// `wasmpar bench` can run it from an installed package without the compiler).
+const MODULES = [
+  { entry: 'assembly/index.ts', out: 'build/kernels.wasm', text: 'build/kernels.wat' },
+  { entry: 'examples/mandelbrot/kernel.ts', out: 'build/mandelbrot.wasm' },
+];
+for (const m of MODULES) {
+  const { error, stderr } = await asc.main([
+    m.entry,
+    '--config', 'asconfig.json',
+    '--target', target,
+    '--outFile', m.out,
+    ...(m.text ? ['--textFile', m.text] : []),
+  ]);
+  if (error) {
+    console.error(stderr.toString());
+    console.error(`asc failed on ${m.entry}: ${error.message}`);
+    process.exit(1);
+  }
+  checkKernelRules(m.out);
 }
 
-const bytes = readFileSync('build/kernels.wasm');
-const SECTION_START = 8;
-const SECTION_DATA = 11;
-let pos = 8;
-const readLeb = () => {
-  let result = 0, shift = 0, byte;
-  do { byte = bytes[pos++]; result |= (byte & 0x7f) << shift; shift += 7; } while (byte & 0x80);
-  return result >>> 0;
-};
-while (pos < bytes.length) {
-  const id = bytes[pos++];
-  const size = readLeb();
-  if (id === SECTION_START) { console.error('build/kernels.wasm has a start function'); process.exit(1); }
-  if (id === SECTION_DATA) {
-    const save = pos; const count = readLeb(); pos = save;
-    if (count > 0) { console.error(`build/kernels.wasm has ${count} data segment(s): no static data in kernels`); process.exit(1); }
+function checkKernelRules(file) {
+  const bytes = readFileSync(file);
+  const SECTION_START = 8;
+  const SECTION_DATA = 11;
+  let pos = 8;
+  const readLeb = () => {
+    let result = 0, shift = 0, byte;
+    do { byte = bytes[pos++]; result |= (byte & 0x7f) << shift; shift += 7; } while (byte & 0x80);
+    return result >>> 0;
+  };
+  while (pos < bytes.length) {
+    const id = bytes[pos++];
+    const size = readLeb();
+    if (id === SECTION_START) { console.error(`${file} has a start function`); process.exit(1); }
+    if (id === SECTION_DATA) {
+      const save = pos; const count = readLeb(); pos = save;
+      if (count > 0) { console.error(`${file} has ${count} data segment(s): no static data in kernels`); process.exit(1); }
+    }
+    pos += size;
   }
-  pos += size;
+  console.log(`${file}: ${bytes.length} bytes, ${target}`);
 }
-console.log(`build/kernels.wasm: ${bytes.length} bytes, ${target}`);

@@ -1,0 +1,35 @@
+/** The facts that make a bench report interpretable later. */
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+
+export interface Machine {
+  cpu: string;
+  cores: number;
+  loadavg: number[];
+  node: string;
+  v8: string;
+  platform: string;
+  memoryGiB: number;
+  wasmpar: string;
+}
+
+export function wasmparVersion(): string {
+  try {
+    return String(JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')).version);
+  } catch {
+    return 'unknown';
+  }
+}
+
+export function machine(): Machine {
+  return {
+    cpu: os.cpus()[0]?.model.trim() ?? 'unknown',
+    cores: os.availableParallelism(),
+    loadavg: os.loadavg().map((l) => Math.round(l * 100) / 100),
+    node: process.version,
+    v8: process.versions.v8,
+    platform: `${os.platform()} ${os.arch()}`,
+    memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    wasmpar: wasmparVersion(),
+  };
+}

@@ -1,0 +1,75 @@
+/**
+ * One-pass f64 workloads over x (and y): map, axpy, sum, dot. The same data on
+ * every side: x[i] = (i mod 1000)·10⁻³ (or (i mod 6283)·10⁻³, angles over
+ * [0, 2π), for sin), y[i] = 1. Peers get one chunk per thread (static, the least
+ * overhead for equal work).
+ */
+import type { Engine } from '../../index.js';
+import * as js from './js-chunks.js';
+import { CHUNKS_URL, chunks, count, nativeForm, peerForms, plainJs, pythonForms, shared, wasmForms } from './forms.js';
+import type { Workload } from './types.js';
+
+type Chunk = 'square' | 'sin' | 'axpy' | 'sum' | 'dot';
+
+export interface StreamingSpec {
+  name: string;
+  title: string;
+  chunk: Chunk;
+  /** The op on wasmpar's Sync API. */
+  wasm: (engine: Engine, x: Float64Array, y: Float64Array) => unknown;
+  numexpr?: boolean;
+  notes?: string;
+}
+
+export const ALPHA = 1e-9;
+const MB = 1 << 20;
+
+function fill(x: Float64Array, y: Float64Array, angles: boolean): void {
+  const period = angles ? 6283 : 1000;
+  for (let i = 0; i < x.length; i++) { x[i] = (i % period) * 1e-3; y[i] = 1; }
+}
+
+export function streaming(spec: StreamingSpec): Workload {
+  const angles = spec.chunk === 'sin';
+  const extra = spec.chunk === 'axpy' ? [ALPHA] : [];
+  const reduces = spec.chunk === 'sum' || spec.chunk === 'dot';
+  const kernel = js[spec.chunk] as (x: Float64Array, y: Float64Array, s: number, e: number, ...rest: number[]) => number | void;
+  let sink = 0;
+  return {
+    name: spec.name,
+    title: spec.title,
+    unit: 'Melem/s',
+    size: { quick: 2 * MB, full: 8 * MB },
+    work: (n) => n / 1e6,
+    describe: (n) => `${count(n)} f64`,
+    notes: spec.notes,
+    contenders: {
+      ...wasmForms((engine, n) => {
+        const x = engine.alloc('f64', n), y = engine.alloc('f64', n);
+        fill(x, y, angles);
+        return { op: () => spec.wasm(engine, x, y), free: [x, y] };
+      }),
+      'plain-js': plainJs((n) => {
+        const x = new Float64Array(n), y = new Float64Array(n);
+        fill(x, y, angles);
+        return () => { sink += kernel(x, y, 0, n, ...extra) ?? 0; };
+      }),
+      ...peerForms((pool, ctx, n) => {
+        const x = shared(Float64Array, n), y = shared(Float64Array, n);
+        fill(x, y, angles);
+        const parts = chunks(n, ctx.threads);
+        return async () => {
+          const r = await Promise.all(parts.map(([s, e]) => pool.call(CHUNKS_URL, spec.chunk, [x, y, s, e, ...extra])));
+          if (reduces) for (const v of r) sink += v as number;
+        };
+      }),
+      native: nativeForm(spec.name),
+      ...pythonForms(spec.name, spec.numexpr === false ? ['numpy'] : ['numpy', 'numexpr']),
+    },
+  };
+}
+
+/** Keeps results alive so that no engine optimizes a reduction away. */
+export function consume(v: unknown): void {
+  if (v === Symbol.for('never')) console.log(v);
+}
