@@ -1,5 +1,6 @@
-/** `wasmpar bench` options: `--name value` or `--name=value`; unknown ones are an error naming the known ones. */
+/** `wasmpar bench` flags, parsed with the CLI's shared helpers (a bad flag is a UsageError: exit 2). */
 import os from 'node:os';
+import { intFlag, parseFlags } from '../usage.js';
 
 export interface BenchArgs {
   quick: boolean;
@@ -13,55 +14,47 @@ export interface BenchArgs {
   help: boolean;
 }
 
-const FLAGS = ['quick', 'json', 'help'] as const;
-const VALUES = ['filter', 'threads', 'out', 'size', 'rounds', 'budget'] as const;
-
-export const USAGE = `usage: wasmpar bench [--quick] [--filter <workload>[,<workload>...]] [--threads <n>] [--json] [--out <dir>]
+export const USAGE = `Usage: wasmpar bench [--quick] [--filter <workload>[,<workload>...]] [--threads <n>] [--json] [--out <dir>]
                      [--size <n>] [--rounds <n>] [--budget <ms>]
 
-  --quick          smaller sizes and fewer, shorter rounds (about a minute)
+  --quick          smaller sizes, fewer and shorter rounds (about a minute)
   --filter w       only the workloads named w (or whose name contains w); comma-separated
   --threads n      threads for wasmpar and every parallel contender (default: available cores)
   --json           print the JSON report on stdout instead of the table
   --out dir        where latest.json, latest.md and latest.svg go (default: ./wasmpar-bench)
   --size n         override every workload's problem size (elements, matrix order, tasks)
-  --rounds n       interleaved rounds (default 3 quick, 7 full)
-  --budget ms      time per contender per round (default 40 quick, 200 full)`;
+  --rounds n       interleaved rounds (default 3 with --quick, else 7)
+  --budget ms      time per contender per round (default 40 with --quick, else 200)
 
-function positiveInt(name: string, v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`bench: --${name} must be a positive integer, got ${JSON.stringify(v)}`);
-  return n;
-}
+Contenders: wasmpar, wasm-1t (wasmpar on 1 thread), plain-js, piscina, tinypool, workerpool
+(resolved from this project: npm install -D piscina tinypool workerpool), native (C with
+OpenMP, when a C compiler exists; CC picks it), numpy and numexpr (python3 with numpy;
+WASMPAR_PYTHON picks it), tfjs-wasm (@tensorflow/tfjs-core + tfjs-backend-wasm installed).`;
+
+const OPTIONS = {
+  quick: { type: 'boolean' },
+  filter: { type: 'string' },
+  threads: { type: 'string' },
+  json: { type: 'boolean' },
+  out: { type: 'string' },
+  size: { type: 'string' },
+  rounds: { type: 'string' },
+  budget: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
 
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
-  const got: Record<string, string | true> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (!a.startsWith('--')) throw new TypeError(`bench: unexpected argument ${JSON.stringify(a)}\n${USAGE}`);
-    const eq = a.indexOf('=');
-    const name = a.slice(2, eq < 0 ? undefined : eq);
-    if ((FLAGS as readonly string[]).includes(name)) {
-      if (eq >= 0) throw new TypeError(`bench: --${name} takes no value`);
-      got[name] = true;
-    } else if ((VALUES as readonly string[]).includes(name)) {
-      const v = eq >= 0 ? a.slice(eq + 1) : argv[++i];
-      if (v === undefined || v === '') throw new TypeError(`bench: --${name} needs a value`);
-      got[name] = v;
-    } else {
-      throw new TypeError(`bench: unknown option --${name}; known: ${[...FLAGS, ...VALUES].map((f) => `--${f}`).join(', ')}`);
-    }
-  }
-  const quick = got.quick === true;
+  const { values: v } = parseFlags('bench', argv, OPTIONS);
+  const quick = v.quick === true;
   return {
     quick,
-    filter: got.filter as string | undefined,
-    threads: got.threads ? positiveInt('threads', got.threads as string) : os.availableParallelism(),
-    json: got.json === true,
-    out: (got.out as string | undefined) ?? 'wasmpar-bench',
-    size: got.size ? positiveInt('size', got.size as string) : undefined,
-    rounds: got.rounds ? positiveInt('rounds', got.rounds as string) : quick ? 3 : 7,
-    budgetMs: got.budget ? positiveInt('budget', got.budget as string) : quick ? 40 : 200,
-    help: got.help === true,
+    filter: v.filter,
+    threads: intFlag('bench', 'threads', v.threads, 1, 256) ?? os.availableParallelism(),
+    json: v.json === true,
+    out: v.out ?? 'wasmpar-bench',
+    size: intFlag('bench', 'size', v.size, 1),
+    rounds: intFlag('bench', 'rounds', v.rounds, 1, 1000) ?? (quick ? 3 : 7),
+    budgetMs: intFlag('bench', 'budget', v.budget, 1, 60_000) ?? (quick ? 40 : 200),
+    help: v.help === true,
   };
 }

@@ -28,8 +28,8 @@ export function writeReport(report: BenchReport, dir: string, reproduce: string)
   return files;
 }
 
-/** The command: returns the exit code. */
-export async function benchCommand(argv: readonly string[]): Promise<number> {
+/** The subcommand (src/cli/main.ts): resolves to the exit code. */
+export async function run(argv: readonly string[]): Promise<number> {
   const args = parseBenchArgs(argv);
   if (args.help) { console.log(USAGE); return 0; }
   const workloads = selectWorkloads(await loadWorkloads(), args.filter);

@@ -1,6 +1,6 @@
 /** The facts that make a bench report interpretable later. */
-import { readFileSync } from 'node:fs';
 import os from 'node:os';
+import { packageVersion } from '../version.js';
 
 export interface Machine {
   cpu: string;
@@ -13,14 +13,6 @@ export interface Machine {
   wasmpar: string;
 }
 
-export function wasmparVersion(): string {
-  try {
-    return String(JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')).version);
-  } catch {
-    return 'unknown';
-  }
-}
-
 export function machine(): Machine {
   return {
     cpu: os.cpus()[0]?.model.trim() ?? 'unknown',
@@ -30,6 +22,6 @@ export function machine(): Machine {
     v8: process.versions.v8,
     platform: `${os.platform()} ${os.arch()}`,
     memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
-    wasmpar: wasmparVersion(),
+    wasmpar: packageVersion(),
   };
 }

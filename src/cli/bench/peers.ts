@@ -5,7 +5,8 @@
  * before timing, and the same task file (peer-task.ts).
  */
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { PeerTask } from './peer-task.js';
 import { Skip } from './types.js';
@@ -20,6 +21,17 @@ export interface PeerPool {
   close(): Promise<void>;
 }
 
+/** The version in the package.json of `name` above its entry file (its "exports" may hide package.json). */
+function versionAbove(entry: string, name: string): string {
+  for (let dir = dirname(entry); dir !== dirname(dir); dir = dirname(dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === name) return pkg.version ?? '?';
+    } catch { /* keep going up */ }
+  }
+  return '?';
+}
+
 /** The path of `name`'s entry and its version, or Skip. */
 export function resolvePeer(name: string): { path: string; version: string } {
   const froms = [join(process.cwd(), 'package.json'), import.meta.url];
@@ -27,9 +39,7 @@ export function resolvePeer(name: string): { path: string; version: string } {
     try {
       const req = createRequire(from);
       const path = req.resolve(name);
-      let version = '?';
-      try { version = String((req(`${name}/package.json`) as { version: string }).version); } catch { /* exports may hide it */ }
-      return { path, version };
+      return { path, version: versionAbove(path, name) };
     } catch { /* next */ }
   }
   throw new Skip(`${name} is not installed (npm install -D ${name} in this project to compare)`);

@@ -5,6 +5,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { UsageError } from '../usage.js';
 import type { Workload, WorkloadModule } from './types.js';
 
 const DIR = new URL('./workloads/', import.meta.url);
@@ -19,7 +20,7 @@ export async function loadWorkloads(): Promise<Workload[]> {
 
 /**
  * `--filter a,b`: each item picks the workloads whose name equals it, or else
- * contains it. An item matching nothing is an error naming the known ones.
+ * contains it. An item matching nothing is a UsageError naming the known ones.
  */
 export function selectWorkloads(all: Workload[], filter: string | undefined): Workload[] {
   if (!filter) return all;
@@ -27,7 +28,7 @@ export function selectWorkloads(all: Workload[], filter: string | undefined): Wo
   for (const item of filter.split(',').map((s) => s.trim()).filter(Boolean)) {
     const exact = all.filter((w) => w.name === item);
     const found = exact.length ? exact : all.filter((w) => w.name.includes(item));
-    if (!found.length) throw new RangeError(`bench: --filter ${JSON.stringify(item)} matches no workload; known: ${all.map((w) => w.name).join(', ')}`);
+    if (!found.length) throw new UsageError(`wasmpar bench: --filter ${JSON.stringify(item)} matches no workload; known: ${all.map((w) => w.name).join(', ')}`);
     for (const w of found) picked.add(w);
   }
   return all.filter((w) => picked.has(w));

@@ -27,7 +27,7 @@ export function svgChart(report: BenchReport): string {
   let y = TOP;
   for (const w of report.workloads) {
     const ran = w.results.filter((r) => r.status === 'ran' && r.throughput !== undefined);
-    parts.push(`<text x="8" y="${y + 14}" class="w">${esc(w.name)}</text><text x="${LEFT + 2}" y="${y + 14}" class="s">${esc(`${w.title} · ${w.size} · ${w.unit}`)}</text>`);
+    parts.push(`<text x="8" y="${y + 14}"><tspan class="w">${esc(w.name)}</tspan><tspan class="s" dx="8">${esc(`${w.title} · ${w.size} · ${w.unit}`)}</tspan></text>`);
     y += HEAD;
     if (!ran.length) { parts.push(`<text x="${LEFT}" y="${y + 10}" class="s">no contender ran</text>`); y += BAR + GAP; }
     for (const r of ran) {
