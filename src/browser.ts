@@ -19,11 +19,12 @@ export class Engine extends KernelEngine {
 
 export { Kernel, KernelModule };
 export type { ParallelForOptions, Combine } from './kernels/kernel-engine.js';
-export type { MapOp } from './engine/engine.js';
+export type { MapOp, KernelOps } from './kernels/kernel-engine.js';
+export type { MapOpName } from './engine/core-ops.js';
 export type { EngineOptions, OpOptions, OutOptions, VarianceOptions, HistogramOptions, MatmulOptions, LinspaceOptions } from './engine/options.js';
 export type { Dtype, TypedArray } from './memory/dtypes.js';
 export type { KernelModuleInfo } from './kernels/wasm-inspect.js';
 export {
   WasmparError, KernelError, WorkerCrashError, CancelledError, TimeoutError, OutOfMemoryError, DisposedError,
-  KernelRuleError,
+  KernelRuleError, EnvironmentError,
 } from './errors.js';

@@ -69,3 +69,14 @@ export class KernelRuleError extends WasmparError {
     super('ERR_KERNEL_RULE', message, options);
   }
 }
+
+/**
+ * The host cannot do what was asked: no SharedArrayBuffer (a page that is not
+ * cross-origin isolated), the built-in kernels missing or unreachable, a *Sync
+ * op on a thread that may not block (a browser's main thread).
+ */
+export class EnvironmentError extends WasmparError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ERR_ENVIRONMENT', message, options);
+  }
+}

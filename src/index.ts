@@ -1,11 +1,12 @@
 /** wasmpar: parallel numeric compute on WebAssembly SIMD + threads over one shared memory. */
 export { Engine, Kernel, KernelModule } from './kernels/engine.js';
 export type { ParallelForOptions, Combine, CompileOptions } from './kernels/engine.js';
-export type { MapOp } from './engine/engine.js';
+export type { MapOp, KernelOps } from './kernels/kernel-engine.js';
+export type { MapOpName } from './engine/core-ops.js';
 export type { EngineOptions, OpOptions, OutOptions, VarianceOptions, HistogramOptions, MatmulOptions, LinspaceOptions } from './engine/options.js';
 export type { Dtype, TypedArray } from './memory/dtypes.js';
 export {
   WasmparError, KernelError, WorkerCrashError, CancelledError, TimeoutError, OutOfMemoryError, DisposedError,
-  CompileError, KernelRuleError,
+  CompileError, KernelRuleError, EnvironmentError,
 } from './errors.js';
 export * from './tasks/index.js';

@@ -116,7 +116,7 @@ describe('Engine.create and memory argument checks', () => {
     ['threads 0', { threads: 0 }, RangeError, /threads/],
     ['threads 1.5', { threads: 1.5 }, RangeError, /threads/],
     ['threads 1000', { threads: 1000 }, RangeError, /threads/],
-    ['threads as a string', { threads: '2' }, RangeError, /threads/],
+    ['threads as a string', { threads: '2' }, TypeError, /threads/],
     ['negative memory.initial', { memory: { initial: -1 } }, RangeError, /memory\.initial/],
     ['fractional memory.maximum', { memory: { maximum: 1e6 + 0.5 } }, RangeError, /memory\.maximum/],
     ['memory.maximum beyond 4 GiB', { memory: { maximum: 2 ** 33 } }, RangeError, /memory\.maximum/],
@@ -125,6 +125,10 @@ describe('Engine.create and memory argument checks', () => {
     ['negative spin', { spin: -1 }, RangeError, /spin/],
     ['negative inlineThreshold', { inlineThreshold: -1 }, RangeError, /inlineThreshold/],
     ['options not an object', 7, TypeError, /options/],
+    ['memory as a string', { memory: '64MB' }, TypeError, /memory/],
+    ['memory.initial as a string', { memory: { initial: '64MB' } }, TypeError, /memory\.initial/],
+    ['an unknown key (thread)', { thread: 2 }, TypeError, /unknown option 'thread'.*'threads'/],
+    ['an unknown memory key', { memory: { max: 2 ** 30 } }, TypeError, /unknown option 'max'.*'maximum'/],
   ];
   for (const [label, opts, Err, re] of BAD) {
     it(`Engine.create rejects ${label}`, async () => {
@@ -176,4 +180,59 @@ describe('failed ops release the result array they allocated', () => {
       e.free(x);
     });
   }
+});
+
+describe('option keys and aborted signals (both forms)', () => {
+  // [op call with the given options, the keys the message must list]
+  const OPS: Array<[string, (e: any, f: Fixture, s: string, o: object) => unknown, RegExp]> = [
+    ['histogram', (e, f, s, o) => e[`histogram${s}`](f.a, o), /'bins', 'range', 'out'/],
+    ['add', (e, f, s, o) => e[`add${s}`](f.a, f.b, o), /'signal', 'out'/],
+    ['sum', (e, f, s, o) => e[`sum${s}`](f.a, o), /'signal'/],
+    ['map', (e, f, s, o) => e[`map${s}`]('sqrt', f.a, o), /'out'/],
+    ['linspace', (e, _f, s, o) => e[`linspace${s}`](0, 1, 5, 'f64', o), /'endpoint', 'out'/],
+    ['matmul', (e, f, s, o) => e[`matmul${s}`](f.a, f.b, { m: 2, k: 4, n: 2, ...o }), /'m', 'k', 'n', 'out'/],
+    ['parallelFor', (e, _f, s, o) => e[`parallelFor${s}`](undefined, 4, o), /'chunkSize'/],
+  ];
+  for (const [name, call, known] of OPS) {
+    for (const s of ['', 'Sync']) {
+      it(`${name}${s}: an unknown option key is a TypeError naming it and the known ones; nothing written`, async () => {
+        const e = engines[1]!;
+        const f = fixture(e);
+        const before = e.bytesInUse;
+        let thrown: unknown;
+        let p: unknown;
+        try { p = call(e, f, s, { bin: 3 }); } catch (err) { thrown = err; }
+        if (s === '') {
+          expect(thrown).toBeUndefined();
+          const r = await settle(p as Promise<unknown>, T, name);
+          expect(r.ok).toBe(false);
+          if (!r.ok) thrown = r.error;
+        }
+        expect(thrown).toBeInstanceOf(TypeError);
+        expect((thrown as Error).message).toMatch(new RegExp(`^${name}${s}: unknown option 'bin'`));
+        expect((thrown as Error).message).toMatch(known);
+        expect(e.bytesInUse).toBe(before);
+      });
+    }
+  }
+
+  it('a Sync op with an already-aborted signal throws CancelledError and writes nothing', () => {
+    for (const e of engines) {
+      const f = fixture(e);
+      const signal = AbortSignal.abort();
+      const before = e.bytesInUse;
+      expect(() => e.mapSync('sqrt', f.a, { out: f.out, signal })).toThrow(expect.objectContaining({ code: 'ERR_CANCELLED' }));
+      expect(() => e.addSync(f.a, f.b, { signal })).toThrow(expect.objectContaining({ name: 'CancelledError' }));
+      expect([...f.out].every((v) => v === SENTINEL.f64)).toBe(true);
+      expect(e.bytesInUse).toBe(before);
+    }
+  });
+
+  it('linspace endpoint must be a boolean', async () => {
+    const e = engines[0]!;
+    expect(() => e.linspaceSync(0, 1, 5, 'f64', { endpoint: 'no' as any })).toThrow(/endpoint/);
+    const r = await settle(e.linspace(0, 1, 5, 'f64', { endpoint: 1 as any }), T, 'linspace');
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error).toBeInstanceOf(TypeError);
+  });
 });

@@ -1,5 +1,6 @@
 /** The built-in kernels (build/kernels.wasm), compiled once per process and shared by every engine. */
 import { readFile } from 'node:fs/promises';
+import { EnvironmentError } from '../errors.js';
 
 let compiled: Promise<WebAssembly.Module> | undefined;
 
@@ -11,7 +12,7 @@ export function builtinModule(): Promise<WebAssembly.Module> {
       bytes = await readFile(url);
     } catch (cause) {
       compiled = undefined;
-      throw new Error(`wasmpar: cannot read ${url.pathname}; run \`npm run build\` first`, { cause });
+      throw new EnvironmentError(`wasmpar: cannot read ${url.pathname}; run \`npm run build\` first`, { cause });
     }
     return WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
   })();

@@ -2,7 +2,7 @@
  * Drives an op generator (see op.ts) to completion, synchronously or not.
  * Both drivers resolve jobs the same way, so they produce the same chunks.
  */
-import { CancelledError } from '../errors.js';
+import { CancelledError, EnvironmentError } from '../errors.js';
 import type { Dispatcher, ResolvedJob } from '../runtime/dispatcher.js';
 import type { JobOutcome } from '../runtime/job-outcome.js';
 import { MAX_ARGS } from '../runtime/protocol.js';
@@ -21,7 +21,7 @@ export function resolveJob(cfg: DriverConfig, job: KernelJob): ResolvedJob {
   let slot: number, index: number, name: string;
   if (typeof job.kernel === 'string') {
     const i = cfg.builtins.get(job.kernel);
-    if (i === undefined) throw new Error(`internal: kernel ${job.kernel} is missing from build/kernels.wasm`);
+    if (i === undefined) throw new EnvironmentError(`kernel ${job.kernel} is missing from build/kernels.wasm: the build is stale (run \`npm run build\`)`);
     slot = 0; index = i; name = job.kernel;
   } else {
     ({ module: slot, index, name } = job.kernel);

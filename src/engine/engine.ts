@@ -1,47 +1,27 @@
 /**
- * Engine: one shared WebAssembly.Memory, N-1 worker threads (the caller is the
- * N-th), and typed wrappers for the built-in ops. Every op exists as `op()`
- * (a Promise) and `opSync()` (Node, and browser Workers); both drive the same op
- * generator. No `node:` import here: the host comes in as a Platform (platform.ts),
- * set by the entry's Engine subclass.
+ * EngineCore: one shared WebAssembly.Memory, N-1 worker threads (the caller is
+ * the N-th), the heap, and the runner every op goes through. It declares no op:
+ * ops are declared once (op-decl.ts, core-ops.ts) and `defineOps` puts both
+ * forms (`op()` → Promise, `opSync()`) on the public class. No `node:` import
+ * here: the host comes in as a Platform (platform.ts), set by the entry's Engine.
  */
-import { DisposedError } from '../errors.js';
+import { CancelledError, DisposedError, EnvironmentError } from '../errors.js';
 import { ArrayRegistry } from '../memory/arrays.js';
 import { checkDtype, describe, dtypeOf, DTYPES, type Dtype, type TypedArray, type TypedArrayFor } from '../memory/dtypes.js';
-import { Heap, HEAP_BASE, PAGE_BYTES } from '../memory/heap.js';
+import { Heap, PAGE_BYTES } from '../memory/heap.js';
 import { Dispatcher } from '../runtime/dispatcher.js';
 import { KernelTable, kernelNames } from '../runtime/kernel-table.js';
-import { DEFAULT_CALLER_SPIN, DEFAULT_WORKER_SPIN, MAX_WORKERS } from '../runtime/protocol.js';
-import { DEFAULT_INLINE_WORK } from '../runtime/scheduler.js';
+import { DEFAULT_CALLER_SPIN } from '../runtime/protocol.js';
 import { driveAsync, driveSync, type DriverConfig } from './driver.js';
 import { JsKernels } from './js-kernels.js';
 import type { Op } from './op.js';
-import { OpContext } from './op-context.js';
-import {
-  checkOptions, type EngineOptions, type HistogramOptions, type LinspaceOptions, type MatmulOptions, type OpOptions,
-  type OutOptions, type VarianceOptions,
-} from './options.js';
+import { OpContext, type OpEnv } from './op-context.js';
+import { installOps, splitCall, type AnyDecl, type OpRunner } from './op-decl.js';
+import { checkCreateOptions, checkOptions, type EngineOptions, type OpOptions } from './options.js';
 import { threadCanBlock, type EnginePool, type Platform } from './platform.js';
-import * as ew from './ops/elementwise.js';
-import * as red from './ops/reduce.js';
-import * as scan from './ops/scan.js';
-import * as srt from './ops/sort.js';
-import * as hist from './ops/histogram.js';
-import * as mm from './ops/matmul.js';
-import * as gen from './ops/generate.js';
 
-export type MapOp = (typeof ew.MAP_OPS)[number] | ((v: number) => number);
-
-const MiB = 1024 * 1024;
-const MAX_BYTES = 65536 * PAGE_BYTES;
-
-function checkBytes(value: unknown, name: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0 || value > MAX_BYTES) {
-    throw new RangeError(`${name} must be a positive integer number of bytes up to 4 GiB (${MAX_BYTES}); got ${describe(value)}`);
-  }
-  return value;
-}
+/** Set by EngineCore's static block: runs a call of a declared op (it reads the core's private fields). */
+let runDecl: OpRunner;
 
 /** What Engine.create assembles; not for users (call Engine.create). */
 export interface EngineParts {
@@ -58,9 +38,9 @@ export interface EngineParts {
 }
 
 /**
- * The engine's core: memory, threads, built-in ops. The public `Engine`
- * (src/kernels/engine.ts) extends it with user kernels; this layer knows
- * nothing about compilers.
+ * The engine's core: memory, threads, lifecycle and the op runner, but no op
+ * (so a layer above can declare any op, however wide; see op-decl.ts). The
+ * public `Engine` (src/kernels/engine.ts) extends it and `defineOps` it.
  */
 export class EngineCore {
   /** Threads that compute, the caller included. */
@@ -72,7 +52,7 @@ export class EngineCore {
   readonly #pool: EnginePool | undefined;
   readonly #table: KernelTable;
   readonly #driver: DriverConfig;
-  readonly #js: JsKernels;
+  readonly #env: OpEnv;
   readonly #canBlock: boolean;
   #nextSlot = 1;
   #disposing: Promise<void> | undefined;
@@ -86,7 +66,8 @@ export class EngineCore {
     this.#pool = parts.pool;
     this.#table = parts.table;
     this.#driver = { dispatcher: parts.dispatcher, builtins: parts.builtins, inlineWork: parts.inlineWork };
-    this.#js = new JsKernels(parts.table, this.#arrays.heap);
+    const js = new JsKernels(parts.table, this.#arrays.heap);
+    this.#env = { arrays: this.#arrays, threads: this.threads, services: { owner: this, mapFunction: (c, f, x, out) => js.map(c, f, x, out) } };
     this.#canBlock = parts.canBlock;
   }
 
@@ -96,20 +77,7 @@ export class EngineCore {
   static async create<E extends EngineCore>(this: (new (parts: EngineParts) => E) & { platform: Platform | undefined }, options: EngineOptions = {}): Promise<E> {
     const platform = this.platform;
     if (!platform) throw new TypeError("Engine.create: no platform; import Engine from 'wasmpar' (Node) or 'wasmpar/browser'");
-    if (typeof options !== 'object' || options === null) throw new TypeError(`Engine.create: options must be an object; got ${describe(options)}`);
-    const threads = options.threads ?? platform.defaultThreads();
-    if (!Number.isInteger(threads) || threads < 1 || threads > MAX_WORKERS + 1) {
-      throw new RangeError(`Engine.create: threads must be an integer from 1 to ${MAX_WORKERS + 1}; got ${describe(options.threads)}`);
-    }
-    const initial = checkBytes(options.memory?.initial, 'Engine.create: memory.initial', 64 * MiB);
-    const maximum = checkBytes(options.memory?.maximum, 'Engine.create: memory.maximum', MAX_BYTES);
-    if (initial < HEAP_BASE + PAGE_BYTES || initial > maximum) {
-      throw new RangeError(`Engine.create: memory.initial must be at least ${HEAP_BASE + PAGE_BYTES} bytes and at most memory.maximum (${maximum}); got ${initial}`);
-    }
-    const spin = options.spin ?? DEFAULT_WORKER_SPIN;
-    if (!Number.isInteger(spin) || spin < 0) throw new RangeError(`Engine.create: spin must be a non-negative integer; got ${describe(options.spin)}`);
-    const inlineWork = options.inlineThreshold ?? DEFAULT_INLINE_WORK;
-    if (typeof inlineWork !== 'number' || !(inlineWork >= 0)) throw new RangeError(`Engine.create: inlineThreshold must be a non-negative number; got ${describe(options.inlineThreshold)}`);
+    const { threads, initial, maximum, spin, inlineWork } = checkCreateOptions(options, platform.defaultThreads());
 
     const pages = (bytes: number) => Math.ceil(bytes / PAGE_BYTES);
     const memory = new WebAssembly.Memory({ initial: pages(initial), maximum: pages(maximum), shared: true });
@@ -186,132 +154,40 @@ export class EngineCore {
 
   protected assertLive(op: string): void { this.#live(op); }
 
+  static {
+    runDecl = (self, name, decl, args, sync) => (self as EngineCore).#call(name, decl, args, sync);
+  }
+
   /**
-   * Run an op asynchronously. Everything — options included — is checked inside
-   * the try, so a bad call rejects (never throws) and writes nothing.
+   * Run one call of a declared op. The async form checks everything — options
+   * included — inside the try, so a bad call rejects (never throws); either form
+   * writes nothing before its arguments are checked.
    */
-  protected runOp<T, O extends OpOptions = OpOptions>(op: string, opts: unknown, make: (ctx: OpContext, o: O) => Op<T>): Promise<T> {
+  #call(name: string, decl: AnyDecl, args: unknown[], sync: boolean): unknown {
+    if (sync) {
+      // Before anything is allocated or published: a job this thread cannot wait for must never start.
+      if (!this.#canBlock) {
+        throw new EnvironmentError(`${name}: the *Sync ops block the thread, and a browser's main thread may not block (Atomics.wait throws there); on a browser's main thread use the async form (await engine.${name.replace(/Sync$/, '')}(...)), or call ${name} inside a Worker`);
+      }
+      const [ctx, op] = this.#start(name, decl, args);
+      return driveSync(this.#driver, ctx, op);
+    }
     try {
-      const o = checkOptions<O>(opts, op);
-      this.#live(op);
-      const ctx = new OpContext(op, this.#arrays, this.threads);
-      return driveAsync(this.#driver, ctx, make(ctx, o), o.signal);
+      const [ctx, op, signal] = this.#start(name, decl, args);
+      return driveAsync(this.#driver, ctx, op, signal);
     } catch (err) {
       return Promise.reject(err);
     }
   }
 
-  protected runOpSync<T, O extends OpOptions = OpOptions>(op: string, opts: unknown, make: (ctx: OpContext, o: O) => Op<T>): T {
-    // Before anything is allocated or published: a job this thread cannot wait for must never start.
-    if (!this.#canBlock) {
-      const name = op.replace(/Sync$/, '');
-      throw new Error(`${op}: the *Sync ops block the thread, and a browser's main thread may not block (Atomics.wait throws there); on a browser's main thread use the async form (await engine.${name}(...)), or call ${op} inside a Worker`);
-    }
-    const o = checkOptions<O>(opts, op);
-    this.#live(op);
-    const ctx = new OpContext(op, this.#arrays, this.threads);
-    return driveSync(this.#driver, ctx, make(ctx, o));
+  #start(name: string, decl: AnyDecl, args: unknown[]): [OpContext, Op<unknown>, AbortSignal | undefined] {
+    const [positional, opts] = splitCall(decl, args);
+    const o = checkOptions<OpOptions>(opts, name, decl.options);
+    this.#live(name);
+    if (o.signal?.aborted) throw new CancelledError(`${name} was cancelled`, { cause: o.signal.reason });
+    const ctx = new OpContext(name, this.#env);
+    return [ctx, decl.run(ctx, ...positional, o), o.signal];
   }
-
-  // ------------------------------------------------------------ elementwise
-
-  fill<T extends TypedArray>(x: T, value: number, opts?: OpOptions): Promise<T> { return this.runOp('fill', opts, (c) => ew.fill(c, x, value)) as Promise<T>; }
-  fillSync<T extends TypedArray>(x: T, value: number, opts?: OpOptions): T { return this.runOpSync('fillSync', opts, (c) => ew.fill(c, x, value)) as T; }
-
-  copy<T extends TypedArray>(src: T, dst: T, opts?: OpOptions): Promise<T> { return this.runOp('copy', opts, (c) => ew.copy(c, src, dst)) as Promise<T>; }
-  copySync<T extends TypedArray>(src: T, dst: T, opts?: OpOptions): T { return this.runOpSync('copySync', opts, (c) => ew.copy(c, src, dst)) as T; }
-
-  map<T extends TypedArray>(op: MapOp, x: T, opts?: OutOptions): Promise<T> {
-    return this.runOp<TypedArray, OutOptions>('map', opts, (c, o) => this.#mapOp(c, op, x, o.out)) as Promise<T>;
-  }
-  mapSync<T extends TypedArray>(op: MapOp, x: T, opts?: OutOptions): T {
-    return this.runOpSync<TypedArray, OutOptions>('mapSync', opts, (c, o) => this.#mapOp(c, op, x, o.out)) as T;
-  }
-  #mapOp(ctx: OpContext, op: unknown, x: unknown, out: unknown): Op<TypedArray> {
-    if (typeof op === 'function') return this.#js.map(ctx, op as (v: number) => number, x, out);
-    if (typeof op === 'string') return ew.mapBuiltin(ctx, op, x, out);
-    throw new TypeError(`${ctx.op}: op must be one of ${ew.MAP_OPS.map((o) => `'${o}'`).join(', ')}, a function or a Kernel; got ${describe(op)}`);
-  }
-
-  #binary<T extends TypedArray>(name: ew.BinaryOp, a: T, b: T | number, opts: unknown): Promise<T> {
-    return this.runOp<TypedArray, OutOptions>(name, opts, (c, o) => ew.binary(c, name, a, b, o.out)) as Promise<T>;
-  }
-  #binarySync<T extends TypedArray>(name: ew.BinaryOp, a: T, b: T | number, opts: unknown): T {
-    return this.runOpSync<TypedArray, OutOptions>(`${name}Sync`, opts, (c, o) => ew.binary(c, name, a, b, o.out)) as T;
-  }
-  add<T extends TypedArray>(a: T, b: T | number, opts?: OutOptions<T>): Promise<T> { return this.#binary('add', a, b, opts); }
-  addSync<T extends TypedArray>(a: T, b: T | number, opts?: OutOptions<T>): T { return this.#binarySync('add', a, b, opts); }
-  subtract<T extends TypedArray>(a: T, b: T | number, opts?: OutOptions<T>): Promise<T> { return this.#binary('subtract', a, b, opts); }
-  subtractSync<T extends TypedArray>(a: T, b: T | number, opts?: OutOptions<T>): T { return this.#binarySync('subtract', a, b, opts); }
-  multiply<T extends TypedArray>(a: T, b: T | number, opts?: OutOptions<T>): Promise<T> { return this.#binary('multiply', a, b, opts); }
-  multiplySync<T extends TypedArray>(a: T, b: T | number, opts?: OutOptions<T>): T { return this.#binarySync('multiply', a, b, opts); }
-  divide<T extends TypedArray>(a: T, b: T | number, opts?: OutOptions<T>): Promise<T> { return this.#binary('divide', a, b, opts); }
-  divideSync<T extends TypedArray>(a: T, b: T | number, opts?: OutOptions<T>): T { return this.#binarySync('divide', a, b, opts); }
-  maximum<T extends TypedArray>(a: T, b: T | number, opts?: OutOptions<T>): Promise<T> { return this.#binary('maximum', a, b, opts); }
-  maximumSync<T extends TypedArray>(a: T, b: T | number, opts?: OutOptions<T>): T { return this.#binarySync('maximum', a, b, opts); }
-  minimum<T extends TypedArray>(a: T, b: T | number, opts?: OutOptions<T>): Promise<T> { return this.#binary('minimum', a, b, opts); }
-  minimumSync<T extends TypedArray>(a: T, b: T | number, opts?: OutOptions<T>): T { return this.#binarySync('minimum', a, b, opts); }
-  pow<T extends TypedArray>(a: T, b: T | number, opts?: OutOptions<T>): Promise<T> { return this.#binary('pow', a, b, opts); }
-  powSync<T extends TypedArray>(a: T, b: T | number, opts?: OutOptions<T>): T { return this.#binarySync('pow', a, b, opts); }
-
-  /** min(max(x, lo), hi) elementwise; NaN stays NaN. */
-  clip<T extends TypedArray>(x: T, lo: number, hi: number, opts?: OutOptions<T>): Promise<T> {
-    return this.runOp<TypedArray, OutOptions>('clip', opts, (c, o) => ew.clip(c, x, lo, hi, o.out)) as Promise<T>;
-  }
-  clipSync<T extends TypedArray>(x: T, lo: number, hi: number, opts?: OutOptions<T>): T {
-    return this.runOpSync<TypedArray, OutOptions>('clipSync', opts, (c, o) => ew.clip(c, x, lo, hi, o.out)) as T;
-  }
-
-  /** y += alpha * x, in place. */
-  axpy<T extends Float64Array | Float32Array>(alpha: number, x: T, y: T, opts?: OpOptions): Promise<T> { return this.runOp('axpy', opts, (c) => ew.axpy(c, alpha, x, y)) as Promise<T>; }
-  axpySync<T extends Float64Array | Float32Array>(alpha: number, x: T, y: T, opts?: OpOptions): T { return this.runOpSync('axpySync', opts, (c) => ew.axpy(c, alpha, x, y)) as T; }
-
-  // ------------------------------------------------------------ reductions
-
-  sum(x: TypedArray, opts?: OpOptions): Promise<number> { return this.runOp('sum', opts, (c) => red.sum(c, x)); }
-  sumSync(x: TypedArray, opts?: OpOptions): number { return this.runOpSync('sumSync', opts, (c) => red.sum(c, x)); }
-  mean(x: TypedArray, opts?: OpOptions): Promise<number> { return this.runOp('mean', opts, (c) => red.mean(c, x)); }
-  meanSync(x: TypedArray, opts?: OpOptions): number { return this.runOpSync('meanSync', opts, (c) => red.mean(c, x)); }
-  min(x: TypedArray, opts?: OpOptions): Promise<number> { return this.runOp('min', opts, (c) => red.extremum(c, 'min', x)); }
-  minSync(x: TypedArray, opts?: OpOptions): number { return this.runOpSync('minSync', opts, (c) => red.extremum(c, 'min', x)); }
-  max(x: TypedArray, opts?: OpOptions): Promise<number> { return this.runOp('max', opts, (c) => red.extremum(c, 'max', x)); }
-  maxSync(x: TypedArray, opts?: OpOptions): number { return this.runOpSync('maxSync', opts, (c) => red.extremum(c, 'max', x)); }
-  argmin(x: TypedArray, opts?: OpOptions): Promise<number> { return this.runOp('argmin', opts, (c) => red.argExtremum(c, 'argmin', x)); }
-  argminSync(x: TypedArray, opts?: OpOptions): number { return this.runOpSync('argminSync', opts, (c) => red.argExtremum(c, 'argmin', x)); }
-  argmax(x: TypedArray, opts?: OpOptions): Promise<number> { return this.runOp('argmax', opts, (c) => red.argExtremum(c, 'argmax', x)); }
-  argmaxSync(x: TypedArray, opts?: OpOptions): number { return this.runOpSync('argmaxSync', opts, (c) => red.argExtremum(c, 'argmax', x)); }
-  variance(x: TypedArray, opts?: VarianceOptions): Promise<number> { return this.runOp<number, VarianceOptions>('variance', opts, (c, o) => red.variance(c, x, o.ddof)); }
-  varianceSync(x: TypedArray, opts?: VarianceOptions): number { return this.runOpSync<number, VarianceOptions>('varianceSync', opts, (c, o) => red.variance(c, x, o.ddof)); }
-  std(x: TypedArray, opts?: VarianceOptions): Promise<number> { return this.runOp<number, VarianceOptions>('std', opts, (c, o) => red.std(c, x, o.ddof)); }
-  stdSync(x: TypedArray, opts?: VarianceOptions): number { return this.runOpSync<number, VarianceOptions>('stdSync', opts, (c, o) => red.std(c, x, o.ddof)); }
-  norm(x: TypedArray, opts?: OpOptions): Promise<number> { return this.runOp('norm', opts, (c) => red.norm(c, x)); }
-  normSync(x: TypedArray, opts?: OpOptions): number { return this.runOpSync('normSync', opts, (c) => red.norm(c, x)); }
-  dot<T extends TypedArray>(a: T, b: T, opts?: OpOptions): Promise<number> { return this.runOp('dot', opts, (c) => red.dot(c, a, b)); }
-  dotSync<T extends TypedArray>(a: T, b: T, opts?: OpOptions): number { return this.runOpSync('dotSync', opts, (c) => red.dot(c, a, b)); }
-
-  // ------------------------------------------------------------ scan, sort, histogram, matmul, generators
-
-  /** Inclusive prefix sum (integers wrap like the typed array). */
-  cumsum<T extends TypedArray>(x: T, opts?: OutOptions<T>): Promise<T> { return this.runOp<TypedArray, OutOptions>('cumsum', opts, (c, o) => scan.cumsum(c, x, o)) as Promise<T>; }
-  cumsumSync<T extends TypedArray>(x: T, opts?: OutOptions<T>): T { return this.runOpSync<TypedArray, OutOptions>('cumsumSync', opts, (c, o) => scan.cumsum(c, x, o)) as T; }
-  /** In place, ascending, in exactly TypedArray#sort's order (-0 before +0, NaN last). */
-  sort<T extends TypedArray>(x: T, opts?: OpOptions): Promise<T> { return this.runOp('sort', opts, (c) => srt.sort(c, x)) as Promise<T>; }
-  sortSync<T extends TypedArray>(x: T, opts?: OpOptions): T { return this.runOpSync('sortSync', opts, (c) => srt.sort(c, x)) as T; }
-  /** Indices that sort x (stable), as a Uint32Array. */
-  argsort(x: TypedArray, opts?: OutOptions<Uint32Array>): Promise<Uint32Array> { return this.runOp<Uint32Array, OutOptions>('argsort', opts, (c, o) => srt.argsort(c, x, o)); }
-  argsortSync(x: TypedArray, opts?: OutOptions<Uint32Array>): Uint32Array { return this.runOpSync<Uint32Array, OutOptions>('argsortSync', opts, (c, o) => srt.argsort(c, x, o)); }
-  /** Counts per bin (numpy semantics: half-open bins, the last includes hi). */
-  histogram(x: TypedArray, opts?: HistogramOptions): Promise<Uint32Array> { return this.runOp<Uint32Array, HistogramOptions>('histogram', opts, (c, o) => hist.histogram(c, x, o)); }
-  histogramSync(x: TypedArray, opts?: HistogramOptions): Uint32Array { return this.runOpSync<Uint32Array, HistogramOptions>('histogramSync', opts, (c, o) => hist.histogram(c, x, o)); }
-  /** C = A·B, row-major; A is m×k, B is k×n. */
-  matmul<T extends Float64Array | Float32Array>(a: T, b: T, opts: MatmulOptions<T>): Promise<T> { return this.runOp<TypedArray, MatmulOptions<T>>('matmul', opts, (c, o) => mm.matmul(c, a, b, o)) as Promise<T>; }
-  matmulSync<T extends Float64Array | Float32Array>(a: T, b: T, opts: MatmulOptions<T>): T { return this.runOpSync<TypedArray, MatmulOptions<T>>('matmulSync', opts, (c, o) => mm.matmul(c, a, b, o)) as T; }
-  /** numpy.arange: [start, stop) by step, on the shared heap. */
-  arange(start: number, stop?: number, step?: number, dtype?: Dtype, opts?: OutOptions): Promise<TypedArray> { return this.runOp<TypedArray, OutOptions>('arange', opts, (c, o) => gen.arange(c, start, stop, step, dtype, o)); }
-  arangeSync(start: number, stop?: number, step?: number, dtype?: Dtype, opts?: OutOptions): TypedArray { return this.runOpSync<TypedArray, OutOptions>('arangeSync', opts, (c, o) => gen.arange(c, start, stop, step, dtype, o)); }
-  /** numpy.linspace: num evenly spaced values from start to stop (inclusive unless endpoint: false). */
-  linspace(start: number, stop: number, num?: number, dtype?: Dtype, opts?: LinspaceOptions): Promise<TypedArray> { return this.runOp<TypedArray, LinspaceOptions>('linspace', opts, (c, o) => gen.linspace(c, start, stop, num, dtype, o)); }
-  linspaceSync(start: number, stop: number, num?: number, dtype?: Dtype, opts?: LinspaceOptions): TypedArray { return this.runOpSync<TypedArray, LinspaceOptions>('linspaceSync', opts, (c, o) => gen.linspace(c, start, stop, num, dtype, o)); }
 
   // ------------------------------------------------------------ lifecycle
 
@@ -325,4 +201,12 @@ export class EngineCore {
   }
 
   [Symbol.asyncDispose](): Promise<void> { return this.dispose(); }
+}
+
+/**
+ * Give `cls` both public forms of every op in `decls` (see op-decl.ts): the
+ * public Engine calls this once with the top layer's table.
+ */
+export function defineOps(cls: abstract new (...args: never[]) => EngineCore, decls: object): void {
+  installOps(cls, decls, runDecl);
 }

@@ -6,7 +6,8 @@
  */
 import type { ArrayRegistry } from '../memory/arrays.js';
 import { DTYPES, describe, dtypeOf, type Dtype, type TypedArray } from '../memory/dtypes.js';
-import type { ArrayArg } from './op.js';
+import type { ArrayArg, Op } from './op.js';
+import { overlap } from './overlap.js';
 
 const ARRAY_KINDS = 'a Float64Array, Float32Array, Int32Array, Uint32Array or Uint8Array';
 
@@ -19,6 +20,21 @@ export interface InputOptions {
   length?: number;
   /** Name of the argument `length`/`dtype` must match, for the message. */
   like?: string;
+}
+
+/** What an op may ask of the engine that runs it, besides arrays. */
+export interface OpServices {
+  /** The engine itself: a user kernel must have been loaded by it. */
+  readonly owner: object;
+  /** `map` with a JS function (js-kernels.ts). */
+  mapFunction(ctx: OpContext, fn: (v: number) => number, x: unknown, out: unknown): Op<TypedArray>;
+}
+
+/** Per engine, shared by every op it runs. */
+export interface OpEnv {
+  readonly arrays: ArrayRegistry;
+  readonly threads: number;
+  readonly services: OpServices;
 }
 
 class Arg implements ArrayArg {
@@ -35,6 +51,7 @@ class Arg implements ArrayArg {
 export class OpContext {
   readonly op: string;
   readonly threads: number;
+  readonly services: OpServices;
   readonly #arrays: ArrayRegistry;
   // Created on first use: most ops on engine arrays never stage or allocate scratch,
   // and a small op is dominated by such fixed costs.
@@ -44,10 +61,11 @@ export class OpContext {
   /** Results this op allocated for the user: theirs on success, freed on failure. */
   #fresh: TypedArray[] | undefined;
 
-  constructor(op: string, arrays: ArrayRegistry, threads: number) {
+  constructor(op: string, env: OpEnv) {
     this.op = op;
-    this.#arrays = arrays;
-    this.threads = threads;
+    this.#arrays = env.arrays;
+    this.threads = env.threads;
+    this.services = env.services;
   }
 
   /** Validate a typed array argument without staging it. */
@@ -133,7 +151,7 @@ export class OpContext {
   }
 
   #overlapsInput(view: TypedArray): boolean {
-    return this.#inputs !== undefined && this.#arrays.locate(view) === 'own' && this.#inputs.some((a) => a.user === undefined && partialOverlap(a, view));
+    return this.#inputs !== undefined && this.#arrays.locate(view) === 'own' && this.#inputs.some((a) => a.user === undefined && overlap(a, spanOf(view)) === 'partial');
   }
 
   #place(view: TypedArray, copyIn: boolean): Arg {
@@ -149,9 +167,6 @@ export class OpContext {
   }
 }
 
-function partialOverlap(a: ArrayArg, b: TypedArray): boolean {
-  const aStart = a.ptr, aEnd = a.ptr + a.length * DTYPES[a.dtype].bytes;
-  const bStart = b.byteOffset, bEnd = b.byteOffset + b.byteLength;
-  if (aEnd <= bStart || bEnd <= aStart) return false;
-  return !(aStart === bStart && aEnd === bEnd);
+function spanOf(view: TypedArray): { ptr: number; length: number; dtype: Dtype } {
+  return { ptr: view.byteOffset, length: view.length, dtype: dtypeOf(view)! };
 }

@@ -4,6 +4,7 @@
  * cross-origin isolated page (COOP: same-origin + COEP: require-corp), so that
  * is checked first, with a message that says which headers to send.
  */
+import { EnvironmentError } from '../errors.js';
 import { BrowserWorkerPool } from '../runtime/pool-browser.js';
 import type { Platform } from './platform.js';
 
@@ -12,7 +13,7 @@ let compiled: Promise<WebAssembly.Module> | undefined;
 function requireIsolation(): void {
   const g = globalThis as { crossOriginIsolated?: boolean; SharedArrayBuffer?: unknown };
   if (typeof g.SharedArrayBuffer !== 'function' || g.crossOriginIsolated === false) {
-    throw new Error('wasmpar needs SharedArrayBuffer, which browsers give only to cross-origin isolated pages: serve the page with '
+    throw new EnvironmentError('wasmpar needs SharedArrayBuffer, which browsers give only to cross-origin isolated pages: serve the page with '
       + '"Cross-Origin-Opener-Policy: same-origin" and "Cross-Origin-Embedder-Policy: require-corp"');
   }
 }
@@ -20,7 +21,7 @@ function requireIsolation(): void {
 async function loadBuiltin(): Promise<WebAssembly.Module> {
   const url = new URL('../../build/kernels.wasm', import.meta.url);
   const response = await fetch(url);
-  if (!response.ok) throw new Error(`wasmpar: fetching ${url.href} failed with HTTP ${response.status}`);
+  if (!response.ok) throw new EnvironmentError(`wasmpar: fetching ${url.href} failed with HTTP ${response.status}`);
   // compileStreaming insists on Content-Type application/wasm; a server that
   // says otherwise still gets a working engine, just without streaming.
   if (typeof WebAssembly.compileStreaming === 'function') {

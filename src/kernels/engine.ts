@@ -37,7 +37,7 @@ export class Engine extends KernelEngine {
     try {
       this.assertLive('compile');
       if (typeof source !== 'string') throw new TypeError(`compile: source must be AssemblyScript source text; got ${describe(source)}`);
-      checkOptions(options, 'compile');
+      checkOptions(options, 'compile', ['optimize', 'debug', 'cacheDir']);
     } catch (err) {
       return Promise.reject(err);
     }

@@ -4,11 +4,29 @@
  * Engine (engine.ts) adds the AssemblyScript compiler and file paths; the
  * browser Engine (../browser.ts) adds nothing but its platform.
  */
-import { EngineCore, type MapOp } from '../engine/engine.js';
+import { CORE_OPS, type CoreOps, type MapFn } from '../engine/core-ops.js';
+import { defineOps, EngineCore } from '../engine/engine.js';
+import type { Mode, OpDecls, Ret, SyncForms } from '../engine/op-decl.js';
 import type { OutOptions } from '../engine/options.js';
 import { describe, type TypedArray } from '../memory/dtypes.js';
 import { Kernel, KernelModule, mapKernel, parallelFor, parallelReduce, type Combine, type ParallelForOptions } from './user-kernels.js';
 import { inspectAndCheck, type KernelModuleInfo } from './wasm-inspect.js';
+
+/** What `map` applies: a built-in by name, a JS function of one number, or a map Kernel. */
+export type MapOp = MapFn | Kernel;
+
+/**
+ * The public op signatures: the layers' ops below (today the built-ins,
+ * CoreOps), `map` widened to Kernels, and the user-kernel ops.
+ */
+export interface KernelOps<M extends Mode = 'sync'> extends CoreOps<M> {
+  map<T extends TypedArray>(op: MapFn, x: T, opts?: OutOptions<T>): Ret<T, M>;
+  map<T extends TypedArray>(op: MapOp, x: T, opts?: OutOptions<T>): Ret<T, M>;
+  /** Run `kernel(start, end, ...args)` over [0, n) in chunks on every thread. Options `{ chunkSize, signal }` may come last. */
+  parallelFor(kernel: Kernel, n: number, ...args: unknown[]): Ret<void, M>;
+  /** Run a reduction kernel (each chunk returns a partial) and combine partials in chunk order. */
+  parallelReduce(kernel: Kernel, n: number, combine: Combine, ...args: unknown[]): Ret<number, M>;
+}
 
 /**
  * Split `...args, options?` — options is a trailing plain object. A trailing
@@ -18,10 +36,35 @@ import { inspectAndCheck, type KernelModuleInfo } from './wasm-inspect.js';
 function splitArgs(rest: unknown[]): [unknown[], unknown] {
   const last = rest[rest.length - 1];
   if (rest.length > 0 && last === undefined) return [rest.slice(0, -1), undefined];
-  // The options object is validated inside runOp, so a bad one rejects rather than throws.
+  // The options object is validated by the op runner, so a bad one rejects rather than throws.
   if (last !== null && typeof last === 'object' && !ArrayBuffer.isView(last)) return [rest.slice(0, -1), last];
   return [rest, undefined];
 }
+
+/** The first `fixed` arguments, then the kernel's arguments as one array, then the options. */
+function splitKernelArgs(args: unknown[], fixed: number): [unknown[], unknown] {
+  const [argv, opts] = splitArgs(args.slice(fixed));
+  return [[...args.slice(0, fixed), argv], opts];
+}
+
+export const KERNEL_OPS: OpDecls<KernelOps> = {
+  ...CORE_OPS,
+  map: {
+    ...CORE_OPS.map,
+    run: (c, op, x, o) => (op instanceof Kernel ? mapKernel(c, c.services.owner, op, x, o?.out) : CORE_OPS.map.run(c, op, x, o)),
+  },
+  parallelFor: {
+    params: ['kernel', 'n'], options: ['chunkSize'], split: (args) => splitKernelArgs(args, 2),
+    run: (c, kernel, n, argv, o) => parallelFor(c, c.services.owner, kernel, n, argv as unknown[], o as ParallelForOptions),
+  },
+  parallelReduce: {
+    params: ['kernel', 'n', 'combine'], options: ['chunkSize'], split: (args) => splitKernelArgs(args, 3),
+    run: (c, kernel, n, combine, argv, o) => parallelReduce(c, c.services.owner, kernel, n, combine, argv as unknown[], o as ParallelForOptions),
+  },
+};
+
+/** The ops' public forms: `op()` (a Promise) and `opSync()`, both from KERNEL_OPS. */
+export interface KernelEngine extends KernelOps<'async'>, SyncForms<KernelOps<'sync'>> {}
 
 export class KernelEngine extends EngineCore {
   /** Load a prebuilt kernel module (bytes or URL), checked against the kernel rules, on every thread. */
@@ -53,36 +96,9 @@ export class KernelEngine extends EngineCore {
     const kernels = info.exports.map((e) => new Kernel(this, slot, names.indexOf(e.name), e.name, e.params.slice(2), e.results[0] ?? null));
     return new KernelModule(bytes, info, kernels);
   }
-
-  /** Run `kernel(start, end, ...args)` over [0, n) in chunks on every thread. Options `{ chunkSize, signal }` may come last. */
-  parallelFor(kernel: Kernel, n: number, ...args: unknown[]): Promise<void> {
-    const [argv, opts] = splitArgs(args);
-    return this.runOp<void, ParallelForOptions>('parallelFor', opts, (c, o) => parallelFor(c, this, kernel, n, argv, o));
-  }
-  parallelForSync(kernel: Kernel, n: number, ...args: unknown[]): void {
-    const [argv, opts] = splitArgs(args);
-    this.runOpSync<void, ParallelForOptions>('parallelForSync', opts, (c, o) => parallelFor(c, this, kernel, n, argv, o));
-  }
-
-  /** Run a reduction kernel (each chunk returns a partial) and combine partials in chunk order. */
-  parallelReduce(kernel: Kernel, n: number, combine: Combine, ...args: unknown[]): Promise<number> {
-    const [argv, opts] = splitArgs(args);
-    return this.runOp<number, ParallelForOptions>('parallelReduce', opts, (c, o) => parallelReduce(c, this, kernel, n, combine, argv, o));
-  }
-  parallelReduceSync(kernel: Kernel, n: number, combine: Combine, ...args: unknown[]): number {
-    const [argv, opts] = splitArgs(args);
-    return this.runOpSync<number, ParallelForOptions>('parallelReduceSync', opts, (c, o) => parallelReduce(c, this, kernel, n, combine, argv, o));
-  }
-
-  override map<T extends TypedArray>(op: MapOp | Kernel, x: T, opts?: OutOptions): Promise<T> {
-    if (!(op instanceof Kernel)) return super.map(op, x, opts);
-    return this.runOp<ArrayBufferView, OutOptions>('map', opts, (c, o) => mapKernel(c, this, op, x, o.out)) as Promise<T>;
-  }
-  override mapSync<T extends TypedArray>(op: MapOp | Kernel, x: T, opts?: OutOptions): T {
-    if (!(op instanceof Kernel)) return super.mapSync(op, x, opts);
-    return this.runOpSync<ArrayBufferView, OutOptions>('mapSync', opts, (c, o) => mapKernel(c, this, op, x, o.out)) as T;
-  }
 }
+
+defineOps(KernelEngine, KERNEL_OPS);
 
 export { Kernel, KernelModule };
 export type { ParallelForOptions, Combine };

@@ -2,7 +2,7 @@
  * User kernels: handles to the exports of a loaded module, and the ops that run
  * them (parallelFor, parallelReduce, map with a kernel).
  */
-import { describe } from '../memory/dtypes.js';
+import { describe, type TypedArray } from '../memory/dtypes.js';
 import type { KernelRef, Op } from '../engine/op.js';
 import type { OpContext } from '../engine/op-context.js';
 import { pairwiseSum } from '../engine/ops/reduce.js';
@@ -154,7 +154,7 @@ export function* parallelReduce(ctx: OpContext, owner: object, kernel: unknown, 
 }
 
 /** map(kernel, x, { out }): the kernel has the signature (start, end, x, out). */
-export function* mapKernel(ctx: OpContext, owner: object, kernel: Kernel, x: unknown, out: unknown): Op<ArrayBufferView> {
+export function* mapKernel(ctx: OpContext, owner: object, kernel: Kernel, x: unknown, out: unknown): Op<TypedArray> {
   const k = checkKernel(owner, kernel, ctx.op);
   if (k.params.length !== 2 || k.params[0] !== 'i32' || k.params[1] !== 'i32') {
     throw new TypeError(`${ctx.op}: a map kernel has the signature (start, end, x: usize, out: usize); ${k} does not`);

@@ -9,11 +9,12 @@ import type { OpContext } from '../op-context.js';
 export const FLOATS: readonly Dtype[] = ['f64', 'f32'];
 
 /** Relative per-element cost (1 = streaming copy): sets chunk sizes and the inline threshold. */
-const MAP_COST: Record<string, number> = {
+const MAP_COST = {
   abs: 1, neg: 1, square: 1, floor: 1, ceil: 1, round: 1, sqrt: 3,
   exp: 10, log: 10, tanh: 14, sigmoid: 12, sin: 14, cos: 14,
-};
-export const MAP_OPS = Object.keys(MAP_COST) as readonly string[];
+} as const satisfies Record<string, number>;
+export type MapOpName = keyof typeof MAP_COST;
+export const MAP_OPS = Object.keys(MAP_COST) as readonly MapOpName[];
 /** Integer dtypes: ops whose integer meaning is clear; the rest are float-only. */
 const INT_MAP: Record<string, 'kernel' | 'copy'> = { abs: 'kernel', neg: 'kernel', square: 'kernel', floor: 'copy', ceil: 'copy', round: 'copy' };
 
@@ -63,7 +64,7 @@ export function* mapBuiltin(ctx: OpContext, name: string, x: unknown, out: unkno
   if (!float && (INT_MAP[name] === 'copy' || (name === 'abs' && unsigned))) {
     if (O.ptr !== X.ptr) yield { kernel: `copy_${X.dtype}`, n: X.length, args: [X.ptr, O.ptr] };
   } else {
-    yield { kernel: `${name}_${X.dtype}`, n: X.length, args: [X.ptr, O.ptr], cost: float ? MAP_COST[name]! : 1 };
+    yield { kernel: `${name}_${X.dtype}`, n: X.length, args: [X.ptr, O.ptr], cost: float ? MAP_COST[name as MapOpName] : 1 };
   }
   return ctx.result(O);
 }

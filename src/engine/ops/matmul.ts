@@ -4,8 +4,9 @@
  * panels of B it uses into a buffer its thread holds.
  */
 import type { TypedArray } from '../../memory/dtypes.js';
-import type { ArrayArg, Op } from '../op.js';
+import type { Op } from '../op.js';
 import type { OpContext } from '../op-context.js';
+import { overlaps } from '../overlap.js';
 
 export interface MatmulOptions { m?: unknown; k?: unknown; n?: unknown; out?: unknown }
 
@@ -13,11 +14,6 @@ function dim(ctx: OpContext, v: unknown, name: string): number | undefined {
   if (v === undefined) return undefined;
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new RangeError(`${ctx.op}: ${name} must be a non-negative integer; got ${String(v)}`);
   return v;
-}
-
-function overlaps(a: ArrayArg, b: ArrayArg): boolean {
-  const bytes = a.dtype === 'f64' ? 8 : 4;
-  return a.ptr < b.ptr + b.length * bytes && b.ptr < a.ptr + a.length * bytes && a.length > 0 && b.length > 0;
 }
 
 /** KC in assembly/linalg.ts: the k depth of one packed slice. */

@@ -9,6 +9,7 @@
 import { DTYPES, type TypedArray } from '../../memory/dtypes.js';
 import type { Op } from '../op.js';
 import type { OpContext } from '../op-context.js';
+import { overlap } from '../overlap.js';
 
 export interface CumsumOptions { out?: unknown }
 
@@ -33,8 +34,7 @@ export function* cumsum(ctx: OpContext, x: unknown, opts?: CumsumOptions): Op<Ty
   const out = ctx.output(opts?.out, 'out', X.dtype, X.length);
   const n = X.length;
   if (n === 0) return ctx.result(out);
-  const bytes = DTYPES[X.dtype].bytes;
-  const disjoint = out.ptr >= X.ptr + n * bytes || X.ptr >= out.ptr + n * bytes;
+  const disjoint = overlap(out, X) === 'disjoint';
   if (disjoint && n > 32_768) {
     // One pass with look-back (assembly/scan-lookback*.ts): it recomputes a
     // missing predecessor from x, so x must not be overwritten while the job runs.
