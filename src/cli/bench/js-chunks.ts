@@ -14,6 +14,10 @@ export function sin(x: F64, y: F64, start: number, end: number): void {
   for (let i = start; i < end; i++) y[i] = Math.sin(x[i]!);
 }
 
+export function exp(x: F64, y: F64, start: number, end: number): void {
+  for (let i = start; i < end; i++) y[i] = Math.exp(x[i]!);
+}
+
 export function axpy(x: F64, y: F64, start: number, end: number, a: number): void {
   for (let i = start; i < end; i++) y[i]! += a * x[i]!;
 }

@@ -23,6 +23,8 @@ def data(w, n):
     i = np.arange(n, dtype=np.float64)
     if w == 'map-sin':
         return (i % 6283) * 1e-3, np.zeros(n)
+    if w == 'map-exp':
+        return (i % 2000) * 1e-2 - 10, np.zeros(n)
     return (i % 1000) * 1e-3, np.ones(n)
 
 def make(c, w, n, threads, args):
@@ -31,13 +33,14 @@ def make(c, w, n, threads, args):
             return 'skip', 'numexpr does not import: ' + NE_ERR
         ne.set_num_threads(threads)
     E = ne.evaluate if ne is not None else None
-    if w in ('map-square', 'map-sin', 'axpy', 'sum', 'dot'):
+    if w in ('map-square', 'map-sin', 'map-exp', 'axpy', 'sum', 'dot'):
         x, y = data(w, n)
         a = 1e-9
         if c == 'numpy':
             return {
                 'map-square': lambda: np.square(x, out=y),
                 'map-sin': lambda: np.sin(x, out=y),
+                'map-exp': lambda: np.exp(x, out=y),
                 'axpy': lambda: np.add(y, a * x, out=y),
                 'sum': lambda: x.sum(),
                 'dot': lambda: np.dot(x, y),
@@ -46,6 +49,7 @@ def make(c, w, n, threads, args):
         return {
             'map-square': lambda: E('x * x', local_dict=d, out=y),
             'map-sin': lambda: E('sin(x)', local_dict=d, out=y),
+            'map-exp': lambda: E('exp(x)', local_dict=d, out=y),
             'axpy': lambda: E('y + a * x', local_dict=d, out=y),
             'sum': lambda: E('sum(x)', local_dict=d),
             'dot': lambda: E('sum(x * y)', local_dict=d),

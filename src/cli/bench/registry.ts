@@ -9,7 +9,7 @@ import { UsageError } from '../usage.js';
 import type { Workload, WorkloadModule } from './types.js';
 
 const DIR = new URL('./workloads/', import.meta.url);
-const ORDER = ['map-square', 'map-sin', 'axpy', 'sum', 'dot', 'cumsum', 'sort', 'histogram', 'matmul', 'mandelbrot', 'axis-sum', 'broadcast-add', 'expr', 'tiny-tasks', 'round-trip', 'uneven-tasks'];
+const ORDER = ['map-square', 'map-sin', 'map-exp', 'axpy', 'sum', 'dot', 'sum-small', 'cumsum', 'sort', 'histogram', 'matmul', 'mandelbrot', 'axis-sum', 'broadcast-add', 'expr', 'tiny-tasks', 'round-trip', 'uneven-tasks'];
 
 export async function loadWorkloads(): Promise<Workload[]> {
   const files = readdirSync(fileURLToPath(DIR)).filter((f) => /\.(js|mjs)$/.test(f) && !f.startsWith('_'));

@@ -70,16 +70,28 @@ export function terminalTable(report: BenchReport): string {
 
 const mdRow = (cells: string[]) => `| ${cells.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`;
 
-export function markdown(report: BenchReport, reproduce: string): string {
+function mdGrid(report: BenchReport): string[] {
   const g = grid(report);
+  return [mdRow(g[0]!), mdRow(g[0]!.map((_, i) => (i < 2 ? '---' : '---:'))), ...g.slice(1).map(mdRow)];
+}
+
+/** The summary grid as a Markdown table, with the legend and the skipped contenders (the README embeds this). */
+export function markdownGrid(report: BenchReport): string {
+  return [
+    ...mdGrid(report),
+    '',
+    LEGEND,
+    ...[...skippedLines(report), ...partialSkips(report)].map((l) => `- ${l}`),
+  ].join('\n');
+}
+
+export function markdown(report: BenchReport, reproduce: string): string {
   const out = [
     '# wasmpar bench',
     '',
     ...header(report).map((l) => `${l}  `),
     '',
-    mdRow(g[0]!),
-    mdRow(g[0]!.map((_, i) => (i < 2 ? '---' : '---:'))),
-    ...g.slice(1).map(mdRow),
+    ...mdGrid(report),
     '',
     LEGEND,
     '',
