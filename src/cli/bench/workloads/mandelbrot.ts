@@ -6,11 +6,14 @@ import type { Workload } from '../types.js';
 /**
  * A user kernel: the Mandelbrot set (examples/mandelbrot/kernel.ts, built into
  * build/mandelbrot.wasm with the package), loaded with engine.load and run with
- * parallelFor over rows. Rows cost very different amounts (dynamic chunking pays):
- * the peers get 16 row bands per thread, native uses schedule(dynamic, 1).
+ * parallelFor over rows. Rows cost very different amounts, so every side splits
+ * the image into small bands handed out dynamically, as the example does: 32 per
+ * thread for wasmpar (chunkSize) and the peers (one task each); native uses
+ * schedule(dynamic, 1).
  */
 const WASM = new URL('../../../../build/mandelbrot.wasm', import.meta.url);
 const ITER = 256;
+const bandRows = (height: number, threads: number) => Math.max(1, Math.ceil(height / (threads * 32)));
 
 function view(width: number) {
   const height = (width * 3) >> 2, dx = 3.5 / width;
@@ -25,7 +28,7 @@ export default {
   size: { quick: 400, full: 1200 },
   work: (n) => (n * view(n).height) / 1e6,
   describe: (n) => `${n}×${view(n).height}, ${ITER} iter`,
-  notes: 'wasmpar and wasm-1t run the example\'s AssemblyScript kernel (two pixels per f64x2); plain-js, peers and native run the scalar escape loop.',
+  notes: 'wasmpar and wasm-1t run the example\'s AssemblyScript kernel (two pixels per f64x2) with chunkSize = rows / (32 × threads), as the example does; plain-js, peers (the same bands, one task each) and native run the scalar escape loop.',
   contenders: {
     ...wasmForms(async (e, n) => {
       const v = view(n);
@@ -34,9 +37,10 @@ export default {
       const out = e.alloc('u32', v.width * v.height);
       const ref = new Uint32Array(v.width * v.height);
       js.mandelbrotRows(ref, ...viewArgs(n), 0, v.height);
-      e.parallelForSync(kernel, v.height, out, v.width, v.height, v.x0, v.y0, v.dx, v.dy, ITER);
+      const opts = { chunkSize: bandRows(v.height, e.threads) };
+      e.parallelForSync(kernel, v.height, out, v.width, v.height, v.x0, v.y0, v.dx, v.dy, ITER, opts);
       if (!out.every((p, i) => p === ref[i])) throw new Error('mandelbrot: the kernel\'s image differs from the JS reference');
-      return { op: () => e.parallelForSync(kernel, v.height, out, v.width, v.height, v.x0, v.y0, v.dx, v.dy, ITER), free: [out] };
+      return { op: () => e.parallelForSync(kernel, v.height, out, v.width, v.height, v.x0, v.y0, v.dx, v.dy, ITER, opts), free: [out] };
     }),
     'plain-js': plainJs((n) => {
       const v = view(n), out = new Uint32Array(v.width * v.height);
@@ -44,7 +48,7 @@ export default {
     }),
     ...peerForms((pool, ctx, n) => {
       const v = view(n), out = shared(Uint32Array, v.width * v.height);
-      const bands = chunks(v.height, ctx.threads * 16);
+      const bands = chunks(v.height, Math.ceil(v.height / bandRows(v.height, ctx.threads)));
       return () => Promise.all(bands.map(([s, e]) => pool.call(CHUNKS_URL, 'mandelbrotRows', [out, ...viewArgs(n), s, e])));
     }),
     native: nativeForm('mandelbrot', (n) => { const v = view(n); return [v.x0, v.y0, v.dx, v.dy, ITER]; }),
