@@ -12,3 +12,4 @@ export * from './linalg';
 export * from './generate';
 export * from './map';
 export * from './pow';
+export { expr_run } from './expr-vm';

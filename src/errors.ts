@@ -70,6 +70,20 @@ export class KernelRuleError extends WasmparError {
   }
 }
 
+/** A call came in a state that does not allow it: a pool's join() before its close() or terminate(). */
+export class StateError extends WasmparError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ERR_STATE', message, options);
+  }
+}
+
+/** A task pool cannot run anything: its initializer failed (Python's BrokenProcessPool). */
+export class BrokenPoolError extends WasmparError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ERR_BROKEN_POOL', message, options);
+  }
+}
+
 /**
  * The host cannot do what was asked: no SharedArrayBuffer (a page that is not
  * cross-origin isolated), the built-in kernels missing or unreachable, a *Sync

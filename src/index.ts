@@ -7,6 +7,6 @@ export type { EngineOptions, OpOptions, OutOptions, VarianceOptions, HistogramOp
 export type { Dtype, TypedArray } from './memory/dtypes.js';
 export {
   WasmparError, KernelError, WorkerCrashError, CancelledError, TimeoutError, OutOfMemoryError, DisposedError,
-  CompileError, KernelRuleError, EnvironmentError,
+  CompileError, KernelRuleError, EnvironmentError, StateError, BrokenPoolError,
 } from './errors.js';
 export * from './tasks/index.js';

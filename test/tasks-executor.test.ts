@@ -1,6 +1,6 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { Executor, Future, asCompleted, wait } from '../dist/tasks/index.js';
-import { collect, spin, watchdog } from './tasks-helpers.js';
+import { collect, spin, watchdog } from './helpers/tasks.js';
 
 const ex = new Executor({ maxWorkers: 2 });
 afterAll(() => watchdog(ex.shutdown({ cancelFutures: true }), 10_000, 'shutdown'));

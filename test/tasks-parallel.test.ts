@@ -1,7 +1,7 @@
 import { cpus, availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { delayed, parallel, parallelConfig } from '../dist/tasks/index.js';
-import { collect, watchdog } from './tasks-helpers.js';
+import { collect, watchdog } from './helpers/tasks.js';
 
 const square = (x: number) => x * x;
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
@@ -159,7 +159,7 @@ describe('parallel / delayed', () => {
   });
 
   it('module-reference tasks', async () => {
-    const mod = { module: new URL('./tasks-fixture.mjs', import.meta.url), name: 'slowDouble' };
+    const mod = { module: new URL('./helpers/task-module.mjs', import.meta.url), name: 'slowDouble' };
     expect(await watchdog(parallel({ nJobs: 2 })([1, 2, 3].map((i) => delayed(mod)(i))))).toEqual([2, 4, 6]);
   });
 });

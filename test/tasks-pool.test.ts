@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { Pool } from '../dist/tasks/index.js';
-import { collect, spin, watchdog } from './tasks-helpers.js';
+import { collect, spin, watchdog } from './helpers/tasks.js';
 
-const fixture = new URL('./tasks-fixture.mjs', import.meta.url);
+const fixture = new URL('./helpers/task-module.mjs', import.meta.url);
 const pool = new Pool({ workers: 2 });
 afterAll(() => watchdog(pool.terminate(), 10_000, 'terminate'));
 

@@ -9,7 +9,7 @@
 import { execFile } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Executor, Pool } from '../dist/tasks/index.js';
-import { watchdog } from './tasks-helpers.js';
+import { watchdog } from './helpers/tasks.js';
 
 const pool = new Pool({ workers: 2 });
 afterAll(() => watchdog(pool.terminate(), 10_000, 'terminate'));

@@ -18,7 +18,8 @@ import type { Op } from './op.js';
 import { OpContext, type OpEnv } from './op-context.js';
 import { installOps, splitCall, type AnyDecl, type OpRunner } from './op-decl.js';
 import { checkCreateOptions, checkOptions, type EngineOptions, type OpOptions } from './options.js';
-import { threadCanBlock, type EnginePool, type Platform } from './platform.js';
+import type { NumericPool } from '../runtime/numeric-pool.js';
+import { threadCanBlock, type Platform } from './platform.js';
 
 /** Set by EngineCore's static block: runs a call of a declared op (it reads the core's private fields). */
 let runDecl: OpRunner;
@@ -30,7 +31,7 @@ export interface EngineParts {
   maximumBytes: number;
   table: KernelTable;
   dispatcher: Dispatcher;
-  pool: EnginePool | undefined;
+  pool: NumericPool | undefined;
   inlineWork: number;
   builtins: Map<string, number>;
   /** False on a browser's main thread, where Atomics.wait throws. */
@@ -49,7 +50,7 @@ export class EngineCore {
   readonly memory: WebAssembly.Memory;
   readonly #arrays: ArrayRegistry;
   readonly #dispatcher: Dispatcher;
-  readonly #pool: EnginePool | undefined;
+  readonly #pool: NumericPool | undefined;
   readonly #table: KernelTable;
   readonly #driver: DriverConfig;
   readonly #env: OpEnv;

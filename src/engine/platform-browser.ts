@@ -1,11 +1,12 @@
 /**
  * The browser host: navigator.hardwareConcurrency, build/kernels.wasm fetched
- * next to the package, module Workers (pool-browser.ts). Shared memory needs a
+ * next to the package, module Workers (threads-browser.ts). Shared memory needs a
  * cross-origin isolated page (COOP: same-origin + COEP: require-corp), so that
  * is checked first, with a message that says which headers to send.
  */
 import { EnvironmentError } from '../errors.js';
-import { BrowserWorkerPool } from '../runtime/pool-browser.js';
+import { WorkerPool } from '../runtime/pool.js';
+import { startBrowserThread } from '../runtime/threads-browser.js';
 import type { Platform } from './platform.js';
 
 let compiled: Promise<WebAssembly.Module> | undefined;
@@ -40,5 +41,5 @@ export const browserPlatform: Platform = {
     compiled.catch(() => { compiled = undefined; });
     return compiled;
   },
-  startPool: (options, modules) => BrowserWorkerPool.start(options, modules),
+  startPool: (options, modules) => WorkerPool.start(startBrowserThread, options, modules),
 };

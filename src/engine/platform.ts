@@ -4,30 +4,14 @@
  * platform-browser.ts, the Node entry links platform-node.ts, and the core is
  * the same code on both.
  */
-
-/** The engine's view of its worker threads (pool.ts on Node, pool-browser.ts in browsers). */
-export interface EnginePool {
-  readonly size: number;
-  /** Instantiate `module` in slot `slot` on every live worker; resolves when each acknowledged. */
-  load(slot: number, module: WebAssembly.Module): Promise<void>;
-  /** After the dispatcher published EXIT: wait for the workers to go, terminate stragglers. */
-  close(): Promise<void>;
-}
-
-export interface PoolStartOptions {
-  memory: WebAssembly.Memory;
-  count: number;
-  spin: number;
-  /** A worker died unexpectedly: the dispatcher must stop waiting for it (Dispatcher#workerExited). */
-  onExit: (index: number) => void;
-}
+import type { LoadedModule, NumericPool, NumericPoolOptions } from '../runtime/numeric-pool.js';
 
 export interface Platform {
   /** Threads when `threads` is not given: the machine's logical cores. */
   defaultThreads(): number;
   /** build/kernels.wasm, compiled (once per realm). */
   builtinModule(): Promise<WebAssembly.Module>;
-  startPool(options: PoolStartOptions, modules: Array<{ slot: number; module: WebAssembly.Module }>): Promise<EnginePool>;
+  startPool(options: NumericPoolOptions, modules: LoadedModule[]): Promise<NumericPool>;
 }
 
 /**

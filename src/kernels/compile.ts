@@ -7,7 +7,8 @@
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { CompileError } from '../errors.js';
-import { inspectAndCheck, type KernelModuleInfo } from './wasm-inspect.js';
+import { inspectAndCheck } from './kernel-rules.js';
+import type { KernelModuleInfo } from './wasm-inspect.js';
 import { cacheKey, defaultCacheDir, getMemory, readDisk, setMemory, writeDisk } from './compile-cache.js';
 
 export interface CompileOptions {
@@ -182,4 +183,5 @@ function position(text: string, offset: number): string {
 }
 
 export type { KernelModuleInfo } from './wasm-inspect.js';
-export { inspectKernelModule, checkKernelRules, inspectAndCheck } from './wasm-inspect.js';
+export { inspectKernelModule } from './wasm-inspect.js';
+export { checkKernelRules, inspectAndCheck } from './kernel-rules.js';

@@ -11,7 +11,7 @@ import type { Platform } from '../engine/platform.js';
 import { describe } from '../memory/dtypes.js';
 import { compileAssemblyScript, type CompileOptions } from './compile.js';
 import { Kernel, KernelEngine, KernelModule, type Combine, type ParallelForOptions } from './kernel-engine.js';
-import { inspectAndCheck } from './wasm-inspect.js';
+import { inspectAndCheck } from './kernel-rules.js';
 
 export class Engine extends KernelEngine {
   static override platform: Platform | undefined = nodePlatform;

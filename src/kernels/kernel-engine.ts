@@ -4,22 +4,25 @@
  * Engine (engine.ts) adds the AssemblyScript compiler and file paths; the
  * browser Engine (../browser.ts) adds nothing but its platform.
  */
-import { CORE_OPS, type CoreOps, type MapFn } from '../engine/core-ops.js';
-import { defineOps, EngineCore } from '../engine/engine.js';
+import { CORE_OPS, type MapFn } from '../engine/core-ops.js';
+import { defineOps } from '../engine/engine.js';
+import { ExprEngine } from '../expr/expr-engine.js';
+import { EXPR_OPS, type ExprOps } from '../expr/expr-ops.js';
 import type { Mode, OpDecls, Ret, SyncForms } from '../engine/op-decl.js';
 import type { OutOptions } from '../engine/options.js';
 import { describe, type TypedArray } from '../memory/dtypes.js';
 import { Kernel, KernelModule, mapKernel, parallelFor, parallelReduce, type Combine, type ParallelForOptions } from './user-kernels.js';
-import { inspectAndCheck, type KernelModuleInfo } from './wasm-inspect.js';
+import { inspectAndCheck } from './kernel-rules.js';
+import type { KernelModuleInfo } from './wasm-inspect.js';
 
 /** What `map` applies: a built-in by name, a JS function of one number, or a map Kernel. */
 export type MapOp = MapFn | Kernel;
 
 /**
  * The public op signatures: the layers' ops below (today the built-ins,
- * CoreOps), `map` widened to Kernels, and the user-kernel ops.
+ * CoreOps, and ExprOps' evaluate), `map` widened to Kernels, and the user-kernel ops.
  */
-export interface KernelOps<M extends Mode = 'sync'> extends CoreOps<M> {
+export interface KernelOps<M extends Mode = 'sync'> extends ExprOps<M> {
   map<T extends TypedArray>(op: MapFn, x: T, opts?: OutOptions<T>): Ret<T, M>;
   map<T extends TypedArray>(op: MapOp, x: T, opts?: OutOptions<T>): Ret<T, M>;
   /** Run `kernel(start, end, ...args)` over [0, n) in chunks on every thread. Options `{ chunkSize, signal }` may come last. */
@@ -48,7 +51,7 @@ function splitKernelArgs(args: unknown[], fixed: number): [unknown[], unknown] {
 }
 
 export const KERNEL_OPS: OpDecls<KernelOps> = {
-  ...CORE_OPS,
+  ...EXPR_OPS,
   map: {
     ...CORE_OPS.map,
     run: (c, op, x, o) => (op instanceof Kernel ? mapKernel(c, c.services.owner, op, x, o?.out) : CORE_OPS.map.run(c, op, x, o)),
@@ -66,7 +69,7 @@ export const KERNEL_OPS: OpDecls<KernelOps> = {
 /** The ops' public forms: `op()` (a Promise) and `opSync()`, both from KERNEL_OPS. */
 export interface KernelEngine extends KernelOps<'async'>, SyncForms<KernelOps<'sync'>> {}
 
-export class KernelEngine extends EngineCore {
+export class KernelEngine extends ExprEngine {
   /** Load a prebuilt kernel module (bytes or URL), checked against the kernel rules, on every thread. */
   async load(source: Uint8Array | ArrayBuffer | URL | string): Promise<KernelModule> {
     this.assertLive('load');

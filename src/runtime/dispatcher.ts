@@ -12,25 +12,10 @@ import { errorMessage, reportJobError, runClaimedChunks } from './chunk-loop.js'
 import { yieldToEventLoop } from './event-loop-yield.js';
 import { collectOutcome, kernelError, type JobOutcome } from './job-outcome.js';
 import { callKernel, type KernelTable } from './kernel-table.js';
-import {
-  ABORT, ARGC, ARGS_BYTE, CHECKED, CHUNK, CMD_EXIT, CMD_RUN, COMMAND, CONTROL_END, CURSOR, DONE, ERROR_KIND,
-  ERROR_LEN, ERR_NONE, ERR_TRAP, FLAGS, FLAG_PARTIALS, FUNC, GEN, INVITED, MAX_ARGS,
-  MODULE, N, NCHUNKS, PENDING, STATUS, STATUS_ALIVE, STATUS_DEAD, entered,
-} from './protocol.js';
+import { checkOutFor, checkOutLateWorkers, publishJob, type ResolvedJob } from './publish.js';
 
-export interface ResolvedJob {
-  slot: number;
-  index: number;
-  name: string;
-  n: number;
-  chunk: number;
-  nChunks: number;
-  args: readonly number[];
-  partials: boolean;
-  /** Run on the calling thread only. */
-  inline: boolean;
-}
-
+export type { ResolvedJob } from './publish.js';
+import { ABORT, CMD_EXIT, COMMAND, CONTROL_END, ERR_TRAP, GEN, INVITED, PENDING, STATUS, STATUS_DEAD } from './protocol.js';
 
 interface InFlight {
   job: ResolvedJob;
@@ -82,7 +67,7 @@ export class Dispatcher {
     this.#settleInFlightSync();
     this.#publish(job);
     this.#participate(job);
-    this.#checkOutLateWorkers();
+    checkOutLateWorkers(this.control, this.workerCount, this.#gen);
     this.#waitSync();
     return collectOutcome(this.control, this.f64, job);
   }
@@ -142,7 +127,7 @@ export class Dispatcher {
         await yieldToEventLoop();
         if (record.outcome) break;
       }
-      if (!record.outcome) this.#checkOutLateWorkers();
+      if (!record.outcome) checkOutLateWorkers(this.control, this.workerCount, this.#gen);
       await this.#waitAsync(record);
       if (!record.outcome) {
         this.#inFlight = null;
@@ -180,44 +165,7 @@ export class Dispatcher {
   }
 
   #publish(job: ResolvedJob): void {
-    const c = this.control;
-    if (job.args.length > MAX_ARGS) throw new RangeError(`a kernel takes at most ${MAX_ARGS} arguments after (start, end)`);
-    // Every invited worker has checked out of the previous job (we waited for
-    // PENDING == 0), so nobody reads these words while we write them plainly.
-    c[COMMAND] = CMD_RUN;
-    c[MODULE] = job.slot;
-    c[FUNC] = job.index;
-    c[N] = job.n;
-    c[CHUNK] = job.chunk;
-    c[NCHUNKS] = job.nChunks;
-    c[ARGC] = job.args.length;
-    c[FLAGS] = job.partials ? FLAG_PARTIALS : 0;
-    const argBase = ARGS_BYTE >> 3;
-    for (let i = 0; i < job.args.length; i++) this.f64[argBase + i] = job.args[i]!;
-    c[CURSOR] = 0;
-    c[DONE] = 0;
-    c[ABORT] = 0;
-    c[ERROR_KIND] = ERR_NONE;
-    c[ERROR_LEN] = 0;
-    const gen = (c[GEN]! + 1) | 0;
-    let invited = 0;
-    for (let i = 0; i < this.workerCount; i++) {
-      if (Atomics.load(c, STATUS + i) !== STATUS_ALIVE) continue;
-      c[INVITED + i] = gen;
-      invited++;
-    }
-    c[PENDING] = invited;
-    this.#gen = gen;
-    // Release: Atomics.add is sequentially consistent, so every plain store above
-    // is visible to a worker whose Atomics.load(GEN) observes the new generation.
-    Atomics.add(c, GEN, 1);
-    Atomics.notify(c, GEN);
-    // The other half of the crash handshake (worker-loop.ts, the abrupt-end hook): we wrote
-    // GEN before reading STATUS, the dying worker wrote DEAD before reading GEN,
-    // so at least one of us sees the other; CHECKED's CAS makes the check-out once.
-    for (let i = 0; i < this.workerCount; i++) {
-      if (c[INVITED + i] === gen && Atomics.load(c, STATUS + i) === STATUS_DEAD) this.#checkOutFor(i, gen);
-    }
+    this.#gen = publishJob(this.control, this.f64, job, this.workerCount);
   }
 
   /** Take chunks of the published job; false when the deadline cut it short. */
@@ -235,37 +183,12 @@ export class Dispatcher {
     }, -1, deadline);
   }
 
-  /**
-   * No chunk is left to claim (or the job was aborted): an invited worker that has
-   * not entered yet would find nothing to do, so check it out instead of waiting
-   * for it to wake. The CAS races the worker's own entering CAS on CHECKED[i]:
-   * exactly one wins. If we win, the worker skips the job without reading the
-   * descriptor; if it wins, it checks out itself and we wait for that.
-   */
-  #checkOutLateWorkers(): void {
-    const c = this.control, gen = this.#gen;
-    for (let i = 0; i < this.workerCount; i++) {
-      if (Atomics.load(c, INVITED + i) !== gen) continue;
-      const prev = Atomics.load(c, CHECKED + i);
-      if (prev === gen || prev === entered(gen)) continue;
-      if (Atomics.compareExchange(c, CHECKED + i, prev, gen) === prev) Atomics.sub(c, PENDING, 1);
-    }
-  }
-
-  /** Check out on behalf of a dead worker (entered or not); CAS so that it happens exactly once. */
-  #checkOutFor(worker: number, gen: number): void {
-    const c = this.control;
-    const prev = Atomics.load(c, CHECKED + worker);
-    if (prev === gen || Atomics.compareExchange(c, CHECKED + worker, prev, gen) !== prev) return;
-    if (Atomics.sub(c, PENDING, 1) === 1) Atomics.notify(c, PENDING);
-  }
-
   /** Called from the pool's 'exit' event: the worker may have died without its exit hook running. */
   workerExited(worker: number): void {
     const c = this.control;
     Atomics.store(c, STATUS + worker, STATUS_DEAD);
     const gen = Atomics.load(c, GEN);
-    if (Atomics.load(c, INVITED + worker) === gen) this.#checkOutFor(worker, gen);
+    if (Atomics.load(c, INVITED + worker) === gen) checkOutFor(this.control, worker, gen);
     Atomics.notify(c, PENDING);
   }
 
@@ -298,7 +221,7 @@ export class Dispatcher {
     if (!record) return;
     // The async caller may be between slices with chunks left: finish them here.
     this.#participate(record.job);
-    this.#checkOutLateWorkers();
+    checkOutLateWorkers(this.control, this.workerCount, this.#gen);
     this.#waitSync();
     this.#inFlight = null;
     try { record.outcome = { value: collectOutcome(this.control, this.f64, record.job) }; } catch (error) { record.outcome = { error }; }

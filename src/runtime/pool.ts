@@ -1,41 +1,39 @@
 /**
- * The worker threads of one engine: spawn with an explicit ready handshake,
- * broadcast module loads (acknowledged by every worker), and heal — a worker
- * that dies is replaced with a fresh one that gets every module loaded so far.
- * Job dispatch itself never goes through messages: see dispatcher.ts.
+ * The worker threads of one engine, on any host: spawn with an explicit ready
+ * handshake, broadcast module loads (acknowledged by every worker), and heal —
+ * a worker that dies is replaced with a fresh one that gets every module loaded
+ * so far. The host only says how to start a thread and how to hear it die
+ * (StartThread: threads-node.ts, threads-browser.ts), as WorkerHost does on the
+ * worker side. Job dispatch never goes through messages: see dispatcher.ts.
  */
-import { Worker } from 'node:worker_threads';
-import { WorkerCrashError } from '../errors.js';
-import type { FromWorker, ToWorker, WorkerInit } from './protocol.js';
+import { KernelError, WorkerCrashError } from '../errors.js';
+import type { LoadedModule, NumericPool, NumericPoolOptions, StartThread, Thread } from './numeric-pool.js';
+import type { FromWorker, ToWorker } from './protocol.js';
 
 const STARTUP_TIMEOUT_MS = 30_000;
 
-export interface PoolOptions {
-  memory: WebAssembly.Memory;
-  count: number;
-  spin: number;
-  /** Called (on the event loop) when worker `index` exits unexpectedly. */
-  onExit: (index: number, code: number) => void;
-}
-
 interface Slot {
-  worker: Worker;
+  thread: Thread;
   ready: boolean;
+  gone: boolean;
+  /** Resolves when the thread is gone. */
   exited: Promise<void>;
 }
 
-export class WorkerPool {
-  readonly #opts: PoolOptions;
+export class WorkerPool implements NumericPool {
+  readonly #startThread: StartThread;
+  readonly #opts: NumericPoolOptions;
   readonly #slots: Array<Slot | undefined> = [];
-  readonly #modules: Array<{ slot: number; module: WebAssembly.Module }> = [];
+  readonly #modules: LoadedModule[] = [];
   #closing = false;
 
-  private constructor(opts: PoolOptions) {
+  private constructor(startThread: StartThread, opts: NumericPoolOptions) {
+    this.#startThread = startThread;
     this.#opts = opts;
   }
 
-  static async start(opts: PoolOptions, modules: Array<{ slot: number; module: WebAssembly.Module }>): Promise<WorkerPool> {
-    const pool = new WorkerPool(opts);
+  static async start(startThread: StartThread, opts: NumericPoolOptions, modules: LoadedModule[]): Promise<WorkerPool> {
+    const pool = new WorkerPool(startThread, opts);
     pool.#modules.push(...modules);
     try {
       await Promise.all(Array.from({ length: opts.count }, (_, i) => pool.#spawn(i)));
@@ -48,50 +46,42 @@ export class WorkerPool {
 
   get size(): number { return this.#opts.count; }
 
-  /** Spawn worker `index` and resolve once it has instantiated everything and said ready. */
+  /** Start worker `index` and resolve once it has instantiated everything and said ready. */
   #spawn(index: number): Promise<void> {
-    const init: WorkerInit = {
-      index,
-      memory: this.#opts.memory,
-      modules: this.#modules,
-      spin: this.#opts.spin,
-    };
-    // Workers inherit the process's execArgv; flags about how the entry script is
-    // read (node --input-type=module -e ...) do not apply to a worker file.
-    const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type') && a !== '-e' && a !== '--eval');
-    const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: init, execArgv });
-    const slot: Slot = { worker, ready: false, exited: new Promise((resolve) => worker.once('exit', () => resolve())) };
+    const { memory, spin } = this.#opts;
+    const thread = this.#startThread({ index, memory, modules: this.#modules, spin });
+    let markExited!: () => void;
+    const slot: Slot = { thread, ready: false, gone: false, exited: new Promise<void>((resolve) => { markExited = resolve; }) };
     this.#slots[index] = slot;
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         reject(new WorkerCrashError(`worker ${index} did not become ready within ${STARTUP_TIMEOUT_MS} ms`));
-        void worker.terminate();
+        thread.terminate();
       }, STARTUP_TIMEOUT_MS);
-      const onMessage = (msg: FromWorker) => {
+      thread.onMessage((msg) => {
         if (msg.type === 'ready') {
           clearTimeout(timer);
           slot.ready = true;
-          // Unref only after the handshake: a top-level `await Engine.create()`
-          // needs the worker to keep the process alive until then.
-          worker.unref();
+          // Unref only after the handshake (a top-level `await Engine.create()` needs
+          // the worker to keep the process alive until then), and never while closing:
+          // an awaited dispose() must settle even when nothing else is pending.
+          if (!this.#closing) thread.hold(false);
           resolve();
         } else if (msg.type === 'startup-error') {
           clearTimeout(timer);
           reject(new WorkerCrashError(`worker ${index} failed to start: ${msg.message}`));
+          thread.terminate();
         }
-      };
-      worker.on('message', onMessage);
-      worker.once('error', (err) => {
-        clearTimeout(timer);
-        if (!slot.ready) reject(new WorkerCrashError(`worker ${index} failed to start: ${err.message}`, { cause: err }));
       });
-      worker.once('exit', (code) => {
+      thread.onGone((why) => {
         clearTimeout(timer);
-        if (!slot.ready) { reject(new WorkerCrashError(`worker ${index} exited during start-up (code ${code})`)); return; }
+        slot.gone = true;
+        markExited();
+        if (!slot.ready) { reject(new WorkerCrashError(`worker ${index} failed to start: ${why}`)); return; }
         if (this.#slots[index] !== slot || this.#closing) return;
         this.#slots[index] = undefined;
-        this.#opts.onExit(index, code);
-        // Heal: a replacement gets every module and function loaded so far.
+        this.#opts.onExit(index);
+        // Heal: a replacement gets every module loaded so far.
         this.#spawn(index).catch(() => { /* stays empty; the engine runs with one thread fewer */ });
       });
     });
@@ -101,23 +91,21 @@ export class WorkerPool {
   async #broadcast(msg: ToWorker, isAck: (m: FromWorker) => boolean): Promise<void> {
     const waits: Array<Promise<void>> = [];
     for (const slot of this.#slots) {
-      if (!slot?.ready) continue;
-      const { worker } = slot;
+      if (!slot?.ready || slot.gone) continue;
+      const { thread } = slot;
       waits.push(new Promise<void>((resolve, reject) => {
-        const onMessage = (m: FromWorker) => {
+        const stop = thread.onMessage((m) => {
           if (!isAck(m)) return;
-          cleanup();
+          done();
           const error = (m as { error?: string }).error;
-          if (error) reject(new Error(error)); else resolve();
-        };
+          if (error) reject(new KernelError(`a worker could not instantiate the module: ${error}`)); else resolve();
+        });
+        const done = () => { stop(); if (!this.#closing) thread.hold(false); };
         // A worker that dies before acknowledging is replaced, and its
         // replacement is spawned with the module already in its list.
-        const onExit = () => { cleanup(); resolve(); };
-        const cleanup = () => { worker.off('message', onMessage); worker.off('exit', onExit); worker.unref(); };
-        worker.on('message', onMessage);
-        worker.once('exit', onExit);
-        worker.ref();
-        worker.postMessage(msg);
+        void slot.exited.then(() => { done(); resolve(); });
+        thread.hold(true);
+        thread.post(msg);
       }));
     }
     await Promise.all(waits);
@@ -128,16 +116,20 @@ export class WorkerPool {
     await this.#broadcast({ type: 'load', slot, module }, (m) => m.type === 'loaded' && m.slot === slot);
   }
 
-  /** Wait for every worker to exit after the EXIT command; terminate stragglers. */
+  /**
+   * Wait for every worker to exit after the EXIT command; terminate stragglers.
+   * A replacement still starting when EXIT was published sees it on arrival
+   * (worker-loop.ts), so it leaves too.
+   */
   async close(graceMs = 2000): Promise<void> {
     this.#closing = true;
     await Promise.all(this.#slots.map(async (slot) => {
       if (!slot) return;
       // Keep the process alive until the workers are gone: an awaited dispose()
       // must settle even when nothing else is pending.
-      slot.worker.ref();
-      const timer = setTimeout(() => void slot.worker.terminate(), graceMs);
-      timer.unref();
+      slot.thread.hold(true);
+      const timer = setTimeout(() => slot.thread.terminate(), graceMs);
+      (timer as { unref?: () => void }).unref?.();
       await slot.exited;
       clearTimeout(timer);
     }));
@@ -145,6 +137,7 @@ export class WorkerPool {
 
   async terminate(): Promise<void> {
     this.#closing = true;
-    await Promise.all(this.#slots.map((slot) => slot?.worker.terminate()));
+    for (const slot of this.#slots) slot?.thread.terminate();
+    await Promise.all(this.#slots.map((slot) => slot?.exited));
   }
 }

@@ -114,6 +114,14 @@ export function runWorker(init: WorkerInit, host: WorkerHost): void {
   }
 
   async function loop(): Promise<void> {
+    // A replacement that started after the EXIT command was published would wait
+    // for a generation that never comes: the read of GEN above is the acquire that
+    // makes an EXIT published before it visible here.
+    if (Atomics.load(control, COMMAND) === CMD_EXIT) {
+      exiting = true;
+      host.close();
+      return;
+    }
     const maxSpin = init.spin;
     // The spin budget adapts: halved after a spin that found no job (the gaps
     // between jobs are longer than the window, so spinning only burns a core —

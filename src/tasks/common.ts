@@ -1,8 +1,10 @@
 /** Small helpers shared by the task APIs: argument checks, defaults, job plumbing. */
-import { availableParallelism } from 'node:os';
 import { CancelledError } from '../errors.js';
-import type { BatchOutcome, TaskJob, TaskPool } from '../runtime/task-pool.js';
-import type { WireFn } from '../runtime/task-protocol.js';
+import { availableParallelism } from 'node:os';
+import { batchLifecycle, type ChunkHandle } from './batch.js';
+import type { BackendJob, TaskBackend, TaskCall } from './backends/backend.js';
+import type { TaskJob, TaskPool } from './worker/task-pool.js';
+import type { WireFn } from './worker/protocol.js';
 
 /** Anything with a thread count: an Engine, or `{ threads }`. Used only to size defaults. */
 export interface EngineLike {
@@ -32,13 +34,18 @@ export function defaultWorkers(explicit: unknown, engine: unknown, what: string)
   return cpuCount();
 }
 
-/** One batch on the task pool, as a promise of its outcome plus a way to cancel it while queued. */
-export interface ChunkHandle {
-  promise: Promise<BatchOutcome>;
-  /** True if the batch had not been sent to a worker and will now never run. */
-  cancel(): boolean;
+/** One batch on any backend, as a ChunkHandle. */
+export function submitBatch(
+  backend: TaskBackend,
+  calls: readonly TaskCall[],
+  extra: Partial<Pick<BackendJob, 'timeoutMs' | 'onTimeout'>> = {},
+): ChunkHandle {
+  const batch = batchLifecycle();
+  backend.submit({ calls, ...extra, claim: batch.claim, resolve: batch.resolve, reject: batch.reject });
+  return batch.handle;
 }
 
+/** One batch straight on the task pool (Pool's path: no per-call objects). */
 export function runOnPool(
   pool: TaskPool,
   fns: WireFn[],
@@ -48,46 +55,6 @@ export function runOnPool(
   const batch = batchLifecycle();
   pool.submit({ fns, calls, ...extra, claim: batch.claim, resolve: batch.resolve, reject: batch.reject });
   return batch.handle;
-}
-
-/**
- * One batch's life, shared by the worker and async backends: queued, then
- * either started (claim() by whoever runs it) or cancelled (handle.cancel(),
- * which only succeeds while it is still queued).
- */
-export function batchLifecycle(): {
-  handle: ChunkHandle;
-  claim: () => boolean;
-  resolve: (o: BatchOutcome) => void;
-  reject: (e: unknown) => void;
-} {
-  let state: 'queued' | 'started' | 'cancelled' = 'queued';
-  let resolve!: (o: BatchOutcome) => void;
-  let reject!: (e: unknown) => void;
-  const promise = new Promise<BatchOutcome>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  // A batch nobody awaits any more (early stop, abort) must not become an unhandled rejection.
-  promise.catch(() => {});
-  return {
-    handle: {
-      promise,
-      cancel() {
-        if (state !== 'queued') return false;
-        state = 'cancelled';
-        reject(new CancelledError('the task was cancelled before it started'));
-        return true;
-      },
-    },
-    claim: () => {
-      if (state === 'cancelled') return false;
-      state = 'started';
-      return true;
-    },
-    resolve: (o) => resolve(o),
-    reject: (e) => reject(e),
-  };
 }
 
 export function* chunked<T>(items: Iterable<T>, size: number): Generator<T[]> {

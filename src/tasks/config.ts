@@ -1,6 +1,6 @@
 /** joblib's parallel_config: defaults for parallel() scoped over async code. */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { ParallelOptions } from './parallel.js';
+import type { ParallelOptions } from './parallel-options.js';
 
 const store = new AsyncLocalStorage<ParallelOptions>();
 

@@ -5,11 +5,13 @@
  * thread with at most maxWorkers in flight (closures are fine there).
  */
 import { DisposedError } from '../errors.js';
-import { TaskPool } from '../runtime/task-pool.js';
-import { isModuleRef, toWireFn, type ModuleRef, type TaskFn } from '../runtime/task-fn.js';
-import { batchLifecycle, checkSignal, cpuCount, defaultWorkers, isIterable, positiveInt, runOnPool, toAsyncIterator, type ChunkHandle } from './common.js';
+import type { ChunkHandle } from './batch.js';
+import { createBackend } from './backends/index.js';
+import type { TaskBackend } from './backends/backend.js';
+import { checkSignal, cpuCount, defaultWorkers, isIterable, positiveInt, submitBatch, toAsyncIterator } from './common.js';
 import { Future } from './future.js';
 import { streamChunks } from './stream.js';
+import { isModuleRef, toWireFn, type Awaited2, type TaskFn } from './worker/task-fn.js';
 
 export type ExecutorBackend = 'worker' | 'async';
 
@@ -39,37 +41,13 @@ export interface ShutdownOptions {
   cancelFutures?: boolean;
 }
 
-interface AsyncItem {
-  claim(): boolean;
-  run(): Promise<void>;
-  fail(err: unknown): void;
-}
-
-type AnyFn = (...args: unknown[]) => unknown;
-type Awaited2<R> = R extends PromiseLike<infer U> ? U : R;
-
-async function importRef(ref: ModuleRef): Promise<AnyFn> {
-  const w = toWireFn(ref) as { m: string; n: string };
-  const mod = (await import(w.m)) as Record<string, unknown>;
-  const fn = mod[w.n];
-  if (typeof fn !== 'function') throw new TypeError(`module '${w.m}' has no exported function named '${w.n}'`);
-  return fn as AnyFn;
-}
-
 export class Executor implements AsyncDisposable {
   readonly maxWorkers: number;
   readonly backend: ExecutorBackend;
-  #pool: TaskPool | undefined;
+  readonly #backend: TaskBackend;
   #isShutdown = false;
   #futures = new Set<Future<unknown>>();
   #handles = new Set<ChunkHandle>();
-  // 'async' backend
-  #queue: AsyncItem[] = [];
-  #running = 0;
-  #init: TaskFn | undefined;
-  #initargs: unknown[];
-  #initState: 'none' | 'running' | 'ok' | 'failed' = 'none';
-  #initError: unknown;
 
   constructor(options: ExecutorOptions = {}) {
     if (options === null || typeof options !== 'object') throw new TypeError('Executor options must be an object');
@@ -83,20 +61,15 @@ export class Executor implements AsyncDisposable {
         ? Math.min(32, cpuCount() + 4)
         : defaultWorkers(options.maxWorkers, options.engine, 'maxWorkers');
     if (options.initargs !== undefined && !Array.isArray(options.initargs)) throw new TypeError('initargs must be an array');
-    this.#initargs = options.initargs ?? [];
-    if (backend === 'worker') {
-      this.#pool = new TaskPool({
-        size: this.maxWorkers,
-        initializer: options.initializer === undefined ? undefined : toWireFn(options.initializer, 'initializer'),
-        initargs: this.#initargs,
-      });
-    } else {
-      if (options.initializer !== undefined && typeof options.initializer !== 'function' && !isModuleRef(options.initializer)) {
+    const initializer = options.initializer;
+    if (initializer !== undefined) {
+      // Checked here, where the mistake is, rather than on the first task.
+      if (backend === 'worker') toWireFn(initializer, 'initializer');
+      else if (typeof initializer !== 'function' && !isModuleRef(initializer)) {
         throw new TypeError('initializer must be a function or a { module, name } reference');
       }
-      this.#init = options.initializer;
-      if (this.#init === undefined) this.#initState = 'ok';
     }
+    this.#backend = createBackend(backend, { concurrency: this.maxWorkers, initializer, initargs: options.initargs ?? [] });
   }
 
   #checkOpen(): void {
@@ -109,46 +82,26 @@ export class Executor implements AsyncDisposable {
     const future = new Future<Awaited2<R>>();
     const f = future as Future<unknown>;
     const futures = this.#futures;
-    if (this.#pool) {
-      const wire = [toWireFn(fn)];
-      futures.add(f);
-      // Bookkeeping in the job's own callbacks rather than a done-callback: this is on every round trip.
-      this.#pool.submit({
-        fns: wire,
-        calls: [args],
-        claim: () => {
-          if (f.setRunningOrNotifyCancel()) return true;
-          futures.delete(f); // cancelled while queued
-          return false;
-        },
-        resolve: (o) => {
-          futures.delete(f);
-          if (o.hasError) f.setException(o.error);
-          else f.setResult(o.values[0]);
-        },
-        reject: (e) => {
-          futures.delete(f);
-          f.setException(e);
-        },
-      });
-    } else {
-      futures.add(f);
-      f.addDoneCallback(() => futures.delete(f));
-      const call = this.#asyncCallable(fn as TaskFn);
-      this.#enqueue({
-        claim: () => f.setRunningOrNotifyCancel(),
-        run: async () => {
-          try {
-            f.setResult(await (await call)(...args));
-          } catch (e) {
-            f.setException(e);
-          }
-        },
-        fail: (e) => {
-          if (f.setRunningOrNotifyCancel()) f.setException(e);
-        },
-      });
-    }
+    if (typeof fn !== 'function') toWireFn(fn); // a bad fn throws here, on every backend
+    futures.add(f);
+    // Bookkeeping in the job's own callbacks rather than a done-callback: this is on every round trip.
+    this.#backend.submit({
+      calls: [{ fn: fn as TaskFn, args }],
+      claim: () => {
+        if (f.setRunningOrNotifyCancel()) return true;
+        futures.delete(f); // cancelled while queued
+        return false;
+      },
+      resolve: (o) => {
+        futures.delete(f);
+        if (o.hasError) f.setException(o.error);
+        else f.setResult(o.values[0]);
+      },
+      reject: (e) => {
+        futures.delete(f);
+        f.setException(e);
+      },
+    });
     return future;
   }
 
@@ -171,9 +124,9 @@ export class Executor implements AsyncDisposable {
     const chunkSize = options.chunkSize == null ? 1 : positiveInt(options.chunkSize, 'chunkSize');
     const window = options.bufferSize == null ? 2 * this.maxWorkers : positiveInt(options.bufferSize, 'bufferSize');
     const signal = checkSignal(options.signal);
-    const start = this.#pool
-      ? this.#workerChunks(toWireFn(fn))
-      : this.#asyncChunks(this.#asyncCallable(fn as TaskFn));
+    if (typeof fn !== 'function') toWireFn(fn);
+    const backend = this.#backend;
+    const start = (calls: unknown[][]) => submitBatch(backend, calls.map((args) => ({ fn: fn as TaskFn, args })));
     return streamChunks<unknown[], Awaited2<R>>(zip(iterables), (calls) => this.#track(start(calls)), {
       chunkSize,
       window,
@@ -189,78 +142,6 @@ export class Executor implements AsyncDisposable {
     return h;
   }
 
-  #workerChunks(wire: ReturnType<typeof toWireFn>): (calls: unknown[][]) => ChunkHandle {
-    return (calls) => runOnPool(this.#pool!, [wire], calls);
-  }
-
-  #asyncChunks(call: Promise<AnyFn>): (calls: unknown[][]) => ChunkHandle {
-    return (calls) => {
-      const batch = batchLifecycle();
-      this.#enqueue({
-        claim: batch.claim,
-        run: async () => {
-          const values: unknown[] = [];
-          const t0 = performance.now();
-          try {
-            const f = await call;
-            for (const args of calls) values.push(await f(...args));
-            batch.resolve({ values, hasError: false, ms: performance.now() - t0 });
-          } catch (error) {
-            batch.resolve({ values, hasError: true, error, ms: performance.now() - t0 });
-          }
-        },
-        fail: batch.reject,
-      });
-      return batch.handle;
-    };
-  }
-
-  #asyncCallable(fn: TaskFn): Promise<AnyFn> {
-    if (typeof fn === 'function') return Promise.resolve(fn as AnyFn);
-    if (isModuleRef(fn)) {
-      const p = importRef(fn);
-      p.catch(() => {});
-      return p;
-    }
-    throw new TypeError('fn must be a function or a { module, name } reference');
-  }
-
-  #enqueue(item: AsyncItem): void {
-    this.#queue.push(item);
-    this.#pumpAsync();
-  }
-
-  #pumpAsync(): void {
-    if (this.#initState === 'none') {
-      this.#initState = 'running';
-      this.#asyncCallable(this.#init!)
-        .then((f) => f(...this.#initargs))
-        .then(
-          () => (this.#initState = 'ok'),
-          (e) => {
-            this.#initState = 'failed';
-            this.#initError = new Error(`the executor's initializer failed: ${(e as Error)?.message ?? e}`, { cause: e });
-          },
-        )
-        .finally(() => this.#pumpAsync());
-      return;
-    }
-    if (this.#initState === 'running') return;
-    if (this.#initState === 'failed') {
-      for (const item of this.#queue.splice(0)) item.fail(this.#initError);
-      return;
-    }
-    while (this.#running < this.maxWorkers && this.#queue.length) {
-      const item = this.#queue.shift()!;
-      if (!item.claim()) continue;
-      this.#running++;
-      void item.run().finally(() => {
-        this.#running--;
-        this.#pumpAsync();
-      });
-    }
-  }
-
   /** Stop accepting work; optionally cancel what has not started; optionally wait for the rest. */
   async shutdown(options: ShutdownOptions = {}): Promise<void> {
     const { wait = true, cancelFutures = false } = options;
@@ -269,14 +150,14 @@ export class Executor implements AsyncDisposable {
       for (const f of [...this.#futures]) f.cancel();
       for (const h of [...this.#handles]) h.cancel();
     }
-    this.#pool?.close();
+    this.#backend.close();
     if (!wait) return;
     const settled = (p: PromiseLike<unknown>) => Promise.resolve(p).then(() => {}, () => {});
     await Promise.all([
       ...[...this.#futures].map((f) => settled(f.exception().catch(() => {}))),
       ...[...this.#handles].map((h) => settled(h.promise)),
     ]);
-    await this.#pool?.join();
+    await this.#backend.join();
   }
 
   [Symbol.asyncDispose](): Promise<void> {

@@ -20,5 +20,5 @@ export {
   type ParallelGenerator,
 } from './parallel.js';
 export { parallelConfig } from './config.js';
-export type { ModuleRef, TaskFn } from '../runtime/task-fn.js';
+export type { ModuleRef, TaskFn } from './worker/task-fn.js';
 export type { LogFn } from './verbose.js';

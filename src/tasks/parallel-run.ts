@@ -4,80 +4,31 @@
  * then every completed batch dispatches one more, so the input is read only as
  * fast as the work completes.
  */
-import { CancelledError } from '../errors.js';
-import type { TaskPool } from '../runtime/task-pool.js';
-import type { WireFn } from '../runtime/task-protocol.js';
-import type { BatchOutcome } from '../runtime/task-pool.js';
-import { runOnPool, type ChunkHandle } from './common.js';
+import type { BatchOutcome, ChunkHandle } from './batch.js';
+import type { TaskBackend } from './backends/backend.js';
 import { AutoBatcher } from './batching.js';
+import { submitBatch } from './common.js';
+import { isDelayed, type Delayed } from './delayed.js';
+import type { ParallelBackend } from './parallel-options.js';
 import { Progress, type LogFn } from './verbose.js';
-import { isDelayed, type Delayed, type ParallelBackend, type ReturnAs } from './parallel.js';
-
-export interface WorkerBatch {
-  pool: TaskPool;
-  fns: WireFn[];
-  calls: unknown[][];
-  fi?: number[];
-  timeout?: number;
-}
-export type BatchRunner = (items: Delayed[]) => WorkerBatch;
 
 export interface RunOptions {
   nJobs: number;
   backend: ParallelBackend;
+  /** Where the batches run (its name is `backend`). */
+  runner: TaskBackend;
   batchSize: 'auto' | number;
   preDispatch: number;
-  timeout?: number;
+  /** Per task, in ms. */
+  timeoutMs?: number;
   verbose: number;
   log?: LogFn;
   label: string;
-  worker?: BatchRunner;
   timeoutError: (batchLength: number) => Error;
 }
 
-type AnyFn = (...args: unknown[]) => unknown;
-const isThenable = (v: unknown): v is PromiseLike<unknown> =>
-  v !== null && (typeof v === 'object' || typeof v === 'function') && typeof (v as PromiseLike<unknown>).then === 'function';
-
-function callLocal(d: Delayed): unknown {
-  if (typeof d.fn === 'function') return (d.fn as AnyFn)(...d.args);
-  const ref = d.fn;
-  const spec = ref.module instanceof URL ? ref.module.href : ref.module;
-  return import(spec).then((m: Record<string, unknown>) => {
-    const f = m[ref.name];
-    if (typeof f !== 'function') throw new TypeError(`module '${spec}' has no exported function named '${ref.name}'`);
-    return (f as AnyFn)(...d.args);
-  });
-}
-
-function withTimeout(p: PromiseLike<unknown>, seconds: number | undefined, err: () => Error): Promise<unknown> {
-  if (seconds === undefined) return Promise.resolve(p);
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  return Promise.race([
-    Promise.resolve(p),
-    new Promise((_, reject) => (timer = setTimeout(() => reject(err()), seconds * 1000))),
-  ]).finally(() => clearTimeout(timer));
-}
-
-function localHandle(items: Delayed[], opts: RunOptions): ChunkHandle {
-  const promise = (async (): Promise<BatchOutcome> => {
-    const values: unknown[] = [];
-    const t0 = performance.now();
-    try {
-      for (const d of items) {
-        let v = callLocal(d);
-        if (isThenable(v)) v = await withTimeout(v, opts.timeout, () => opts.timeoutError(1));
-        values.push(v);
-      }
-    } catch (error) {
-      return { values, hasError: true, error, ms: performance.now() - t0 };
-    }
-    return { values, hasError: false, ms: performance.now() - t0 };
-  })();
-  return { promise, cancel: () => false };
-}
-
-class Dispatcher {
+/** One parallel(...)(tasks) call: reads the tasks, sends batches, delivers values, stops at the first error. */
+export class ParallelRun {
   readonly it: Iterator<unknown>;
   exhausted = false;
   nextIndex = 0;
@@ -163,18 +114,8 @@ class Dispatcher {
   }
 
   submit(start: number, items: Delayed[]): void {
-    let h: ChunkHandle;
-    if (this.opts.backend === 'worker') {
-      const wb = this.opts.worker!(items);
-      const n = items.length;
-      h = runOnPool(wb.pool, wb.fns, wb.calls, {
-        fi: wb.fi,
-        timeoutMs: wb.timeout === undefined ? undefined : wb.timeout * 1000 * n,
-        onTimeout: () => this.opts.timeoutError(n),
-      });
-    } else {
-      h = localHandle(items, this.opts);
-    }
+    const n = items.length;
+    const h = submitBatch(this.opts.runner, items, { timeoutMs: this.opts.timeoutMs, onTimeout: () => this.opts.timeoutError(n) });
     this.inflight.add(h);
     this.dispatchedTasks += items.length;
     this.dispatchedBatches++;
@@ -235,15 +176,19 @@ class Dispatcher {
       const i = this.nextIndex++;
       this.dispatchedTasks++;
       this.dispatchedBatches++;
+      let o: BatchOutcome;
       try {
-        let v = callLocal(d);
-        if (isThenable(v)) v = await v;
-        if (this.failed) return; // aborted by the consumer
-        this.deliver(i, [v]);
+        o = await submitBatch(this.opts.runner, [d], { timeoutMs: this.opts.timeoutMs, onTimeout: () => this.opts.timeoutError(1) }).promise;
       } catch (e) {
         this.fail(e, i);
         return;
       }
+      if (this.failed) return; // aborted by the consumer
+      if (o.hasError) {
+        this.fail(o.error, i);
+        return;
+      }
+      this.deliver(i, o.values);
       this.completed++;
       if (this.exhausted) this.finished = true;
       this.report();
@@ -268,64 +213,5 @@ class Dispatcher {
       // the input's own cleanup failing must not hide the task's error
     }
     this.settle();
-  }
-}
-
-export function runBatches(
-  tasks: Iterable<unknown>,
-  opts: RunOptions,
-  returnAs: ReturnAs,
-): Promise<unknown[]> | AsyncGenerator<unknown, void, undefined> {
-  if (returnAs === 'list') {
-    return new Promise<unknown[]>((resolve, reject) => {
-      const results: unknown[] = [];
-      const d: Dispatcher = new Dispatcher(
-        tasks,
-        opts,
-        (start, values) => {
-          for (let j = 0; j < values.length; j++) results[start + j] = values[j];
-        },
-        () => (d.failed ? reject(d.error) : resolve(results)),
-      );
-      d.start();
-    });
-  }
-  return generate(tasks, opts, returnAs === 'generator');
-}
-
-async function* generate(tasks: Iterable<unknown>, opts: RunOptions, ordered: boolean): AsyncGenerator<unknown, void, undefined> {
-  const buffered = new Map<number, unknown>();
-  const arrivals: unknown[] = [];
-  let wake: (() => void) | undefined;
-  const d = new Dispatcher(
-    tasks,
-    opts,
-    (start, values) => {
-      if (ordered) for (let j = 0; j < values.length; j++) buffered.set(start + j, values[j]);
-      else arrivals.push(...values);
-      wake?.();
-    },
-    () => wake?.(),
-  );
-  d.start();
-  let next = 0;
-  try {
-    for (;;) {
-      if (ordered) {
-        while (buffered.has(next)) {
-          const v = buffered.get(next);
-          buffered.delete(next++);
-          yield v;
-        }
-      } else {
-        while (arrivals.length) yield arrivals.shift();
-      }
-      if (d.failed) throw d.error;
-      if (d.finished && (ordered ? !buffered.has(next) : arrivals.length === 0)) return;
-      await new Promise<void>((r) => (wake = r));
-      wake = undefined;
-    }
-  } finally {
-    if (!d.finished && !d.failed) d.fail(new CancelledError('the consumer stopped early'), next);
   }
 }

@@ -7,52 +7,18 @@
  * and the first error cancels everything that has not started.
  */
 import { TimeoutError } from '../errors.js';
-import { TaskPool } from '../runtime/task-pool.js';
-import { isModuleRef, toWireFn, type TaskFn } from '../runtime/task-fn.js';
-import type { WireFn } from '../runtime/task-protocol.js';
 import { cpuCount } from './common.js';
 import { currentParallelConfig } from './config.js';
-import { runBatches, type BatchRunner, type RunOptions } from './parallel-run.js';
-import type { LogFn } from './verbose.js';
+import { runBatches } from './parallel-results.js';
+import type { RunOptions } from './parallel-run.js';
+import { BACKEND_NAMES, createBackend, isBackendName } from './backends/index.js';
+import type { TaskBackend } from './backends/backend.js';
+import { WorkerBackend } from './backends/worker.js';
+import { type Delayed } from './delayed.js';
+import type { ParallelBackend, ParallelOptions, ReturnAs } from './parallel-options.js';
 
-export type ParallelBackend = 'worker' | 'async' | 'sequential';
-export type ReturnAs = 'list' | 'generator' | 'generator_unordered';
-
-export interface ParallelOptions {
-  /** joblib arithmetic: n >= 1 workers; -1 all CPUs, -2 all but one, ...; 0 is an error. Default 1 (as joblib). */
-  nJobs?: number;
-  backend?: ParallelBackend;
-  /** Tasks per message to a worker; 'auto' (default) adapts, as joblib does. */
-  batchSize?: 'auto' | number;
-  /** Tasks read from the input ahead of completion: a number, 'all', or an expression like '2*n_jobs' (default). */
-  preDispatch?: number | string;
-  returnAs?: ReturnAs;
-  /** Seconds a task may run ('worker': its thread is ended; 'async': it is abandoned). */
-  timeout?: number;
-  /** joblib's verbosity: progress lines on stderr (stdout from 50), or to `log`. */
-  verbose?: number | boolean;
-  log?: LogFn;
-}
-
-const delayedTag = Symbol('wasmpar.delayed');
-
-export interface Delayed<R = unknown> {
-  readonly fn: TaskFn;
-  readonly args: readonly unknown[];
-  readonly [delayedTag]: R | true;
-}
-
-type Awaited2<R> = R extends PromiseLike<infer U> ? U : R;
-
-/** `delayed(fn)(...args)` captures a call to run later, as joblib's delayed. */
-export function delayed<A extends unknown[], R>(fn: TaskFn<A, R>): (...args: A) => Delayed<Awaited2<R>> {
-  if (typeof fn !== 'function' && !isModuleRef(fn)) throw new TypeError('delayed: fn must be a function or a { module, name } reference');
-  return (...args: A) => Object.freeze({ fn: fn as TaskFn, args, [delayedTag]: true as const }) as Delayed<Awaited2<R>>;
-}
-
-export function isDelayed(x: unknown): x is Delayed {
-  return x !== null && typeof x === 'object' && (x as Record<symbol, unknown>)[delayedTag] === true;
-}
+export { delayed, isDelayed, type Delayed } from './delayed.js';
+export type { ParallelBackend, ParallelOptions, ReturnAs } from './parallel-options.js';
 
 interface ParallelBase {
   /** The resolved worker count (joblib arithmetic applied). */
@@ -93,35 +59,17 @@ function resolvePreDispatch(p: unknown, nJobs: number): number {
   throw new RangeError(`preDispatch must be an integer >= 1, 'all' or like '2*n_jobs', got ${JSON.stringify(p)}`);
 }
 
-const sharedPools = new Map<number, TaskPool>();
+const sharedWorkers = new Map<number, WorkerBackend>();
 
-/** Reused across calls, like joblib's loky executor: starting threads costs more than tiny tasks. */
-function sharedPool(n: number): TaskPool {
-  let p = sharedPools.get(n);
-  if (!p) {
-    p = new TaskPool({ size: n });
-    sharedPools.set(n, p);
+/** Worker pools are reused across calls, like joblib's loky executor: starting threads costs more than tiny tasks. */
+function runnerFor(backend: ParallelBackend, nJobs: number): TaskBackend {
+  if (backend !== 'worker') return createBackend(backend, { concurrency: nJobs });
+  let w = sharedWorkers.get(nJobs);
+  if (!w) {
+    w = new WorkerBackend({ concurrency: nJobs });
+    sharedWorkers.set(nJobs, w);
   }
-  return p;
-}
-
-function workerRunner(pool: TaskPool, timeout: number | undefined): BatchRunner {
-  return (items) => {
-    const fns: WireFn[] = [];
-    const index = new Map<WireFn, number>();
-    const fi: number[] = [];
-    for (const d of items) {
-      const w = toWireFn(d.fn);
-      let k = index.get(w);
-      if (k === undefined) {
-        k = fns.length;
-        fns.push(w);
-        index.set(w, k);
-      }
-      fi.push(k);
-    }
-    return { pool, fns, calls: items.map((d) => d.args as unknown[]), fi: fns.length > 1 ? fi : undefined, timeout };
-  };
+  return w;
 }
 
 export function parallel(options: ParallelOptions & { returnAs: 'generator' | 'generator_unordered' }): ParallelGenerator;
@@ -133,8 +81,8 @@ export function parallel(options: ParallelOptions = {}): ParallelList | Parallel
 
   const nJobs = resolveNJobs(o.nJobs);
   let backend: ParallelBackend = o.backend ?? 'worker';
-  if (backend !== 'worker' && backend !== 'async' && backend !== 'sequential') {
-    throw new TypeError(`backend must be 'worker', 'async' or 'sequential', got ${JSON.stringify(backend)}`);
+  if (!isBackendName(backend)) {
+    throw new TypeError(`backend must be one of ${BACKEND_NAMES.map((b) => `'${b}'`).join(', ')}; got ${JSON.stringify(backend)}`);
   }
   if (nJobs === 1) backend = 'sequential';
   const batchSize = o.batchSize ?? 'auto';
@@ -164,11 +112,11 @@ export function parallel(options: ParallelOptions = {}): ParallelList | Parallel
       backend,
       batchSize,
       preDispatch,
-      timeout,
+      timeoutMs: timeout === undefined ? undefined : timeout * 1000,
       verbose,
       log: o.log,
       label,
-      worker: backend === 'worker' ? workerRunner(sharedPool(nJobs), timeout) : undefined,
+      runner: runnerFor(backend, nJobs),
       timeoutError: (n) => new TimeoutError(`a task did not finish within ${timeout} s (batch of ${n})`),
     };
     return runBatches(tasks, runOpts, returnAs);

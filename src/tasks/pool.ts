@@ -4,9 +4,10 @@
  * worker that dies rejects its task with WorkerCrashError and is replaced
  * (Python's Pool hangs).
  */
-import { TaskPool } from '../runtime/task-pool.js';
-import { toWireFn, type TaskFn } from '../runtime/task-fn.js';
-import { chunked, defaultWorkers, positiveInt, runOnPool, type ChunkHandle } from './common.js';
+import { TaskPool } from './worker/task-pool.js';
+import { toWireFn, type TaskFn } from './worker/task-fn.js';
+import type { ChunkHandle } from './batch.js';
+import { defaultWorkers, positiveInt, runOnPool } from './common.js';
 import { streamChunks } from './stream.js';
 
 export interface PoolOptions {

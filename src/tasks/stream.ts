@@ -5,8 +5,9 @@
  * consumer stops early or an error surfaces, chunks that have not started are
  * cancelled. Used by Pool.imap/imapUnordered and Executor.map.
  */
-import type { BatchOutcome } from '../runtime/task-pool.js';
-import { abortPromise, toAsyncIterator, type ChunkHandle } from './common.js';
+import type { BatchOutcome } from './batch.js';
+import type { ChunkHandle } from './batch.js';
+import { abortPromise, toAsyncIterator } from './common.js';
 
 export interface StreamOptions {
   chunkSize: number;

@@ -2,35 +2,20 @@
  * Turning a task function into something a worker can run: its source text
  * (Python's pickling of a function, minus the closure) or a module reference
  * (pickling by reference: the worker imports the module, so the task can use
- * imports and module state).
+ * imports and module state; module-ref.ts resolves those).
  */
-import { isAbsolute, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import type { WireFn } from './task-protocol.js';
+import { isModuleRef, moduleSpecifier, type ModuleRef } from './module-ref.js';
+import type { WireFn } from './protocol.js';
 
-/** A function exported by a module: `{ module: new URL('./tasks.mjs', import.meta.url), name: 'square' }`. */
-export interface ModuleRef {
-  module: URL | string;
-  name: string;
-}
+export { isModuleRef, type ModuleRef } from './module-ref.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type TaskFn<A extends unknown[] = any[], R = unknown> = ((...args: A) => R) | ModuleRef;
 
+/** The value a task's promise resolves to: R, or what R resolves to. */
+export type Awaited2<R> = R extends PromiseLike<infer U> ? U : R;
+
 const wireCache = new WeakMap<object, WireFn>();
-
-function moduleSpecifier(m: URL | string): string {
-  if (m instanceof URL) return m.href;
-  if (typeof m !== 'string' || m === '') throw new TypeError('module reference: `module` must be a URL or a non-empty string');
-  if (/^(file|data|node|https?):/.test(m)) return m;
-  // Relative paths are taken from the working directory: the worker cannot know the caller's file.
-  if (isAbsolute(m) || m.startsWith('./') || m.startsWith('../')) return pathToFileURL(resolve(m)).href;
-  return m; // a bare package name, resolved from wasmpar's own location
-}
-
-export function isModuleRef(x: unknown): x is ModuleRef {
-  return x !== null && typeof x === 'object' && 'module' in x && 'name' in x;
-}
 
 export function toWireFn(fn: unknown, what = 'fn'): WireFn {
   if (fn === null || (typeof fn !== 'function' && typeof fn !== 'object')) {

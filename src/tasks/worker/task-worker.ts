@@ -23,9 +23,8 @@ import {
   type TaskWorkerData,
   type WireFn,
   type WorkerMessage,
-} from './task-protocol.js';
-
-type AnyFn = (...args: unknown[]) => unknown;
+} from './protocol.js';
+import { importExport, type AnyFn } from './module-ref.js';
 
 const port = parentPort!;
 const cache = new Map<string, AnyFn>();
@@ -56,13 +55,9 @@ function resolveFn(w: WireFn): AnyFn | Promise<AnyFn> {
     cache.set(key, fn);
     return fn;
   }
-  return import(w.m).then((mod: Record<string, unknown>) => {
-    const fn = mod[w.n] ?? (w.n === 'default' ? undefined : (mod.default as Record<string, unknown>)?.[w.n]);
-    if (typeof fn !== 'function') {
-      throw new TypeError(`module '${w.m}' has no exported function named '${w.n}'`);
-    }
-    cache.set(key, fn as AnyFn);
-    return fn as AnyFn;
+  return importExport(w.m, w.n).then((fn) => {
+    cache.set(key, fn);
+    return fn;
   });
 }
 

@@ -1,0 +1,31 @@
+/**
+ * The expression op, declared once (see src/engine/op-decl.ts): `evaluate` and
+ * `evaluateSync` are derived from EXPR_OPS by the public Engine.
+ */
+import { CORE_OPS, type CoreOps } from '../engine/core-ops.js';
+import type { Mode, OpDecls, Ret } from '../engine/op-decl.js';
+import type { TypedArray } from '../memory/dtypes.js';
+import { evaluate, Expression, expressionFor, type EvaluateOptions } from './evaluate.js';
+
+export type ExpressionVars = Readonly<Record<string, TypedArray | number>>;
+export type ExpressionResult = TypedArray | number;
+
+export interface ExprOps<M extends Mode = 'sync'> extends CoreOps<M> {
+  /**
+   * Evaluate an array expression in one pass over the data (numexpr.evaluate):
+   * an array (into `out` if given), or a number when the outermost call is a
+   * reduction (sum, prod, min, max, mean).
+   */
+  evaluate<R extends ExpressionResult = ExpressionResult>(source: string, vars: ExpressionVars, opts?: EvaluateOptions): Ret<R, M>;
+}
+
+export const EXPR_OPS: OpDecls<ExprOps> = {
+  ...CORE_OPS,
+  evaluate: {
+    params: ['source', 'vars'], options: ['out', 'axis'],
+    // engine.expression() passes its parsed Expression here instead of a string.
+    run: (c, source, vars, o) => evaluate(c, (source as unknown) instanceof Expression ? (source as unknown as Expression) : expressionFor(source, c.op), vars, o ?? {}),
+  },
+};
+
+export type { EvaluateOptions };

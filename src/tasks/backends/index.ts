@@ -1,0 +1,25 @@
+/** The task backends by name (backend.ts says how to add one). */
+import { asyncBackend } from './async.js';
+import type { BackendOptions, TaskBackend } from './backend.js';
+import { sequentialBackend } from './sequential.js';
+import { WorkerBackend } from './worker.js';
+
+export type BackendName = 'worker' | 'async' | 'sequential';
+
+const BACKENDS: Record<BackendName, (options: BackendOptions) => TaskBackend> = {
+  worker: (options) => new WorkerBackend(options),
+  async: asyncBackend,
+  sequential: sequentialBackend,
+};
+
+export const BACKEND_NAMES = Object.keys(BACKENDS) as BackendName[];
+
+export function isBackendName(name: unknown): name is BackendName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(BACKENDS, name);
+}
+
+export function createBackend(name: BackendName, options: BackendOptions): TaskBackend {
+  return BACKENDS[name](options);
+}
+
+export type { BackendJob, BackendOptions, TaskBackend, TaskCall } from './backend.js';

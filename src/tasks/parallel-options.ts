@@ -1,0 +1,22 @@
+/** The options of parallel() (joblib's Parallel), shared by parallel.ts, its dispatch loop and parallelConfig. */
+import type { BackendName } from './backends/index.js';
+import type { LogFn } from './verbose.js';
+
+export type ParallelBackend = BackendName;
+export type ReturnAs = 'list' | 'generator' | 'generator_unordered';
+
+export interface ParallelOptions {
+  /** joblib arithmetic: n >= 1 workers; -1 all CPUs, -2 all but one, ...; 0 is an error. Default 1 (as joblib). */
+  nJobs?: number;
+  backend?: ParallelBackend;
+  /** Tasks per message to a worker; 'auto' (default) adapts, as joblib does. */
+  batchSize?: 'auto' | number;
+  /** Tasks read from the input ahead of completion: a number, 'all', or an expression like '2*n_jobs' (default). */
+  preDispatch?: number | string;
+  returnAs?: ReturnAs;
+  /** Seconds a task may run ('worker': its thread is ended; 'async': it is abandoned). */
+  timeout?: number;
+  /** joblib's verbosity: progress lines on stderr (stdout from 50), or to `log`. */
+  verbose?: number | boolean;
+  log?: LogFn;
+}

@@ -1,0 +1,288 @@
+/**
+ * The task-worker pool behind Pool, Executor('worker') and parallel(). Separate
+ * from the numeric engine's workers on purpose: a long CPU task here must never
+ * stall a numeric job there.
+ *
+ * Each worker holds up to `depth` batches (pipelining: the next batch is already
+ * in its port when the current one finishes). Workers run batches in FIFO order,
+ * so when a thread dies the oldest batch it held is the one that killed it: that
+ * one rejects with WorkerCrashError, the rest go back to the front of the queue,
+ * and a fresh worker takes the dead one's place (Python's Pool hangs here).
+ *
+ * Workers are unref()ed while idle, and ref()ed while they hold work, so a
+ * script that forgets to close a pool still exits, but one that awaits a result
+ * is not ended early by an empty event loop.
+ */
+import { BrokenPoolError, DisposedError, StateError, TimeoutError, WorkerCrashError } from '../../errors.js';
+import type { BatchOutcome } from '../batch.js';
+import { deserializeError, type BatchMessage, type TaskWorkerData, type WireFn, type WorkerMessage } from './protocol.js';
+import { TaskQueue } from './task-queue.js';
+import { postBatch, startSlot, type Entry, type Slot, type TaskJob } from './task-slot.js';
+
+export type { TaskJob } from './task-slot.js';
+
+export interface TaskPoolOptions {
+  size: number;
+  initializer?: WireFn;
+  initargs?: unknown[];
+  /** Batches a worker runs before it is replaced (Python's maxtasksperchild). */
+  maxTasksPerWorker?: number;
+  depth?: number;
+}
+
+const MAX_START_FAILURES = 3;
+
+export class TaskPool {
+  readonly size: number;
+  readonly #depth: number;
+  readonly #data: TaskWorkerData;
+  readonly #maxTasks: number;
+  #slots: Slot[] = [];
+  readonly #queue = new TaskQueue();
+  #nextId = 1;
+  #started = false;
+  #closed = false;
+  #terminated = false;
+  #broken: unknown = undefined;
+  #startFailures = 0;
+  #exits: Promise<unknown>[] = [];
+  #idleWaiters: (() => void)[] = [];
+
+  constructor(opts: TaskPoolOptions) {
+    this.size = opts.size;
+    this.#depth = opts.depth ?? 2;
+    this.#maxTasks = opts.maxTasksPerWorker ?? Infinity;
+    this.#data = { initializer: opts.initializer, initargs: opts.initargs ?? [] };
+  }
+
+  get isClosed(): boolean {
+    return this.#closed;
+  }
+
+  /** Jobs queued or in flight. */
+  get pending(): number {
+    let n = this.#queue.length;
+    for (const s of this.#slots) n += s.inflight.length;
+    return n;
+  }
+
+  assertOpen(): void {
+    if (this.#closed) throw new DisposedError(this.#terminated ? 'the pool has been terminated' : 'the pool has been closed');
+  }
+
+  submit(job: TaskJob): void {
+    this.assertOpen();
+    if (this.#broken !== undefined) {
+      job.reject(this.#broken);
+      return;
+    }
+    this.#queue.push({ job, id: this.#nextId++ });
+    if (!this.#started) {
+      this.#started = true;
+      for (let i = 0; i < this.size; i++) this.#spawn();
+    }
+    this.#pump();
+  }
+
+  #spawn(): void {
+    const slot = startSlot(this.#data, {
+      message: (msg) => this.#onMessage(slot, msg),
+      exit: (code) => this.#onExit(slot, code),
+    });
+    this.#slots.push(slot);
+    this.#exits.push(slot.exited);
+  }
+
+  #onMessage(slot: Slot, msg: WorkerMessage): void {
+    if (msg.t === 'done') {
+      const entry = slot.inflight.shift();
+      if (!entry || entry.id !== msg.id) return; // the entry was killed (timeout); its worker is going away
+      if (entry.timer) clearTimeout(entry.timer);
+      if (slot.inflight.length === 0) slot.worker.unref();
+      const outcome: BatchOutcome = { values: msg.values, hasError: msg.error !== undefined, ms: msg.ms };
+      if (msg.error) outcome.error = deserializeError(msg.error);
+      this.#retireIfDue(slot);
+      this.#pump();
+      entry.job.resolve(outcome);
+      this.#checkIdle();
+    } else if (msg.t === 'ready') {
+      slot.ready = true;
+      this.#startFailures = 0;
+      if (this.#closed && this.pending === 0) {
+        this.#leave(slot);
+        return;
+      }
+      this.#pump();
+      if (slot.inflight.length === 0) slot.worker.unref();
+    } else if (msg.t === 'init-error') {
+      const cause = deserializeError(msg.error);
+      this.#fail(new BrokenPoolError(`the pool's initializer failed: ${(cause as Error)?.message ?? String(cause)}`, { cause }));
+    }
+  }
+
+  #onExit(slot: Slot, code: number): void {
+    const i = this.#slots.indexOf(slot);
+    if (i >= 0) this.#slots.splice(i, 1);
+    if (slot.leaving) {
+      this.#checkIdle();
+      return;
+    }
+    // An unexpected exit: the oldest in-flight batch is the culprit.
+    const [culprit, ...rest] = slot.inflight;
+    slot.inflight = [];
+    for (const e of rest) if (e.timer) clearTimeout(e.timer);
+    this.#requeueFront(rest);
+    const cause = slot.crashCause;
+    const why = cause instanceof Error ? `: ${cause.message}` : '';
+    if (culprit) {
+      if (culprit.timer) clearTimeout(culprit.timer);
+      culprit.job.reject(
+        new WorkerCrashError(`a task worker exited with code ${code} while running a task${why}`, { cause }),
+      );
+    }
+    if (!slot.ready && ++this.#startFailures >= MAX_START_FAILURES) {
+      this.#fail(new WorkerCrashError(`task workers keep exiting during start-up (code ${code})${why}`, { cause }));
+      return;
+    }
+    if (!this.#closed || this.pending > 0) this.#spawn();
+    this.#pump();
+    this.#checkIdle();
+  }
+
+  #requeueFront(entries: Entry[]): void {
+    if (entries.length === 0) return;
+    for (const e of entries) e.slot = undefined;
+    this.#queue.unshift(entries);
+  }
+
+  /** Reject everything queued and future submissions (the initializer fails, or workers cannot start). */
+  #fail(err: unknown): void {
+    this.#broken = err;
+    const queued = this.#queue.drain();
+    for (const e of queued) e.job.reject(err);
+    for (const s of [...this.#slots]) {
+      for (const e of s.inflight) e.job.reject(err);
+      s.inflight = [];
+      this.#leave(s);
+    }
+  }
+
+  #retireIfDue(slot: Slot): void {
+    if (slot.sent >= this.#maxTasks && slot.inflight.length === 0 && !slot.leaving) {
+      this.#leave(slot);
+      if (!this.#closed) this.#spawn();
+    }
+  }
+
+  #leave(slot: Slot): void {
+    if (slot.leaving) return;
+    slot.leaving = true;
+    // ref() so that whoever awaits join()/terminate() is not ended by an empty event loop.
+    slot.worker.ref();
+    void slot.worker.terminate();
+  }
+
+  #pump(): void {
+    while (this.#queue.length > 0) {
+      // Idle workers first; pipeline onto busy ones only when none is idle.
+      let best: Slot | undefined;
+      for (const s of this.#slots) {
+        if (!s.ready || s.leaving || s.sent >= this.#maxTasks || s.inflight.length >= this.#depth) continue;
+        if (!best || s.inflight.length < best.inflight.length) best = s;
+        if (s.inflight.length === 0) break;
+      }
+      if (!best) break;
+      const entry = this.#queue.shift()!;
+      if (entry.job.claim && !entry.job.claim()) continue;
+      this.#send(best, entry);
+    }
+    if (this.#closed) for (const s of this.#slots) if (s.ready && s.inflight.length === 0 && this.pending === 0) this.#leave(s);
+  }
+
+  #send(slot: Slot, entry: Entry): void {
+    const { job } = entry;
+    const msg: BatchMessage = { id: entry.id, fns: job.fns, calls: job.calls };
+    if (job.fi) msg.fi = job.fi;
+    try {
+      postBatch(slot, msg);
+    } catch (e) {
+      // Arguments that cannot be cloned: this job's error, the worker is fine.
+      job.resolve({ values: [], hasError: true, error: e, ms: 0 });
+      return;
+    }
+    entry.slot = slot;
+    slot.sent++;
+    slot.inflight.push(entry);
+    if (slot.inflight.length === 1) slot.worker.ref();
+    if (job.timeoutMs !== undefined && Number.isFinite(job.timeoutMs)) {
+      entry.timer = setTimeout(() => this.#kill(entry, job.onTimeout?.() ?? new TimeoutError(`a task did not finish within ${job.timeoutMs} ms`)), job.timeoutMs);
+    }
+  }
+
+  /** Stop a running job the only way a synchronous task can be stopped: end its thread. */
+  #kill(entry: Entry, err: unknown): void {
+    const slot = entry.slot;
+    if (!slot) return;
+    const i = slot.inflight.indexOf(entry);
+    if (i < 0) return;
+    slot.inflight.splice(i, 1);
+    const others = slot.inflight;
+    slot.inflight = [];
+    for (const e of others) if (e.timer) clearTimeout(e.timer);
+    this.#requeueFront(others);
+    this.#leave(slot);
+    if (!this.#closed || this.pending > 0) this.#spawn();
+    entry.job.reject(err);
+    this.#pump();
+  }
+
+  #checkIdle(): void {
+    if (this.pending !== 0 || this.#idleWaiters.length === 0) return;
+    const ws = this.#idleWaiters;
+    this.#idleWaiters = [];
+    for (const w of ws) w();
+  }
+
+  /** No more submissions; queued work still runs, then the workers exit. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#pump();
+  }
+
+  /** Reject all queued and running work with DisposedError and stop every worker now. */
+  async terminate(): Promise<void> {
+    const already = this.#terminated;
+    this.#closed = true;
+    this.#terminated = true;
+    if (!already) {
+      const err = new DisposedError('the pool has been terminated');
+      const queued = this.#queue.drain();
+      for (const s of this.#slots) {
+        for (const e of s.inflight) {
+          if (e.timer) clearTimeout(e.timer);
+          queued.push(e);
+        }
+        s.inflight = [];
+        this.#leave(s);
+      }
+      for (const e of queued) e.job.reject(err);
+      this.#checkIdle();
+    }
+    await Promise.all(this.#exits);
+  }
+
+  /** Resolves once the pool is closed, all its work is done and its workers have exited. */
+  async join(): Promise<void> {
+    if (!this.#closed) throw new StateError('join() needs close() or terminate() first');
+    if (this.pending > 0) await new Promise<void>((r) => this.#idleWaiters.push(r));
+    this.#pump();
+    await Promise.all(this.#exits);
+  }
+
+  /** Resolves when nothing is queued or running. */
+  idle(): Promise<void> {
+    if (this.pending === 0) return Promise.resolve();
+    return new Promise((r) => this.#idleWaiters.push(r));
+  }
+}

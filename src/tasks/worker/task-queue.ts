@@ -1,0 +1,36 @@
+/** The task pool's FIFO of batches not yet sent: O(1) shift without Array#shift's copying, and a front for requeued batches. */
+import type { Entry } from './task-slot.js';
+
+export class TaskQueue {
+  #items: Entry[] = [];
+  #head = 0;
+
+  get length(): number { return this.#items.length - this.#head; }
+
+  push(entry: Entry): void { this.#items.push(entry); }
+
+  shift(): Entry | undefined {
+    if (this.#head >= this.#items.length) return undefined;
+    const entry = this.#items[this.#head++];
+    if (this.#head === this.#items.length) this.#reset([]);
+    else if (this.#head > 1024 && this.#head * 2 > this.#items.length) this.#reset(this.#items.slice(this.#head));
+    return entry;
+  }
+
+  /** Put batches back at the front, in order (those a dead or killed worker held). */
+  unshift(entries: Entry[]): void {
+    if (entries.length) this.#reset([...entries, ...this.#items.slice(this.#head)]);
+  }
+
+  /** Remove and return everything queued. */
+  drain(): Entry[] {
+    const out = this.#items.slice(this.#head);
+    this.#reset([]);
+    return out;
+  }
+
+  #reset(items: Entry[]): void {
+    this.#items = items;
+    this.#head = 0;
+  }
+}
