@@ -8,7 +8,7 @@ import { Engine } from '../../index.js';
 import { buildNative, NativeServer } from './native.js';
 import { createPeer, type PeerName, type PeerPool } from './peers.js';
 import { findPython, PythonServer } from './python.js';
-import { Skip } from './types.js';
+import { Skip } from './runner.js';
 
 type Lazy<T> = () => Promise<T>;
 

@@ -34,6 +34,11 @@ export function dot(x: F64, y: F64, start: number, end: number): number {
   return s;
 }
 
+/** The fused-expression workload's expression, 2*a + 3*b - a*b, written out as a loop. */
+export function expr(a: F64, b: F64, out: F64, start: number, end: number): void {
+  for (let i = start; i < end; i++) { const x = a[i]!, y = b[i]!; out[i] = 2 * x + 3 * y - x * y; }
+}
+
 /** Pass 1 of a two-pass parallel scan: the chunk's total. */
 export function chunkTotal(x: F64, start: number, end: number): number {
   return sum(x, x, start, end);

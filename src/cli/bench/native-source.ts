@@ -64,11 +64,11 @@ static double mx0, my0, mdx, mdy; static int miter;
 static int setup(const char *w, long n) {
   if (curN == n && !strcmp(cur, w)) return 1;
   release(); curN = n; snprintf(cur, sizeof cur, "%s", w); seed = 7;
-  if (!strcmp(w, "map-square") || !strcmp(w, "map-sin") || !strcmp(w, "map-exp") || !strcmp(w, "axpy") || !strcmp(w, "sum") || !strcmp(w, "dot")) {
-    X = grab(n * 8); Y = grab(n * 8);
+  if (!strcmp(w, "map-square") || !strcmp(w, "map-sin") || !strcmp(w, "map-exp") || !strcmp(w, "axpy") || !strcmp(w, "sum") || !strcmp(w, "dot") || !strcmp(w, "expr")) {
+    X = grab(n * 8); Y = grab(n * 8); S = grab(n * 8);
     int sin_ = !strcmp(w, "map-sin"), exp_ = !strcmp(w, "map-exp");
 #pragma omp parallel for schedule(static)
-    for (long i = 0; i < n; i++) { X[i] = sin_ ? (i % 6283) * 1e-3 : exp_ ? (i % 2000) * 1e-2 - 10 : (i % 1000) * 1e-3; Y[i] = 1; }
+    for (long i = 0; i < n; i++) { X[i] = sin_ ? (i % 6283) * 1e-3 : exp_ ? (i % 2000) * 1e-2 - 10 : (i % 1000) * 1e-3; Y[i] = 1; S[i] = 0; }
   } else if (!strcmp(w, "cumsum") || !strcmp(w, "sort") || !strcmp(w, "histogram")) {
     X = grab(n * 8); Y = grab(n * 8); S = grab(n * 8);
     for (long i = 0; i < n; i++) { S[i] = !strcmp(w, "sort") ? rnd() * 2 - 1 : rnd(); Y[i] = 0; }
@@ -92,6 +92,9 @@ static void op(const char *w, long n) {
   } else if (!strcmp(w, "map-exp")) {
 #pragma omp parallel for simd schedule(static)
     for (long i = 0; i < n; i++) Y[i] = exp(X[i]);
+  } else if (!strcmp(w, "expr")) {
+#pragma omp parallel for simd schedule(static)
+    for (long i = 0; i < n; i++) S[i] = 2 * X[i] + 3 * Y[i] - X[i] * Y[i];
   } else if (!strcmp(w, "axpy")) {
     static int flip = 1; double a = (flip = -flip) * 1e-9;
 #pragma omp parallel for simd schedule(static)

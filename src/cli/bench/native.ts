@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { defaultCacheDir } from '../../kernels/compile-cache.js';
 import { NATIVE_FLAGS, NATIVE_SOURCE } from './native-source.js';
 import { probe, RemoteServer } from './remote.js';
-import { Skip, type Runner } from './types.js';
+import { Skip, type Runner } from './runner.js';
 
 export interface NativeBuild {
   binary: string;

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { PeerTask } from './peer-task.js';
-import { Skip } from './types.js';
+import { Skip } from './runner.js';
 
 export type PeerName = 'piscina' | 'tinypool' | 'workerpool';
 

@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { PYTHON_SOURCE } from './python-source.js';
 import { probe, RemoteServer } from './remote.js';
-import { Skip, type Runner } from './types.js';
+import { Skip, type Runner } from './runner.js';
 
 export interface PythonInfo {
   python: string;

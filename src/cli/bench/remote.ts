@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import type { Runner } from './types.js';
+import type { Runner } from './runner.js';
 
 export class RemoteServer {
   #child: ChildProcessWithoutNullStreams;

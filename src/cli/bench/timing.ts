@@ -6,7 +6,7 @@
  * rounds of its per-round median; its ratio to wasmpar is the median of the
  * per-round ratios, so both sides of a ratio saw the same stretch of time.
  */
-import type { Runner } from './types.js';
+import type { Runner } from './runner.js';
 
 /** The fewest reps a round takes, however slow one rep is. */
 const MIN_REPS = 1;

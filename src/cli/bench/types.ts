@@ -1,23 +1,11 @@
 /**
- * The shapes the benchmark is built from: a workload names its contenders, each
- * contender is a factory that returns a Runner (or throws Skip with the reason).
+ * What a workload file exports: a workload names its contenders, each contender
+ * a factory that returns a Runner (or throws Skip with the reason).
  */
 import type { BenchContext } from './context.js';
+import type { ContenderName, Runner } from './runner.js';
 
-/** Every contender the report names, in report order. */
-export const CONTENDERS = ['wasmpar', 'wasm-1t', 'plain-js', 'piscina', 'tinypool', 'workerpool', 'native', 'numpy', 'numexpr', 'tfjs-wasm'] as const;
-export type ContenderName = (typeof CONTENDERS)[number];
-
-/** Thrown by a contender factory that cannot run here; `reason` goes into the report. */
-export class Skip extends Error {
-  override name = 'Skip';
-}
-
-/** Something timed: `time(budgetMs)` runs it repeatedly for about that long and returns ms per op, one per rep. */
-export interface Runner {
-  time(budgetMs: number): Promise<number[]>;
-  dispose?(): void | Promise<void>;
-}
+export { CONTENDERS, Skip, type ContenderName, type Runner } from './runner.js';
 
 export type ContenderFactory = (ctx: BenchContext, n: number) => Promise<Runner>;
 
