@@ -12,4 +12,7 @@ export * from './linalg';
 export * from './generate';
 export * from './map';
 export * from './pow';
+export * from './strided';
+export * from './strided-reduce';
+export * from './strided-scan';
 export { expr_run } from './expr-vm';

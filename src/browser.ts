@@ -23,6 +23,9 @@ export type { MapOp, KernelOps } from './kernels/kernel-engine.js';
 export type { MapOpName } from './engine/core-ops.js';
 export type { EngineOptions, OpOptions, OutOptions, VarianceOptions, HistogramOptions, MatmulOptions, LinspaceOptions } from './engine/options.js';
 export type { Dtype, TypedArray } from './memory/dtypes.js';
+export { NDArray } from './nd/ndarray.js';
+export type { NDInput, NDObject, NdOutOptions, AxisOptions, AxisVarianceOptions, OneAxisOptions, JoinOptions, NdOps } from './nd/nd-ops.js';
+export type { SliceSpec } from './nd/slice.js';
 export type { KernelModuleInfo } from './kernels/wasm-inspect.js';
 export {
   WasmparError, KernelError, WorkerCrashError, CancelledError, TimeoutError, OutOfMemoryError, DisposedError,

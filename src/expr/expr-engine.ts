@@ -3,7 +3,7 @@
  * Engine (src/kernels/kernel-engine.ts) extends this class and gets
  * evaluate / evaluateSync from EXPR_OPS (expr-ops.ts).
  */
-import { EngineCore } from '../engine/engine.js';
+import { NdEngine } from '../nd/nd-engine.js';
 import { Expression, type EvaluateOptions } from './evaluate.js';
 import type { ExpressionResult, ExpressionVars } from './expr-ops.js';
 
@@ -21,7 +21,7 @@ type Evaluator = {
   evaluateSync(source: unknown, vars: ExpressionVars, opts?: EvaluateOptions): ExpressionResult;
 };
 
-export class ExprEngine extends EngineCore {
+export class ExprEngine extends NdEngine {
   /**
    * Parse `source` now (a SyntaxError throws here) and return a reusable
    * function; each call with new dtypes or shapes compiles once, then is cached.

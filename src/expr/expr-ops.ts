@@ -2,7 +2,7 @@
  * The expression op, declared once (see src/engine/op-decl.ts): `evaluate` and
  * `evaluateSync` are derived from EXPR_OPS by the public Engine.
  */
-import { CORE_OPS, type CoreOps } from '../engine/core-ops.js';
+import { ND_OPS, type NdOps } from '../nd/nd-ops.js';
 import type { Mode, OpDecls, Ret } from '../engine/op-decl.js';
 import type { TypedArray } from '../memory/dtypes.js';
 import { evaluate, Expression, expressionFor, type EvaluateOptions } from './evaluate.js';
@@ -10,7 +10,7 @@ import { evaluate, Expression, expressionFor, type EvaluateOptions } from './eva
 export type ExpressionVars = Readonly<Record<string, TypedArray | number>>;
 export type ExpressionResult = TypedArray | number;
 
-export interface ExprOps<M extends Mode = 'sync'> extends CoreOps<M> {
+export interface ExprOps<M extends Mode = 'sync'> extends NdOps<M> {
   /**
    * Evaluate an array expression in one pass over the data (numexpr.evaluate):
    * an array (into `out` if given), or a number when the outermost call is a
@@ -20,7 +20,7 @@ export interface ExprOps<M extends Mode = 'sync'> extends CoreOps<M> {
 }
 
 export const EXPR_OPS: OpDecls<ExprOps> = {
-  ...CORE_OPS,
+  ...ND_OPS,
   evaluate: {
     params: ['source', 'vars'], options: ['out', 'axis'],
     // engine.expression() passes its parsed Expression here instead of a string.

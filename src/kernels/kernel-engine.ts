@@ -4,10 +4,12 @@
  * Engine (engine.ts) adds the AssemblyScript compiler and file paths; the
  * browser Engine (../browser.ts) adds nothing but its platform.
  */
-import { CORE_OPS, type MapFn } from '../engine/core-ops.js';
+import type { MapFn } from '../engine/core-ops.js';
 import { defineOps } from '../engine/engine.js';
 import { ExprEngine } from '../expr/expr-engine.js';
 import { EXPR_OPS, type ExprOps } from '../expr/expr-ops.js';
+import type { NDInput, NdOutOptions } from '../nd/nd-ops.js';
+import type { NDArray } from '../nd/ndarray.js';
 import type { Mode, OpDecls, Ret, SyncForms } from '../engine/op-decl.js';
 import type { OutOptions } from '../engine/options.js';
 import { describe, type TypedArray } from '../memory/dtypes.js';
@@ -20,11 +22,12 @@ export type MapOp = MapFn | Kernel;
 
 /**
  * The public op signatures: the layers' ops below (today the built-ins,
- * CoreOps, and ExprOps' evaluate), `map` widened to Kernels, and the user-kernel ops.
+ * CoreOps widened to N-d by NdOps, and ExprOps' evaluate), `map` widened to Kernels, and the user-kernel ops.
  */
-export interface KernelOps<M extends Mode = 'sync'> extends ExprOps<M> {
+export interface KernelOps<M extends Mode = 'sync'> extends Omit<ExprOps<M>, 'map'> {
   map<T extends TypedArray>(op: MapFn, x: T, opts?: OutOptions<T>): Ret<T, M>;
   map<T extends TypedArray>(op: MapOp, x: T, opts?: OutOptions<T>): Ret<T, M>;
+  map(op: MapOp, x: NDInput, opts?: NdOutOptions): Ret<NDArray, M>;
   /** Run `kernel(start, end, ...args)` over [0, n) in chunks on every thread. Options `{ chunkSize, signal }` may come last. */
   parallelFor(kernel: Kernel, n: number, ...args: unknown[]): Ret<void, M>;
   /** Run a reduction kernel (each chunk returns a partial) and combine partials in chunk order. */
@@ -53,8 +56,9 @@ function splitKernelArgs(args: unknown[], fixed: number): [unknown[], unknown] {
 export const KERNEL_OPS: OpDecls<KernelOps> = {
   ...EXPR_OPS,
   map: {
-    ...CORE_OPS.map,
-    run: (c, op, x, o) => (op instanceof Kernel ? mapKernel(c, c.services.owner, op, x, o?.out) : CORE_OPS.map.run(c, op, x, o)),
+    ...EXPR_OPS.map,
+    // A Kernel maps flat typed arrays; N-d operands go through the N-d map (built-ins and JS functions).
+    run: (c, op, x, o) => (op instanceof Kernel ? mapKernel(c, c.services.owner, op, x, o?.out) : EXPR_OPS.map.run(c, op as MapFn, x as never, o)) as never,
   },
   parallelFor: {
     params: ['kernel', 'n'], options: ['chunkSize'], split: (args) => splitKernelArgs(args, 2),

@@ -1,0 +1,324 @@
+// N-d ops against numpy (test/numpy/oracle.ts): random shapes of 0–5 dims with
+// size-0 and size-1 dims, random views (slices with negative steps, transposes,
+// broadcasts), every dtype, threads 1–3, sync and async, keepdims, strided `out`
+// views with guard elements around them, and numpy's errors.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Engine, NDArray } from '../../dist/index.js';
+import { createEngines, disposeAll, withTimeout } from '../helpers/engine-ref.js';
+import { numpyBatch, numpySuite, type OracleCase, type OracleOutcome } from '../numpy/oracle.js';
+import { rng } from './numpy-batch.js';
+
+type D = 'f64' | 'f32' | 'i32' | 'u32' | 'u8';
+const DT: D[] = ['f64', 'f32', 'i32', 'u32', 'u8'];
+const FL: D[] = ['f64', 'f32'];
+
+let engines: Engine[];
+beforeAll(async () => { engines = await createEngines(); }, 60_000);
+afterAll(async () => { await disposeAll(engines); });
+
+const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+
+function randomShape(r: () => number, maxDims = 5, maxDim = 5): number[] {
+  const nd = Math.floor(r() * (maxDims + 1));
+  return Array.from({ length: nd }, () => { const u = r(); return u < 0.06 ? 0 : u < 0.25 ? 1 : 2 + Math.floor(r() * (maxDim - 1)); });
+}
+
+/** A random view of `shape` over a bigger base array: slices (negative steps), transposes. */
+function randomView(e: Engine, r: () => number, shape: number[], dtype: D, lo = -20, hi = 20): NDArray {
+  // Build a base 1–2 larger per dim, then slice (maybe reversed) and maybe transpose back.
+  const perm = shape.map((_, i) => i);
+  if (r() < 0.4) perm.sort(() => r() - 0.5);
+  const baseShape = perm.map((p) => shape[p]! + (r() < 0.5 ? 1 : 0));
+  const base = e.zeros(baseShape, dtype);
+  for (let i = 0; i < base.data.length; i++) base.data[i] = dtype === 'u8' || dtype === 'u32' ? Math.floor(r() * (hi > 0 ? hi : 20)) : lo + Math.floor(r() * (hi - lo)) + (FL.includes(dtype) ? Math.floor(r() * 8) / 8 : 0);
+  const specs = baseShape.map((n, i) => {
+    const want = shape[perm[i]!]!;
+    if (r() < 0.5) return [n - 1, n - 1 - want > -1 ? (n - 1 - want < 0 ? null : n - 1 - want) : null, -1] as [number, number | null, number];
+    return [n - want, n, 1] as [number, number, number];
+  });
+  let v = base.slice(...specs);
+  const inv = perm.map((_, i) => perm.indexOf(i));
+  v = v.transpose(inv);
+  expect([...v.shape]).toEqual(shape);
+  return v;
+}
+
+/** A shape `b` broadcastable with `a`: drop leading dims, set some dims to 1. */
+function broadcastPartner(r: () => number, a: number[]): number[] {
+  const drop = Math.floor(r() * (a.length + 1));
+  return a.slice(drop).map((d) => (r() < 0.3 ? 1 : d));
+}
+
+const toNum = (x: bigint | number) => Number(x);
+function expectClose(got: ArrayLike<number>, want: ArrayLike<number | bigint>, dtype: string, label: string, rel = 0): void {
+  expect(got.length, label).toBe(want.length);
+  for (let i = 0; i < got.length; i++) {
+    const g = got[i]!, w = toNum(want[i]!);
+    if (Number.isNaN(w)) { expect(Number.isNaN(g), `${label} [${i}] want NaN got ${g}`).toBe(true); continue; }
+    if (rel === 0) { expect(g === w || (g === 0 && w === 0), `${label} [${i}] ${g} vs ${w} (${dtype})`).toBe(true); continue; }
+    expect(Math.abs(g - w) <= rel * Math.max(1, Math.abs(w)), `${label} [${i}] ${g} vs ${w}`).toBe(true);
+  }
+}
+
+/** Values of an NDArray (or number) in C order. */
+const valuesOf = (x: NDArray | number): number[] => (typeof x === 'number' ? [x] : [...x]);
+const shapeOf = (x: NDArray | number): number[] => (typeof x === 'number' ? [] : [...x.shape]);
+
+interface Pending { label: string; got: NDArray | number | { error: string }; py: OracleCase; rel: number; numericError?: boolean }
+
+async function compare(pending: Pending[]): Promise<void> {
+  const res: OracleOutcome[] = await numpyBatch(pending.map((p) => p.py));
+  pending.forEach((p, i) => {
+    const want = res[i]!;
+    if (typeof p.got === 'object' && 'error' in p.got) {
+      expect('error' in want, `${p.label}: we threw "${p.got.error}" but numpy did not`).toBe(true);
+      return;
+    }
+    if ('error' in want) throw new Error(`${p.label}: numpy raised ${String(want.error)} but we returned ${String(p.got)}`);
+    const w = (want as Record<string, { shape: number[]; data: ArrayLike<number | bigint> }>).out!;
+    expect(shapeOf(p.got), p.label).toEqual(w.shape);
+    expectClose(valuesOf(p.got), w.data, '', p.label, p.rel);
+  });
+}
+
+const NP: Record<string, string> = { add: 'np.add', subtract: 'np.subtract', multiply: 'np.multiply', maximum: 'np.maximum', minimum: 'np.minimum' };
+const pyDt: Record<D, string> = { f64: 'np.float64', f32: 'np.float32', i32: 'np.int32', u32: 'np.uint32', u8: 'np.uint8' };
+
+async function run<T>(e: Engine, sync: boolean, name: string, ...args: unknown[]): Promise<T | { error: string }> {
+  try {
+    const f = (e as unknown as Record<string, (...a: unknown[]) => unknown>)[sync ? `${name}Sync` : name]!;
+    return (sync ? f.apply(e, args) : await withTimeout(f.apply(e, args) as Promise<unknown>, 20_000, name)) as T;
+  } catch (err) {
+    return { error: (err as Error).message };
+  }
+}
+
+numpySuite('N-d ops vs numpy', () => {
+  it('binary ops with broadcasting over random views, every dtype, threads 1–3, sync and async', async () => {
+    const r = rng(7);
+    const pending: Pending[] = [];
+    for (let t = 0; t < 240; t++) {
+      const e = engines[t % engines.length]!;
+      const dtype = pick(r, DT);
+      const op = pick(r, ['add', 'subtract', 'multiply', 'maximum', 'minimum', 'divide']);
+      const sa = randomShape(r, 4);
+      const sb = r() < 0.15 ? randomShape(r, 3) : broadcastPartner(r, sa);
+      const a = randomView(e, r, sa, dtype), b = randomView(e, r, sb, dtype);
+      const sync = r() < 0.5;
+      const got = await run<NDArray>(e, sync, op, a, b);
+      const npop = op === 'divide' ? (FL.includes(dtype) ? 'np.true_divide' : 'np.floor_divide') : NP[op]!;
+      pending.push({ label: `${op} ${dtype} (${sa}) (${sb}) t${t}`, got: got as NDArray, rel: 0, py: { code: `out = ${npop}(a, b)`, inputs: { a, b } } });
+    }
+    await compare(pending);
+  }, 120_000);
+
+  it('scalar operands, map, clip and where on strided views', async () => {
+    const r = rng(9);
+    const pending: Pending[] = [];
+    for (let t = 0; t < 150; t++) {
+      const e = engines[t % engines.length]!;
+      const dtype = pick(r, DT);
+      const shape = randomShape(r, 4);
+      const x = randomView(e, r, shape, dtype, 1, 30);
+      const sync = r() < 0.5;
+      const kind = t % 4;
+      if (kind === 0) {
+        const s = Math.floor(r() * 5) + 1;
+        pending.push({ label: `multiply scalar ${dtype}`, got: await run<NDArray>(e, sync, 'multiply', x, s) as NDArray, rel: 0, py: { code: `out = np.multiply(x, ${pyDt[dtype]}(${s}))`, inputs: { x } } });
+      } else if (kind === 1) {
+        const op = FL.includes(dtype) ? pick(r, ['sqrt', 'exp', 'abs', 'neg', 'floor', 'log']) : pick(r, ['abs', 'neg', 'square', 'floor']);
+        const np = { sqrt: 'np.sqrt', exp: 'np.exp', abs: 'np.abs', neg: 'np.negative', floor: 'np.floor', log: 'np.log', square: 'np.square' }[op]!;
+        const intFloor = op === 'floor' && !FL.includes(dtype);
+        pending.push({ label: `map ${op} ${dtype}`, got: await run<NDArray>(e, sync, 'map', op, x) as NDArray, rel: FL.includes(dtype) ? (dtype === 'f32' ? 1e-6 : 1e-14) : 0, py: { code: intFloor ? 'out = x.copy()' : `out = ${np}(x)`, inputs: { x } } });
+      } else if (kind === 2) {
+        pending.push({ label: `clip ${dtype}`, got: await run<NDArray>(e, sync, 'clip', x, 5, 12) as NDArray, rel: 0, py: { code: 'out = np.clip(x, 5, 12)', inputs: { x } } });
+      } else {
+        const c = randomView(e, r, broadcastPartner(r, shape), pick(r, DT), 0, 2);
+        const y = randomView(e, r, broadcastPartner(r, shape), dtype);
+        pending.push({ label: `where ${dtype} cond ${c.dtype}`, got: await run<NDArray>(e, sync, 'where', c, x, y) as NDArray, rel: 0, py: { code: 'out = np.where(c, x, y)', inputs: { c, x, y } } });
+      }
+    }
+    await compare(pending);
+  }, 120_000);
+
+  it('reductions with axis (number, list, negative), keepdims, every dtype', async () => {
+    const r = rng(13);
+    const pending: Pending[] = [];
+    const ops = ['sum', 'mean', 'min', 'max', 'argmin', 'argmax', 'variance', 'std', 'norm', 'prod', 'any', 'all'];
+    for (let t = 0; t < 300; t++) {
+      const e = engines[t % engines.length]!;
+      const dtype = pick(r, DT);
+      const op = ops[t % ops.length]!;
+      const shape = randomShape(r, 5, 4);
+      const x = randomView(e, r, shape, dtype, op === 'prod' ? 1 : -20, op === 'prod' ? 3 : 20);
+      const nd = shape.length;
+      const arg = op === 'argmin' || op === 'argmax';
+      let axis: number | number[] | undefined;
+      const u = r();
+      if (u < 0.15 || nd === 0) axis = undefined;
+      else if (u < 0.6 || arg) axis = Math.floor(r() * nd) - (r() < 0.3 ? nd : 0);
+      else axis = shape.map((_, i) => i).filter(() => r() < 0.5).map((a) => (r() < 0.3 ? a - nd : a));
+      const keepdims = !arg && r() < 0.3;
+      const opts: Record<string, unknown> = {};
+      if (axis !== undefined) opts.axis = axis;
+      if (keepdims) opts.keepdims = true;
+      const got = await run<NDArray | number>(e, r() < 0.5, op, x, opts);
+      const np = { variance: 'np.var', norm: 'np.linalg.norm' }[op] ?? `np.${op}`;
+      const ax = axis === undefined ? 'None' : Array.isArray(axis) ? `(${axis.join(',')}${axis.length === 1 ? ',' : ''})` : String(axis);
+      let code = op === 'norm' ? `out = np.sqrt(np.sum(np.square(x.astype(np.float64)), axis=${ax}, keepdims=${keepdims ? 'True' : 'False'}))`
+        : arg ? `out = ${np}(x, axis=${ax})` : `out = ${np}(x${op === 'any' || op === 'all' || op === 'min' || op === 'max' ? '' : ', dtype=np.float64'}, axis=${ax}, keepdims=${keepdims ? 'True' : 'False'})`;
+      const axes = axis === undefined ? shape.map((_, i) => i) : (Array.isArray(axis) ? axis : [axis]).map((a) => (a < 0 ? a + nd : a));
+      const count = axes.reduce((p, a) => p * shape[a]!, 1);
+      if ((op === 'min' || op === 'max' || arg) && count === 0) code = `raise ValueError("empty")`;
+      const float = FL.includes(dtype);
+      const rel = op === 'sum' || op === 'mean' || op === 'variance' || op === 'std' || op === 'norm' || op === 'prod' ? (dtype === 'f32' ? 1e-5 : 1e-12) : 0;
+      pending.push({ label: `${op} ${dtype} (${shape}) axis=${JSON.stringify(axis)} keepdims=${keepdims}`, got: got as NDArray, rel: float || op !== 'sum' ? rel : 0, py: { code, inputs: { x } } });
+    }
+    await compare(pending);
+  }, 180_000);
+
+  it('cumsum, sort and argsort along an axis', async () => {
+    const r = rng(17);
+    const pending: Pending[] = [];
+    for (let t = 0; t < 150; t++) {
+      const e = engines[t % engines.length]!;
+      const dtype = pick(r, DT);
+      const shape = randomShape(r, 4, 6);
+      if (shape.length === 0) shape.push(3);
+      const x = randomView(e, r, shape, dtype, 1, 9);
+      const nd = shape.length;
+      const axis = Math.floor(r() * nd) - (r() < 0.4 ? nd : 0);
+      const kind = t % 3;
+      if (kind === 0) {
+        const got = await run<NDArray>(e, r() < 0.5, 'cumsum', x, { axis });
+        pending.push({ label: `cumsum ${dtype} (${shape}) axis ${axis}`, got: got as NDArray, rel: dtype === 'f32' ? 1e-6 : 0, py: { code: `out = np.cumsum(x, axis=${axis}, dtype=x.dtype)`, inputs: { x } } });
+      } else if (kind === 1) {
+        const copy = e.copySync(x);
+        const got = await run<NDArray>(e, r() < 0.5, 'argsort', x, { axis });
+        pending.push({ label: `argsort ${dtype} (${shape}) axis ${axis}`, got: got as NDArray, rel: 0, py: { code: `out = np.argsort(x, axis=${axis}, kind='stable')`, inputs: { x: copy } } });
+      } else {
+        const copy = e.copySync(x);
+        const got = await run<NDArray>(e, r() < 0.5, 'sort', x, { axis });
+        pending.push({ label: `sort ${dtype} (${shape}) axis ${axis}`, got: 'error' in (got as object) ? got as { error: string } : e.copySync(x), rel: 0, py: { code: `out = np.sort(x, axis=${axis})`, inputs: { x: copy } } });
+      }
+    }
+    await compare(pending);
+  }, 120_000);
+
+  it('matmul: 1-d promotion, 2-d, batched with broadcast batch dims; the flat form still works', async () => {
+    const r = rng(19);
+    const pending: Pending[] = [];
+    for (let t = 0; t < 60; t++) {
+      const e = engines[t % engines.length]!;
+      const dtype = pick(r, FL);
+      const m = 1 + Math.floor(r() * 7), k = Math.floor(r() * 6), n = 1 + Math.floor(r() * 7);
+      const batchA = randomShape(r, 2, 3), batchB = broadcastPartner(r, batchA);
+      const sa = r() < 0.15 ? [k] : [...batchA, m, k], sb = r() < 0.15 ? [k] : [...batchB, k, n];
+      const a = randomView(e, r, sa, dtype), b = randomView(e, r, sb, dtype);
+      const got = await run<NDArray | number>(e, r() < 0.5, 'matmul', a, b);
+      pending.push({ label: `matmul ${dtype} (${sa}) @ (${sb})`, got: got as NDArray, rel: dtype === 'f32' ? 1e-5 : 1e-12, py: { code: 'out = np.matmul(a, b)', inputs: { a, b } } });
+    }
+    await compare(pending);
+    const e = engines[1]!;
+    const flat = e.matmulSync(e.from([1, 2, 3, 4]), e.from([1, 0, 0, 1]), { m: 2, k: 2, n: 2 });
+    expect(flat).toBeInstanceOf(Float64Array);
+    expect([...flat]).toEqual([1, 2, 3, 4]);
+  }, 120_000);
+
+  it('copy (transposes, tiled), concatenate, stack', async () => {
+    const r = rng(23);
+    const pending: Pending[] = [];
+    for (let t = 0; t < 60; t++) {
+      const e = engines[t % engines.length]!;
+      const dtype = pick(r, DT);
+      const shape = t < 6 ? [40 + t * 17, 33 + t * 5] : randomShape(r, 4, 6);
+      const x = randomView(e, r, shape, dtype);
+      const c = e.copySync(x);
+      expect(c.isContiguous).toBe(true);
+      pending.push({ label: `copy ${dtype} (${shape})`, got: c, rel: 0, py: { code: 'out = x.copy()', inputs: { x } } });
+      if (shape.length > 0) {
+        const ax = Math.floor(r() * shape.length);
+        const s2 = shape.slice(); s2[ax] = Math.floor(r() * 3);
+        const y = randomView(e, r, s2, dtype);
+        pending.push({ label: `concatenate ${dtype}`, got: await run<NDArray>(e, r() < 0.5, 'concatenate', [x, y, x], { axis: ax }) as NDArray, rel: 0, py: { code: `out = np.concatenate([x, y, x], axis=${ax})`, inputs: { x, y } } });
+      }
+      const sax = Math.floor(r() * (shape.length + 1));
+      pending.push({ label: `stack ${dtype}`, got: await run<NDArray>(e, r() < 0.5, 'stack', [x, c], { axis: sax }) as NDArray, rel: 0, py: { code: `out = np.stack([x, c], axis=${sax})`, inputs: { x, c } } });
+    }
+    await compare(pending);
+  }, 120_000);
+
+  it('a strided out view: only its elements change (guard elements around and between)', async () => {
+    for (const e of engines) {
+      for (const dtype of DT) {
+        const big = e.full([7, 9], 77, dtype);
+        const out = big.slice([1, 6, 2], [7, 0, -3]); // (3, 3), negative step
+        const a = e.asarray([[1, 2, 3], [4, 5, 6], [7, 8, 9]], dtype), b = e.asarray([1, 1, 2], dtype);
+        const r = e.addSync(a.T, b, { out });
+        expect(r).toBe(out);
+        expect(out.toArray()).toEqual([[2, 5, 9], [3, 6, 10], [4, 7, 11]]);
+        let changed = 0;
+        for (let i = 0; i < big.data.length; i++) if (big.data[i] !== 77) changed++;
+        expect(changed).toBe(9);
+        // out aliasing its own input through a transpose: numpy's buffered semantics.
+        const sq = e.asarray([[1, 2], [3, 4]], dtype);
+        await e.add(sq, sq.T, { out: sq });
+        expect(sq.toArray()).toEqual([[2, 5], [5, 8]]);
+        const red = e.zeros([3], dtype === 'u8' || dtype === 'i32' || dtype === 'u32' ? 'f64' : dtype);
+        e.sumSync(a, { axis: 0, out: red });
+        expect([...red]).toEqual([12, 15, 18]);
+      }
+    }
+  });
+
+  it('numpy\'s errors, thrown (or rejected) before anything is written', async () => {
+    const e = engines[1]!;
+    const a = e.zeros([3, 4]), out = e.full([3, 4], 5);
+    const cases: Array<[string, () => unknown, RegExp | string]> = [
+      ['broadcast', () => e.addSync(a, e.zeros([5]), { out }), 'addSync: operands could not be broadcast together with shapes (3,4) (5,)'],
+      ['axis', () => e.sumSync(a, { axis: 2 }), 'sumSync: axis 2 is out of bounds for an array of dimension 2'],
+      ['negative axis', () => e.meanSync(a, { axis: -3 }), 'meanSync: axis -3 is out of bounds for an array of dimension 2'],
+      ['duplicate axis', () => e.sumSync(a, { axis: [0, -2] }), /duplicate value in axis/],
+      ['out shape', () => e.addSync(a, 1, { out: e.zeros([4, 3]) }), /non-broadcastable output operand with shape \(4,3\) doesn't match the broadcast shape \(3,4\)/],
+      ['out dtype', () => e.addSync(a, a, { out: e.zeros([3, 4], 'f32') }), /out has dtype 'f32'/],
+      ['dtype mix', () => e.addSync(a, e.zeros([3, 4], 'i32')), /b has dtype 'i32' but a has dtype 'f64'/],
+      ['matmul core', () => e.matmulSync(e.zeros([2, 3]), e.zeros([4, 2])), /mismatch in its core dimension 0/],
+      ['argmax list', () => e.argmaxSync(a, { axis: [0] } as never), /one axis/],
+      ['empty min', () => e.minSync(e.zeros([0, 3]), { axis: 0 }), /zero-size array to reduction operation minimum/],
+      ['concat dims', () => e.concatenateSync([a, e.zeros([3, 5])], { axis: 0 }), /along dimension 1, the array at index 0 has size 4 and the array at index 1 has size 5/],
+      ['unknown key', () => e.sumSync(a, { axes: 1 } as never), /axes/],
+      ['reshape', () => a.reshape(5, 2), 'reshape: cannot reshape array of size 12 into shape (5,2)'],
+    ];
+    for (const [label, f, msg] of cases) {
+      expect(f, label).toThrow(msg);
+      expect([...out].every((v) => v === 5), label).toBe(true);
+    }
+    await expect(e.add(a, e.zeros([5]), { out })).rejects.toThrow(RangeError);
+    await expect(e.sum(a, { axis: 2 })).rejects.toThrow(RangeError);
+    expect([...out].every((v) => v === 5)).toBe(true);
+  });
+
+  it('reductions are the same bits for 1, 2 and 3 threads, sync and async', async () => {
+    const r = rng(29);
+    for (const shape of [[300, 257], [64, 3, 129], [1000, 7]]) {
+      const x = randomView(engines[0]!, r, shape, 'f64');
+      const f32 = randomView(engines[0]!, r, shape, 'f32');
+      for (const axis of [0, 1, -1, [0, 1]]) {
+        const results = await Promise.all(engines.flatMap((e) => [
+          Promise.resolve(e.sumSync(x, { axis })), e.sum(x, { axis }), e.variance(f32, { axis }), Promise.resolve(e.normSync(f32, { axis })),
+        ]));
+        for (let i = 4; i < results.length; i++) expect(valuesOf(results[i] as NDArray)).toEqual(valuesOf(results[i % 4] as NDArray));
+      }
+    }
+  });
+
+  it('a C-contiguous N-d op is the 1-d op on its flat data (same values, same kernels)', async () => {
+    for (const e of engines) {
+      const x = e.asarray(Array.from({ length: 6 }, (_, i) => Array.from({ length: 1001 }, (_, j) => Math.sin(i * 1001 + j))));
+      expect(e.sumSync(x)).toBe(e.sumSync(x.data));
+      expect([...(e.addSync(x, x) as NDArray)]).toEqual([...e.addSync(x.data, x.data)]);
+      expect(e.stdSync(x)).toBe(e.stdSync(x.data));
+      e.free(x);
+    }
+  });
+});
