@@ -1,7 +1,7 @@
 // f32 exp, log, tanh, sigmoid and pow. Each lane is widened to f64 and evaluated
 // with series cut to what an f32 result needs: relative error below 1e-8,
 // under a fifth of an f32 ulp, so the one rounding to f32 lands within 1 ulp of
-// the correctly rounded result (test/vmath.test.ts checks against
+// the correctly rounded result (test/assembly-vmath.test.ts checks against
 // fround(Math.*)). The full-precision f64 functions (vmath.ts) carry error
 // terms an f32 result cannot see; these run about twice as fast.
 

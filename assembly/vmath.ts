@@ -9,7 +9,7 @@
 // series cut to what an f32 result needs (vmath-f32.ts; sin/cos in
 // vmath-trig.ts) and round once to f32.
 //
-// Accuracy (max ulp vs V8's Math.*, measured by test/vmath.test.ts):
+// Accuracy (max ulp vs V8's Math.*, measured by test/assembly-vmath.test.ts):
 //   exp, log, pow: <= 1 ulp over the whole f64 range (incl. subnormals,
 //   overflow to Infinity, gradual underflow); tanh, sigmoid: <= 2 ulp
 //   (sigmoid against an exact-division reference; 1/(1+Math.exp(-x)) itself

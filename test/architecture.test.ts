@@ -25,7 +25,7 @@ const LAYERS: Array<[rank: number, test: (path: string) => boolean]> = [
   [7, (p) => p.startsWith('cli/') || p === 'index.ts' || p === 'browser.ts'],
 ];
 
-export function layerOf(path: string): number {
+function layerOf(path: string): number {
   for (const [rank, test] of LAYERS) if (test(path)) return rank;
   throw new Error(`${path} belongs to no layer: add its folder to LAYERS in test/architecture.test.ts`);
 }
@@ -46,7 +46,7 @@ function stripComments(text: string): string {
 // static imports and re-exports, dynamic import('...') and new URL('...', import.meta.url) (worker entries)
 const SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+|new URL\(\s*)'([^']+)'/g;
 
-export function importsOf(file: string): string[] {
+function importsOf(file: string): string[] {
   const text = stripComments(readFileSync(file, 'utf8'));
   const out: string[] = [];
   for (const m of text.matchAll(SPECIFIER)) {

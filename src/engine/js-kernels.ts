@@ -4,13 +4,13 @@
  * it on first sight (no message round trip; works for the Sync form too).
  */
 import type { Heap } from '../memory/heap.js';
-import { DTYPE_CODES, type KernelTable } from '../runtime/kernel-table.js';
+import type { KernelTable } from '../runtime/kernel-table.js';
 import { JS_MODULE } from '../runtime/protocol.js';
 import { chooseChunk } from '../runtime/scheduler.js';
 import { functionSource, probeFunction } from './js-functions.js';
 import type { KernelRef, Op } from './op.js';
 import type { OpContext } from './op-context.js';
-import type { TypedArray } from '../memory/dtypes.js';
+import { dtypeCode, dtypeOf, type TypedArray } from '../memory/dtypes.js';
 
 interface Shipped {
   ref: KernelRef;
@@ -58,7 +58,7 @@ export class JsKernels {
   *map(ctx: OpContext, fn: (v: number) => number, x: unknown, out: unknown): Op<TypedArray> {
     const source = functionSource(fn, ctx.op);
     const X = ctx.input(x, 'x');
-    const outDtype = out === undefined || out === null ? X.dtype : ctx.check(out, 'out', { length: X.length, like: 'x' }) && dtypeName(out);
+    const outDtype = out === undefined || out === null ? X.dtype : ctx.check(out, 'out', { length: X.length, like: 'x' }) && dtypeOf(out)!;
     // Probe before allocating the result: a refused closure must leave nothing behind.
     if (!this.#bySource.has(source)) probeFunction(source, X.length > 0 ? (X.view as TypedArray)[0] : undefined, ctx.op);
     const O = ctx.output(out, 'out', outDtype, X.length);
@@ -69,7 +69,7 @@ export class JsKernels {
       // cost as measured in its earlier jobs. The cost still marks the job as worth
       // waking workers for.
       kernel: shipped.ref, n: X.length, chunk: chunkFor(shipped, X.length), cost: JS_COST,
-      args: [X.ptr, O.ptr, DTYPE_CODES.indexOf(X.dtype), DTYPE_CODES.indexOf(O.dtype), shipped.ptr, shipped.bytes],
+      args: [X.ptr, O.ptr, dtypeCode(X.dtype), dtypeCode(O.dtype), shipped.ptr, shipped.bytes],
     };
     // The wall time of a job that kept every thread busy, times the threads, over
     // its elements: an upper bound on the cost (queueing only adds), so the
@@ -93,9 +93,4 @@ function chunkFor(shipped: Shipped, n: number): number {
   if (shipped.nsPerElement === undefined) return Math.max(FIRST_CHUNK, floor);
   const chunk = Math.round(TARGET_CHUNK_NS / shipped.nsPerElement / CHUNK_QUANTUM) * CHUNK_QUANTUM;
   return Math.max(Math.min(Math.max(chunk, CHUNK_QUANTUM), chooseChunk(0, 1)), floor);
-}
-
-function dtypeName(out: unknown): (typeof DTYPE_CODES)[number] {
-  const i = [Float64Array, Float32Array, Int32Array, Uint32Array, Uint8Array].findIndex((c) => out instanceof c);
-  return DTYPE_CODES[i]!;
 }

@@ -7,6 +7,9 @@
  * driver calls `generator.throw(err)` / `generator.return()` on failure.
  */
 import type { Dtype } from '../memory/dtypes.js';
+import type { JobOutcome } from '../runtime/job-outcome.js';
+
+export type { Partials } from '../runtime/job-outcome.js';
 
 /** A handle to an exported kernel of a module loaded on every thread. */
 export interface KernelRef {
@@ -39,12 +42,8 @@ export interface KernelJob {
   cost?: number;
 }
 
-/** What the driver sends back into the generator after a job: partials or nothing. */
-export type JobResult = Partials | undefined;
-/** Per-chunk partials in chunk order: a Float64Array copied from the control block, or a plain array for inline jobs. */
-export type Partials = Float64Array | number[];
-
-export type Op<T> = Generator<KernelJob, T, JobResult>;
+/** The driver sends each job's outcome (per-chunk partials, or nothing) back into the generator. */
+export type Op<T> = Generator<KernelJob, T, JobOutcome>;
 
 /** One staged or in-place array argument, as seen by an op. */
 export interface ArrayArg {

@@ -6,7 +6,7 @@
  */
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
-import { CompileError } from '../errors.js';
+import { CompileError, EnvironmentError } from '../errors.js';
 import { inspectAndCheck } from './kernel-rules.js';
 import type { KernelModuleInfo } from './wasm-inspect.js';
 import { cacheKey, defaultCacheDir, getMemory, readDisk, setMemory, writeDisk } from './compile-cache.js';
@@ -40,11 +40,8 @@ let ascVersion: string | undefined;
 let queue: Promise<unknown> = Promise.resolve();
 const pending = new Map<string, Promise<{ bytes: Uint8Array; info: KernelModuleInfo }>>();
 
-function missingCompiler(cause: unknown): Error {
-  return Object.assign(
-    new Error('engine.compile() needs the AssemblyScript compiler, an optional peer dependency of wasmpar: run `npm install assemblyscript`', { cause }),
-    { code: 'ERR_MISSING_COMPILER' },
-  );
+function missingCompiler(cause: unknown): EnvironmentError {
+  return new EnvironmentError('engine.compile() needs the AssemblyScript compiler, an optional peer dependency of wasmpar: run `npm install assemblyscript`', { cause });
 }
 
 /** The version comes from package.json so that a cache hit never loads the compiler. */
@@ -133,7 +130,7 @@ async function runAsc(asc: Asc, source: string, flags: string[]): Promise<Uint8A
   const outputs = new Map<string, Uint8Array | string>();
   const diagnostics: Diagnostic[] = [];
   const stderr = asc.createMemoryStream();
-  let result;
+  let result: Awaited<ReturnType<typeof asc.main>>;
   try {
     // In-memory file system: the only file is the source, so asc cannot pick up
     // a user's ./asconfig.json (it looks for one silently) or stray files.

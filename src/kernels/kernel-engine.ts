@@ -4,6 +4,7 @@
  * Engine (engine.ts) adds the AssemblyScript compiler and file paths; the
  * browser Engine (../browser.ts) adds nothing but its platform.
  */
+import { EnvironmentError } from '../errors.js';
 import type { MapFn } from '../engine/core-ops.js';
 import { defineOps } from '../engine/engine.js';
 import { ExprEngine } from '../expr/expr-engine.js';
@@ -91,7 +92,7 @@ export class KernelEngine extends ExprEngine {
     else if (typeof source === 'string' && /^(https?|data|blob):/.test(source)) url = new URL(source);
     if (url && url.protocol !== 'file:') {
       const response = await fetch(url);
-      if (!response.ok) throw new Error(`load: fetching ${url.href} failed with HTTP ${response.status}`);
+      if (!response.ok) throw new EnvironmentError(`load: fetching ${url.href} failed with HTTP ${response.status}`);
       return new Uint8Array(await response.arrayBuffer());
     }
     throw new TypeError(`load: expected wasm bytes (Uint8Array/ArrayBuffer) or an http(s)/data URL; got ${describe(source)}`);

@@ -59,7 +59,7 @@ class Reader {
 
   byte(): number {
     if (this.pos >= this.end) throw new KernelRuleError('Not a valid WebAssembly module: unexpected end of section');
-    return this.bytes[this.pos++];
+    return this.bytes[this.pos++]!;
   }
 
   /** Unsigned LEB128; arithmetic rather than shifts so memory64 limits above 2^31 stay exact. */
@@ -223,7 +223,8 @@ export function inspectKernelModule(bytes: Uint8Array): KernelModuleInfo {
       info.otherExports.push({ name: e.name, kind: e.kind, reason: `a ${e.kind}, not a function` });
       continue;
     }
-    const sig = types[funcTypes[e.index]];
+    const typeIndex = funcTypes[e.index];
+    const sig = typeIndex === undefined ? undefined : types[typeIndex];
     if (!sig) throw new KernelRuleError(`Export "${e.name}" refers to an unknown function or type`);
     const reason = notKernelReason(sig.params, sig.results);
     if (reason) info.otherExports.push({ name: e.name, kind: 'function', reason, params: sig.params, results: sig.results });
@@ -235,7 +236,7 @@ export function inspectKernelModule(bytes: Uint8Array): KernelModuleInfo {
 function notKernelReason(params: ValType[], results: ValType[]): string | null {
   if (params.length < 2 || params[0] !== 'i32' || params[1] !== 'i32') return 'its first two parameters are not (start: i32, end: i32)';
   if (results.length > 1) return 'it returns several values';
-  if (results.length === 1 && !['i32', 'f32', 'f64'].includes(results[0])) return `it returns ${results[0]}`;
+  if (results.length === 1 && !['i32', 'f32', 'f64'].includes(results[0]!)) return `it returns ${results[0]}`;
   const bad = params.findIndex((p, i) => i >= 2 && !['i32', 'f32', 'f64'].includes(p));
   if (bad >= 0) return `parameter ${bad + 1} is ${params[bad]}`;
   return null;

@@ -2,7 +2,7 @@
  * Typed arrays on the shared heap: allocation, freeing, and telling the engine's
  * own arrays (used in place, zero copy) from foreign ones (staged by copy).
  */
-import { Heap } from './heap.js';
+import type { Heap } from './heap.js';
 import { DTYPES, describe, dtypeOf, type Dtype, type TypedArray } from './dtypes.js';
 
 export type Location = 'own' | 'foreign' | 'freed' | 'unallocated';

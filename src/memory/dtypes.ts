@@ -27,8 +27,13 @@ export const DTYPES: Readonly<Record<Dtype, DtypeInfo>> = {
 
 export const DTYPE_NAMES = Object.keys(DTYPES) as Dtype[];
 
+/** A dtype as a number, for jobs that carry it through the control block: its index in DTYPE_NAMES. */
+export function dtypeCode(dtype: Dtype): number {
+  return DTYPE_NAMES.indexOf(dtype);
+}
+
 export function isDtype(value: unknown): value is Dtype {
-  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(DTYPES, value);
+  return typeof value === 'string' && Object.hasOwn(DTYPES, value);
 }
 
 /** The dtype of a typed array, or undefined for anything wasmpar does not handle (incl. Uint8ClampedArray, Int16Array...). */

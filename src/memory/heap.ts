@@ -86,7 +86,7 @@ export class Heap {
   /** Return a block. Throws if `ptr` is not the start of a live block. */
   free(ptr: number): void {
     const size = this.#liveSize.get(ptr);
-    if (size === undefined) throw new Error(`no live block at ${ptr}`);
+    if (size === undefined) throw new RangeError(`free: no live block at ${ptr}`);
     this.#liveSize.delete(ptr);
     this.#liveStarts.splice(this.#upperBound(this.#liveStarts, ptr) - 1, 1);
     this.#insertFree(ptr, size);

@@ -78,9 +78,9 @@ export class NdEngine extends EngineCore {
 
   /** Return the block of a typed array or of the array an NDArray views (the block it was allocated with). */
   override free(array: TypedArray | NDArray): void {
-    if (array instanceof NDArray) return super.free(array.data);
-    if (!dtypeOf(array) && array !== null && typeof array === 'object' && dtypeOf((array as unknown as { data?: unknown }).data)) return super.free((array as unknown as { data: TypedArray }).data);
-    return super.free(array);
+    if (array instanceof NDArray) super.free(array.data);
+    else if (!dtypeOf(array) && array !== null && typeof array === 'object' && dtypeOf((array as unknown as { data?: unknown }).data)) super.free((array as unknown as { data: TypedArray }).data);
+    else super.free(array);
   }
 }
 

@@ -9,7 +9,7 @@ import {
   ABORT, CURSOR, DONE, ERROR_KIND, ERROR_LEN, ERROR_MSG_BYTE, ERROR_MSG_MAX, ERROR_WORKER, ERR_NONE, ERR_TRAP, PARTIALS_BYTE,
 } from './protocol.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: a kernel takes and returns whatever its wasm signature says
 type AnyFn = (...args: any[]) => any;
 
 const encoder = new TextEncoder();

@@ -171,7 +171,7 @@ export class Dispatcher {
   /** Take chunks of the published job; false when the deadline cut it short. */
   #participate(job: ResolvedJob, deadline = Infinity): boolean {
     const argv = job.args as number[];
-    let fn;
+    let fn: ReturnType<KernelTable['resolve']>;
     try {
       fn = this.table.resolve(job.slot, job.index, argv);
     } catch (err) {

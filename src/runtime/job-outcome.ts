@@ -7,8 +7,11 @@
 import { CancelledError, KernelError, WorkerCrashError } from '../errors.js';
 import { ABORT, DONE, ERROR_KIND, ERROR_LEN, ERROR_MSG_BYTE, ERROR_WORKER, ERR_CRASH, ERR_NONE, PARTIALS_BYTE } from './protocol.js';
 
-/** Per-chunk partials in chunk order (a plain array for inline jobs), or nothing. */
-export type JobOutcome = Float64Array | number[] | undefined;
+/** Per-chunk partials in chunk order: a Float64Array copied from the control block, or a plain array for inline jobs. */
+export type Partials = Float64Array | number[];
+
+/** What a finished job gives back: its partials, or nothing (a job that writes only its output). */
+export type JobOutcome = Partials | undefined;
 
 const decoder = new TextDecoder();
 

@@ -4,15 +4,16 @@
  * worker hold identical tables, built in the same order, so a (module, index)
  * pair names the same kernel on every thread.
  */
+import { KernelError } from '../errors.js';
+import { DTYPE_NAMES, DTYPES } from '../memory/dtypes.js';
 import { JS_MODULE } from './protocol.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: a kernel takes and returns whatever its wasm signature says
 type AnyFn = (...args: any[]) => any;
 
-/** dtype codes shared with the engine's JS-kernel jobs (order matters). */
-export const DTYPE_CODES = ['f64', 'f32', 'i32', 'u32', 'u8'] as const;
-const VIEW_CTORS = [Float64Array, Float32Array, Int32Array, Uint32Array, Uint8Array] as const;
-const SHIFTS = [3, 2, 2, 2, 0] as const;
+/** By dtype code (dtypeCode): the view constructor and log2 of the element size. */
+const VIEW_CTORS = DTYPE_NAMES.map((d) => DTYPES[d].ctor);
+const SHIFTS = DTYPE_NAMES.map((d) => DTYPES[d].shift);
 
 /** The exported functions of a module, in the order WebAssembly.Module.exports lists them. */
 export function kernelNames(module: WebAssembly.Module): string[] {
@@ -21,7 +22,6 @@ export function kernelNames(module: WebAssembly.Module): string[] {
 
 /** Compile a JS function from its source in a scope with globals only (no closure). */
 export function compileJsFunction(source: string): AnyFn {
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
   const fn = new Function(`"use strict"; return (${source});`)();
   if (typeof fn !== 'function') throw new TypeError('the source does not evaluate to a function');
   return fn as AnyFn;
@@ -75,11 +75,11 @@ export class KernelTable {
         this.defineJs(index, new TextDecoder().decode(bytes));
         fn = this.#js.get(index);
       }
-      if (!fn) throw new Error(`JS kernel ${index} is not defined on this thread`);
+      if (!fn) throw new KernelError(`JS kernel ${index} is not defined on this thread`);
       return fn;
     }
     const fn = this.#modules[slot]?.[index];
-    if (!fn) throw new Error(`kernel ${slot}.${index} is not loaded on this thread`);
+    if (!fn) throw new KernelError(`kernel ${slot}.${index} is not loaded on this thread`);
     return fn;
   }
 
@@ -91,7 +91,6 @@ export class KernelTable {
    * Views are made per chunk on the current buffer, which may have grown.
    */
   #jsMapRunner(source: string): AnyFn {
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval
     // The loop lives in its own function: the views come from a constructor
     // picked at run time, and a loop inline with that pick sees views of unknown
     // kind (25% slower on a cheap function); the separate loop's feedback sees

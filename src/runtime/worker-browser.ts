@@ -11,6 +11,7 @@
  * loop has reached its await. Any other death reaches the pool as an 'error'
  * event on the Worker.
  */
+import { KernelError } from '../errors.js';
 import { runWorker } from './worker-loop.js';
 import type { FromWorker, ToWorker, WorkerInit } from './protocol.js';
 
@@ -36,7 +37,7 @@ scope.addEventListener('message', (first: MessageEvent) => {
         realClose();
       });
     }
-    throw new Error(`worker ${init.index} was closed by a kernel (self.close()); the pool replaces it`);
+    throw new KernelError(`worker ${init.index} was closed by a kernel (self.close()); the pool replaces it`);
   };
   // Listeners added while the first message is being dispatched do not see it,
   // so the init never reaches the loop's handler as a ToWorker.

@@ -11,7 +11,11 @@ export class AutoBatcher {
   effectiveBatchSize = 1;
   smoothedBatchDuration = 0;
   /** Called with joblib's verbose>=10 messages. */
-  constructor(private readonly note?: (msg: string) => void) {}
+  readonly #note: ((msg: string) => void) | undefined;
+
+  constructor(note?: (msg: string) => void) {
+    this.#note = note;
+  }
 
   computeBatchSize(): number {
     const old = this.effectiveBatchSize;
@@ -22,14 +26,14 @@ export class AutoBatcher {
       const ideal = Math.floor((old * MIN_IDEAL_BATCH_DURATION) / d) * 2;
       size = Math.max(Math.min(2 * old, ideal), 1);
       this.effectiveBatchSize = size;
-      this.note?.(`Batch computation too fast (${d.toFixed(4)}s.) Setting batch_size=${size}.`);
+      this.#note?.(`Batch computation too fast (${d.toFixed(4)}s.) Setting batch_size=${size}.`);
     } else if (d > MAX_IDEAL_BATCH_DURATION && old >= 2) {
       const ideal = Math.floor((old * MIN_IDEAL_BATCH_DURATION) / d);
       size = Math.max(2 * ideal, 1);
       this.effectiveBatchSize = size;
       // Forget the old duration: the next batches are of a different size.
       this.smoothedBatchDuration = 0;
-      this.note?.(`Batch computation too slow (${d.toFixed(4)}s.) Setting batch_size=${size}.`);
+      this.#note?.(`Batch computation too slow (${d.toFixed(4)}s.) Setting batch_size=${size}.`);
     } else {
       size = old;
     }

@@ -3,7 +3,7 @@
  * Python's result()/exception()/cancel()/done()/addDoneCallback().
  * Timeouts are in seconds, as in Python.
  */
-import { CancelledError, TimeoutError } from '../errors.js';
+import { CancelledError, StateError, TimeoutError } from '../errors.js';
 
 type State = 'pending' | 'running' | 'finished' | 'cancelled';
 
@@ -92,6 +92,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
     else (this.#callbacks ??= []).push(cb);
   }
 
+  // biome-ignore lint/suspicious/noThenProperty: a Future is awaitable on purpose (PromiseLike), as the design says
   then<R1 = T, R2 = never>(
     onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
@@ -114,7 +115,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
   /** Mark running; false if it was cancelled meanwhile (the executor must then skip the call). */
   setRunningOrNotifyCancel(): boolean {
     if (this.#state === 'cancelled') return false;
-    if (this.#state !== 'pending') throw new Error(`Future in unexpected state ${this.#state}`);
+    if (this.#state !== 'pending') throw new StateError(`Future in unexpected state ${this.#state}`);
     this.#state = 'running';
     return true;
   }

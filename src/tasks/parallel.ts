@@ -14,7 +14,7 @@ import type { RunOptions } from './parallel-run.js';
 import { BACKEND_NAMES, createBackend, isBackendName } from './backends/index.js';
 import type { TaskBackend } from './backends/backend.js';
 import { WorkerBackend } from './backends/worker.js';
-import { type Delayed } from './delayed.js';
+import type { Delayed } from './delayed.js';
 import type { ParallelBackend, ParallelOptions, ReturnAs } from './parallel-options.js';
 
 export { delayed, isDelayed, type Delayed } from './delayed.js';

@@ -60,7 +60,7 @@ export async function* streamChunks<A, R>(
     while (pending.length) {
       let out: BatchOutcome;
       if (opts.ordered) {
-        out = await race(pending[0].promise);
+        out = await race(pending[0]!.promise);
         pending.shift();
       } else {
         while (finished.length === 0) await race(new Promise<void>((r) => (wake = r)));

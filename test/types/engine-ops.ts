@@ -1,6 +1,6 @@
 // Compile-time checks of the op types derived from the declarations (op-decl.ts):
 // checked by test/engine-types.test.ts with tsc against the built package. Never run.
-import { Engine, type Kernel } from 'wasmpar';
+import type { Engine, Kernel } from 'wasmpar';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false;
 const assert = <T extends true>(_: T): void => undefined;

@@ -50,7 +50,7 @@ export function* copy(ctx: OpContext, src: unknown, dst: unknown): Op<TypedArray
 }
 
 export function* mapBuiltin(ctx: OpContext, name: string, x: unknown, out: unknown): Op<TypedArray> {
-  if (!Object.prototype.hasOwnProperty.call(MAP_COST, name)) {
+  if (!Object.hasOwn(MAP_COST, name)) {
     throw new TypeError(`map: op must be one of ${MAP_OPS.map((o) => `'${o}'`).join(', ')}, a function or a Kernel; got ${describe(name)}`);
   }
   const X = ctx.input(x, 'x');

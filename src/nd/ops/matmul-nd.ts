@@ -43,7 +43,7 @@ export function* matmulND(ctx: OpContext, a: unknown, b: unknown, o: { out?: unk
   B = yield* contiguous(ctx, B, 'b');
   const PA = placeInput(ctx, A, 'a'), PB = placeInput(ctx, B, 'b');
   const O = user && placeOut(ctx, user, 'out');
-  const direct = O && O.nd.isContiguous && !hazard(O, PA) && !hazard(O, PB);
+  const direct = O?.nd.isContiguous && !hazard(O, PA) && !hazard(O, PB);
   const dst: Placed = direct ? O! : freshOut(ctx, A.dtype, shape);
   const sa = broadcastStrides(A.shape.slice(0, -2), A.strides.slice(0, -2), batch)!;
   const sb = broadcastStrides(B.shape.slice(0, -2), B.strides.slice(0, -2), batch)!;

@@ -15,7 +15,7 @@ const BACKENDS: Record<BackendName, (options: BackendOptions) => TaskBackend> = 
 export const BACKEND_NAMES = Object.keys(BACKENDS) as BackendName[];
 
 export function isBackendName(name: unknown): name is BackendName {
-  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(BACKENDS, name);
+  return typeof name === 'string' && Object.hasOwn(BACKENDS, name);
 }
 
 export function createBackend(name: BackendName, options: BackendOptions): TaskBackend {

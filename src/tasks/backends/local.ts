@@ -4,7 +4,7 @@
  * A timeout abandons a call that returned a promise; a synchronous call cannot
  * be interrupted on this thread.
  */
-import { BrokenPoolError, DisposedError, StateError } from '../../errors.js';
+import { BrokenPoolError, DisposedError, StateError, TimeoutError } from '../../errors.js';
 import type { BatchOutcome } from '../batch.js';
 import { importModuleRef, isModuleRef, type AnyFn } from '../worker/module-ref.js';
 import type { TaskFn } from '../worker/task-fn.js';
@@ -38,7 +38,7 @@ async function runCalls(job: BackendJob): Promise<BatchOutcome> {
       let f = localFn(fn);
       if (isThenable(f)) f = await f;
       let v = f(...args);
-      if (isThenable(v)) v = await withTimeout(v, job.timeoutMs, () => job.onTimeout?.() ?? new Error('timeout'));
+      if (isThenable(v)) v = await withTimeout(v, job.timeoutMs, () => job.onTimeout?.() ?? new TimeoutError(`a task did not finish within ${job.timeoutMs} ms`));
       values.push(v);
     }
   } catch (error) {

@@ -9,7 +9,7 @@ import type { WireFn } from './protocol.js';
 
 export { isModuleRef, type ModuleRef } from './module-ref.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: the default accepts a function of any parameters (unknown[] would reject typed ones)
 export type TaskFn<A extends unknown[] = any[], R = unknown> = ((...args: A) => R) | ModuleRef;
 
 /** The value a task's promise resolves to: R, or what R resolves to. */

@@ -147,7 +147,7 @@ function runBatch(msg: BatchMessage): Promise<void> | undefined {
   const step = (): Promise<void> | undefined => {
     try {
       for (; k < msg.fns.length; k++) {
-        const f = resolveFn(msg.fns[k]);
+        const f = resolveFn(msg.fns[k]!);
         if (typeof f !== 'function') {
           k++;
           return resume(f, true);
@@ -155,8 +155,8 @@ function runBatch(msg: BatchMessage): Promise<void> | undefined {
         fns.push(f);
       }
       for (; i < calls.length; i++) {
-        fn = fi ? fns[fi[i]] : fns[0];
-        const v = fn.apply(undefined, calls[i]);
+        fn = (fi ? fns[fi[i]!] : fns[0])!;
+        const v = fn.apply(undefined, calls[i]!);
         if (v !== null && typeof v === 'object' && typeof (v as PromiseLike<unknown>).then === 'function') {
           return resume(v as PromiseLike<unknown>, false);
         }
