@@ -39,6 +39,24 @@ export function expr(a: F64, b: F64, out: F64, start: number, end: number): void
   for (let i = start; i < end; i++) { const x = a[i]!, y = b[i]!; out[i] = 2 * x + 3 * y - x * y; }
 }
 
+/** Column sums of rows [r0, r1) of a row-major rows×cols matrix (a partial of sum over axis 0). */
+export function columnSums(a: F64, cols: number, r0: number, r1: number): Float64Array {
+  const out = new Float64Array(cols);
+  for (let r = r0; r < r1; r++) {
+    const base = r * cols;
+    for (let c = 0; c < cols; c++) out[c]! += a[base + c]!;
+  }
+  return out;
+}
+
+/** Rows [r0, r1) of out = a + b, b (cols,) broadcast over the rows of a. */
+export function broadcastAdd(a: F64, b: F64, out: F64, cols: number, r0: number, r1: number): void {
+  for (let r = r0; r < r1; r++) {
+    const base = r * cols;
+    for (let c = 0; c < cols; c++) out[base + c] = a[base + c]! + b[c]!;
+  }
+}
+
 /** Pass 1 of a two-pass parallel scan: the chunk's total. */
 export function chunkTotal(x: F64, start: number, end: number): number {
   return sum(x, x, start, end);

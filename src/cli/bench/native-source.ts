@@ -15,6 +15,8 @@ export const NATIVE_SOURCE = String.raw`
 #include <stdlib.h>
 #include <string.h>
 
+#define NDCOLS 1024 /* the N-d workloads' row length (src/cli/bench/workloads/nd.ts) */
+
 static char cur[64];
 static long curN = -1;
 static double *X, *Y, *S;
@@ -73,6 +75,11 @@ static int setup(const char *w, long n) {
     X = grab(n * 8); Y = grab(n * 8); S = grab(n * 8);
     for (long i = 0; i < n; i++) { S[i] = !strcmp(w, "sort") ? rnd() * 2 - 1 : rnd(); Y[i] = 0; }
     memcpy(X, S, n * 8);
+  } else if (!strcmp(w, "axis-sum") || !strcmp(w, "broadcast-add")) {
+    X = grab(n * 8); Y = grab(n * 8); S = grab(NDCOLS * 8);
+#pragma omp parallel for schedule(static)
+    for (long i = 0; i < n; i++) { X[i] = (i % 1000) * 1e-3; Y[i] = 0; }
+    for (long c = 0; c < NDCOLS; c++) S[c] = c;
   } else if (!strcmp(w, "matmul")) {
     A = grab(n * n * 4); B = grab(n * n * 4); C = grab(n * n * 4);
     for (long i = 0; i < n * n; i++) { A[i] = (float)rnd(); B[i] = (float)rnd(); C[i] = 0; }
@@ -89,6 +96,30 @@ static void op(const char *w, long n) {
   } else if (!strcmp(w, "map-sin")) {
 #pragma omp parallel for simd schedule(static)
     for (long i = 0; i < n; i++) Y[i] = sin(X[i]);
+  } else if (!strcmp(w, "axis-sum")) {
+    /* Each thread sums a band of rows into its own row, then the rows are added. */
+    long rows = n / NDCOLS;
+    int T = omp_get_max_threads();
+    double *part = calloc((size_t)T * NDCOLS, 8);
+#pragma omp parallel
+    {
+      double *p = part + (size_t)omp_get_thread_num() * NDCOLS;
+#pragma omp for schedule(static)
+      for (long r = 0; r < rows; r++) {
+        const double *row = X + r * NDCOLS;
+#pragma omp simd
+        for (long c = 0; c < NDCOLS; c++) p[c] += row[c];
+      }
+    }
+    for (long c = 0; c < NDCOLS; c++) { double s = 0; for (int t = 0; t < T; t++) s += part[(size_t)t * NDCOLS + c]; Y[c] = s; }
+    free(part);
+  } else if (!strcmp(w, "broadcast-add")) {
+    long rows = n / NDCOLS;
+#pragma omp parallel for schedule(static)
+    for (long r = 0; r < rows; r++) {
+#pragma omp simd
+      for (long c = 0; c < NDCOLS; c++) Y[r * NDCOLS + c] = X[r * NDCOLS + c] + S[c];
+    }
   } else if (!strcmp(w, "map-exp")) {
 #pragma omp parallel for simd schedule(static)
     for (long i = 0; i < n; i++) Y[i] = exp(X[i]);

@@ -8,7 +8,7 @@
  * uses the BLAS it was built with, limited to the bench's thread count through
  * the *_NUM_THREADS variables set at spawn. numexpr runs on the bench's threads.
  */
-export const PYTHON_SOURCE = String.raw`
+export const PYTHON_SOURCE = `
 import json, sys, time
 import numpy as np
 try:

@@ -22,6 +22,9 @@ export interface StreamingSpec {
   notes?: string;
 }
 
+type Kernel = (x: Float64Array, y: Float64Array, s: number, e: number, ...rest: number[]) => number | undefined;
+const KERNELS: Record<Chunk, Kernel> = { square: js.square, sin: js.sin, exp: js.exp, axpy: js.axpy, sum: js.sum, dot: js.dot } as Record<Chunk, Kernel>;
+
 export const ALPHA = 1e-9;
 const MB = 1 << 20;
 
@@ -35,8 +38,7 @@ function fill(x: Float64Array, y: Float64Array, chunk: Chunk): void {
 export function streaming(spec: StreamingSpec): Workload {
   const extra = spec.chunk === 'axpy' ? [ALPHA] : [];
   const reduces = spec.chunk === 'sum' || spec.chunk === 'dot';
-  const kernel = js[spec.chunk] as (x: Float64Array, y: Float64Array, s: number, e: number, ...rest: number[]) => number | void;
-  let sink = 0;
+  const kernel = KERNELS[spec.chunk];
   return {
     name: spec.name,
     title: spec.title,
@@ -54,7 +56,7 @@ export function streaming(spec: StreamingSpec): Workload {
       'plain-js': plainJs((n) => {
         const x = new Float64Array(n), y = new Float64Array(n);
         fill(x, y, spec.chunk);
-        return () => { sink += kernel(x, y, 0, n, ...extra) ?? 0; };
+        return () => consume(kernel(x, y, 0, n, ...extra));
       }),
       ...peerForms((pool, ctx, n) => {
         const x = shared(Float64Array, n), y = shared(Float64Array, n);
@@ -62,7 +64,7 @@ export function streaming(spec: StreamingSpec): Workload {
         const parts = chunks(n, ctx.threads);
         return async () => {
           const r = await Promise.all(parts.map(([s, e]) => pool.call(CHUNKS_URL, spec.chunk, [x, y, s, e, ...extra])));
-          if (reduces) for (const v of r) sink += v as number;
+          if (reduces) consume(r.reduce((a, b) => (a as number) + (b as number), 0));
         };
       }),
       native: nativeForm(spec.name),
