@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { EnvironmentError } from '../../errors.js';
 import { defaultCacheDir } from '../../kernels/compile-cache.js';
 import { NATIVE_FLAGS, NATIVE_SOURCE } from './native-source.js';
 import { probe, RemoteServer } from './remote.js';
@@ -57,7 +58,7 @@ export class NativeServer {
         const [kind, ...rest] = reply.split(' ');
         if (kind === 'ms') return rest.map(Number);
         if (kind === 'skip') throw new Skip(rest.join(' '));
-        throw new Error(`native: ${rest.join(' ') || reply}`);
+        throw new EnvironmentError(`native: ${rest.join(' ') || reply}`);
       },
     });
   }

@@ -3,6 +3,7 @@
  * then /usr/bin/python3, then python3 on PATH) and runs python-source.ts in it.
  */
 import { spawnSync } from 'node:child_process';
+import { EnvironmentError } from '../../errors.js';
 import { PYTHON_SOURCE } from './python-source.js';
 import { probe, RemoteServer } from './remote.js';
 import { Skip, type Runner } from './runner.js';
@@ -45,7 +46,7 @@ export class PythonServer {
         const reply = JSON.parse(await this.#server.request(JSON.stringify({ contender, workload, n, threads, budget, args }))) as { ms?: number[]; skip?: string; error?: string };
         if (reply.ms) return reply.ms;
         if (reply.skip) throw new Skip(reply.skip);
-        throw new Error(`${contender}: ${reply.error}`);
+        throw new EnvironmentError(`${contender}: ${reply.error}`);
       },
     });
   }

@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { EnvironmentError } from '../../errors.js';
 import type { Runner } from './runner.js';
 
 export class RemoteServer {
@@ -22,7 +23,7 @@ export class RemoteServer {
       for (const w of this.#waiting.splice(0)) w.reject(err);
     };
     this.#child.on('error', fail);
-    this.#child.on('exit', (code, signal) => fail(new Error(`${command} exited (${code ?? signal}): ${this.#stderr.trim().split('\n').pop() ?? ''}`)));
+    this.#child.on('exit', (code, signal) => fail(new EnvironmentError(`${command} exited (${code ?? signal}): ${this.#stderr.trim().split('\n').pop() ?? ''}`)));
   }
 
   request(line: string): Promise<string> {

@@ -39,7 +39,7 @@ export default {
       js.mandelbrotRows(ref, ...viewArgs(n), 0, v.height);
       const opts = { chunkSize: bandRows(v.height, e.threads) };
       e.parallelForSync(kernel, v.height, out, v.width, v.height, v.x0, v.y0, v.dx, v.dy, ITER, opts);
-      if (!out.every((p, i) => p === ref[i])) throw new Error('mandelbrot: the kernel\'s image differs from the JS reference');
+      if (!out.every((p, i) => p === ref[i])) throw new Error(`internal: mandelbrot: the kernel's image differs from the JS reference`);
       return { op: () => e.parallelForSync(kernel, v.height, out, v.width, v.height, v.x0, v.y0, v.dx, v.dy, ITER, opts), free: [out] };
     }),
     'plain-js': plainJs((n) => {
