@@ -18,7 +18,7 @@ export class Engine extends KernelEngine {
 }
 
 export { Kernel, KernelModule };
-export type { ParallelForOptions, Combine } from './kernels/kernel-engine.js';
+export type { ParallelForOptions, Combine, KernelArg, KernelArgs, KernelExports } from './kernels/kernel-engine.js';
 export type { MapOp, KernelOps } from './kernels/kernel-engine.js';
 export type { MapOpName } from './engine/core-ops.js';
 export type { EngineOptions, OpOptions, OutOptions, VarianceOptions, HistogramOptions, MatmulOptions, LinspaceOptions } from './engine/options.js';

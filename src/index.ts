@@ -1,6 +1,6 @@
 /** wasmpar: parallel numeric compute on WebAssembly SIMD + threads over one shared memory. */
 export { Engine, Kernel, KernelModule } from './kernels/engine.js';
-export type { ParallelForOptions, Combine, CompileOptions } from './kernels/engine.js';
+export type { ParallelForOptions, Combine, CompileOptions, KernelArg, KernelArgs, KernelExports } from './kernels/engine.js';
 export type { MapOp, KernelOps } from './kernels/kernel-engine.js';
 export type { MapOpName } from './engine/core-ops.js';
 export type { EngineOptions, OpOptions, OutOptions, VarianceOptions, HistogramOptions, MatmulOptions, LinspaceOptions } from './engine/options.js';

@@ -1,28 +1,15 @@
-// The browser build in real headless Chromium: a tiny static server (COOP/COEP
-// for SharedArrayBuffer, correct MIME types) serves the repo root, the page at
-// test/browser/ imports /dist/browser.js and runs the suite in main.js, and the
-// results come back through page.evaluate. Skipped, with a message, when
-// /usr/bin/chromium or playwright-core is missing. Every wait has a watchdog.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { createServer, type Server } from 'node:http';
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { extname, join, normalize, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { AddressInfo } from 'node:net';
+// The browser build in real headless Chromium: the demo's static server
+// (examples/browser/server.mjs: COOP/COEP for SharedArrayBuffer, MIME types)
+// serves the repo root, the page at test/browser/ imports /dist/browser.js and
+// runs the suite in main.js, and the results come back through page.evaluate.
+// Without /usr/bin/chromium or playwright-core it is skipped with the reason
+// printed, or fails under CI=true (helpers/chromium.ts). Every wait has a watchdog.
+import { it, expect, beforeAll, afterAll } from 'vitest';
+import type { Server } from 'node:http';
+import { startServer } from '../examples/browser/server.mjs';
+import { describeBrowser, launchChromium, withTimeout } from './helpers/chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const T = 120_000;
-
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.map': 'application/json',
-  '.json': 'application/json',
-  '.wasm': 'application/wasm',
-};
 
 // A user kernel module for engine.load in the page, compiled here by the Node
 // build (the browser entry has no compiler).
@@ -37,47 +24,6 @@ export function sum_f64(start: i32, end: i32, x: usize): f64 {
 }
 `;
 
-function withTimeout<T>(p: Promise<T>, ms: number, label: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const dog = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`watchdog: ${label} did not settle within ${ms} ms`)), ms); });
-  return Promise.race([p, dog]).finally(() => clearTimeout(timer));
-}
-
-function serve(fixture: Uint8Array): Promise<Server> {
-  const server = createServer(async (req, res) => {
-    const headers = {
-      'Cross-Origin-Opener-Policy': 'same-origin',
-      'Cross-Origin-Embedder-Policy': 'require-corp',
-      'Cache-Control': 'no-store',
-    };
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    if (path === '/fixture/kernels.wasm') {
-      res.writeHead(200, { ...headers, 'Content-Type': MIME['.wasm']! }).end(fixture);
-      return;
-    }
-    const file = normalize(join(ROOT, path));
-    if (!file.startsWith(ROOT.endsWith(sep) ? ROOT : ROOT + sep)) { res.writeHead(403, headers).end(); return; }
-    try {
-      const body = await readFile(file);
-      res.writeHead(200, { ...headers, 'Content-Type': MIME[extname(file)] ?? 'application/octet-stream' }).end(body);
-    } catch {
-      res.writeHead(404, headers).end('not found');
-    }
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve(server));
-  });
-}
-
-async function loadPlaywright(): Promise<typeof import('playwright-core') | undefined> {
-  try { return await import('playwright-core'); } catch { return undefined; }
-}
-
-const playwright = await loadPlaywright();
-const skip = !existsSync(CHROMIUM) ? `${CHROMIUM} not found (apt-get install -y chromium)`
-  : !playwright ? 'playwright-core is not installed (npm install -D playwright-core)' : '';
-
 interface Check { name: string; ok: boolean; detail: string }
 interface Report {
   crossOriginIsolated: boolean;
@@ -88,7 +34,7 @@ interface Report {
   error: string | null;
 }
 
-describe.skipIf(skip !== '')(`browser build in headless Chromium${skip ? ` (skipped: ${skip})` : ''}`, () => {
+describeBrowser('browser build in headless Chromium', () => {
   let server: Server | undefined;
   let browser: import('playwright-core').Browser | undefined;
   let report: Report;
@@ -98,20 +44,15 @@ describe.skipIf(skip !== '')(`browser build in headless Chromium${skip ? ` (skip
   beforeAll(async () => {
     const { compileAssemblyScript } = await import('../dist/kernels/compile.js');
     const { bytes } = await withTimeout(compileAssemblyScript(KERNELS, { cacheDir: false }), T, 'compile fixture');
-    server = await serve(bytes);
-    const { port } = server.address() as AddressInfo;
-    browser = await withTimeout(playwright!.chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync'],
-      timeout: 60_000,
-    }), T, 'launch chromium');
+    let url: string;
+    ({ server, url } = await startServer({ routes: { '/fixture/kernels.wasm': bytes } }));
+    browser = await withTimeout(launchChromium(), T, 'launch chromium');
     const page = await browser.newPage();
     page.setDefaultTimeout(60_000);
     page.on('worker', (w) => { if (w.url().endsWith('/dist/runtime/worker-browser.js')) engineWorkers++; });
     page.on('pageerror', (err) => pageErrors.push(err.message));
     page.on('console', (msg) => { if (msg.type() === 'error') pageErrors.push(msg.text()); });
-    await withTimeout(page.goto(`http://127.0.0.1:${port}/test/browser/index.html`), T, 'page load');
+    await withTimeout(page.goto(`${url}/test/browser/index.html`), T, 'page load');
     await page.waitForFunction(() => (window as unknown as { wasmparReady?: boolean }).wasmparReady === true, undefined, { timeout: 60_000 });
     report = await withTimeout(page.evaluate(() => (window as unknown as { wasmparSuite: () => Promise<Report> }).wasmparSuite()), T, 'suite');
   }, 4 * T);

@@ -1,10 +1,11 @@
 /** The built-in kernels (build/kernels.wasm), compiled once per process and shared by every engine. */
 import { readFile } from 'node:fs/promises';
 import { EnvironmentError } from '../errors.js';
+import type { WasmModule } from '../memory/wasm-types.js';
 
-let compiled: Promise<WebAssembly.Module> | undefined;
+let compiled: Promise<WasmModule> | undefined;
 
-export function builtinModule(): Promise<WebAssembly.Module> {
+export function builtinModule(): Promise<WasmModule> {
   compiled ??= (async () => {
     const url = new URL('../../build/kernels.wasm', import.meta.url);
     let bytes: Uint8Array;

@@ -20,6 +20,7 @@ import { installOps, splitCall, type AnyDecl, type OpRunner } from './op-decl.js
 import { checkCreateOptions, checkOptions, type EngineOptions, type OpOptions } from './options.js';
 import type { NumericPool } from '../runtime/numeric-pool.js';
 import { threadCanBlock, type Platform } from './platform.js';
+import type { WasmMemory, WasmModule } from '../memory/wasm-types.js';
 
 /** Set by EngineCore's static block: runs a call of a declared op (it reads the core's private fields). */
 let runDecl: OpRunner;
@@ -27,7 +28,7 @@ let runDecl: OpRunner;
 /** What Engine.create assembles; not for users (call Engine.create). */
 export interface EngineParts {
   threads: number;
-  memory: WebAssembly.Memory;
+  memory: WasmMemory;
   maximumBytes: number;
   table: KernelTable;
   dispatcher: Dispatcher;
@@ -47,7 +48,7 @@ export class EngineCore {
   /** Threads that compute, the caller included. */
   readonly threads: number;
   /** The shared memory every thread runs on. */
-  readonly memory: WebAssembly.Memory;
+  readonly memory: WasmMemory;
   readonly #arrays: ArrayRegistry;
   readonly #dispatcher: Dispatcher;
   readonly #pool: NumericPool | undefined;
@@ -102,7 +103,7 @@ export class EngineCore {
    * Instantiate `module` on every thread (the caller now, each worker by an
    * acknowledged message) and return its slot. For the user-kernel layer.
    */
-  protected async installModule(module: WebAssembly.Module): Promise<{ slot: number; names: string[] }> {
+  protected async installModule(module: WasmModule): Promise<{ slot: number; names: string[] }> {
     this.#live('load');
     const slot = this.#nextSlot++;
     const names = this.#table.instantiate(slot, module);

@@ -134,6 +134,16 @@ export class OpContext {
     return new Arg(ptr, length, dtype, view, undefined);
   }
 
+  /** Raw scratch bytes (64-byte aligned), freed when the op ends: for an op that lays out its own block (the expression VM's frame). */
+  scratchBytes(bytes: number): number {
+    const ptr = this.#arrays.heap.alloc(bytes);
+    (this.#scratch ??= []).push(ptr);
+    return ptr;
+  }
+
+  /** The shared memory's current buffer. */
+  get buffer(): SharedArrayBuffer { return this.#arrays.heap.buffer; }
+
   /** The array the user gets back for an output. */
   result(arg: ArrayArg): TypedArray {
     return ((arg as Arg).user ?? arg.view) as TypedArray;

@@ -1,15 +1,17 @@
 /**
- * The browser host: navigator.hardwareConcurrency, build/kernels.wasm fetched
- * next to the package, module Workers (threads-browser.ts). Shared memory needs a
+ * The browser host: navigator.hardwareConcurrency, the built-in kernels embedded
+ * in the bundle, module Workers (threads-browser.ts). Shared memory needs a
  * cross-origin isolated page (COOP: same-origin + COEP: require-corp), so that
  * is checked first, with a message that says which headers to send.
  */
+import kernelsWasmBase64 from '../../build/kernels-wasm.js';
 import { EnvironmentError } from '../errors.js';
 import { WorkerPool } from '../runtime/pool.js';
 import { startBrowserThread } from '../runtime/threads-browser.js';
 import type { Platform } from './platform.js';
+import type { WasmModule } from '../memory/wasm-types.js';
 
-let compiled: Promise<WebAssembly.Module> | undefined;
+let compiled: Promise<WasmModule> | undefined;
 
 function requireIsolation(): void {
   const g = globalThis as { crossOriginIsolated?: boolean; SharedArrayBuffer?: unknown };
@@ -19,18 +21,17 @@ function requireIsolation(): void {
   }
 }
 
-async function loadBuiltin(): Promise<WebAssembly.Module> {
-  const url = new URL('../../build/kernels.wasm', import.meta.url);
-  const response = await fetch(url);
-  if (!response.ok) throw new EnvironmentError(`wasmpar: fetching ${url.href} failed with HTTP ${response.status}`);
-  // compileStreaming insists on Content-Type application/wasm; a server that
-  // says otherwise still gets a working engine, just without streaming.
-  if (typeof WebAssembly.compileStreaming === 'function') {
-    try {
-      return await WebAssembly.compileStreaming(response.clone());
-    } catch { /* fall through */ }
-  }
-  return WebAssembly.compile(await response.arrayBuffer());
+/**
+ * The built-in kernels come embedded (base64, build/kernels-wasm.js) rather than
+ * fetched from `new URL('../../build/kernels.wasm', import.meta.url)`: a
+ * bundler or a dev server that re-bundles the package moves this file away
+ * from build/, and the URL then resolves to the app's HTML fallback page.
+ */
+function loadBuiltin(): Promise<WasmModule> {
+  const text = atob(kernelsWasmBase64);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return WebAssembly.compile(bytes);
 }
 
 export const browserPlatform: Platform = {

@@ -5,12 +5,13 @@
  * the same code on both.
  */
 import type { LoadedModule, NumericPool, NumericPoolOptions } from '../runtime/numeric-pool.js';
+import type { WasmMemory, WasmModule } from '../memory/wasm-types.js';
 
 export interface Platform {
   /** Threads when `threads` is not given: the machine's logical cores. */
   defaultThreads(): number;
   /** build/kernels.wasm, compiled (once per realm). */
-  builtinModule(): Promise<WebAssembly.Module>;
+  builtinModule(): Promise<WasmModule>;
   startPool(options: NumericPoolOptions, modules: LoadedModule[]): Promise<NumericPool>;
 }
 
@@ -21,7 +22,7 @@ export interface Platform {
  * used (protocol.ts), and holds 0, so the wait returns 'not-equal' at once
  * wherever blocking is allowed; the agent check comes before the comparison.
  */
-export function threadCanBlock(memory: WebAssembly.Memory): boolean {
+export function threadCanBlock(memory: WasmMemory): boolean {
   try {
     Atomics.wait(new Int32Array(memory.buffer, 0, 1), 0, 1, 0);
     return true;

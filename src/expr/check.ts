@@ -30,6 +30,10 @@ const ARITH: Record<string, number> = { '+': OP.ADD, '-': OP.SUB, '*': OP.MUL, '
 const COMPARE: Record<string, number> = { '<': OP.LT, '<=': OP.LE, '>': OP.GT, '>=': OP.GE, '==': OP.EQ, '!=': OP.NE };
 
 const isScalar = (t: Typed): t is Scalar => t.k === 'scalar';
+/** A fold of literals is a literal: its value needs no variables. */
+function literal(s: Scalar, ...from: Scalar[]): Scalar {
+  return from.every((f) => f.literal !== undefined) ? { ...s, literal: s.value({}) } : s;
+}
 
 export function check(root: Node, operands: ReadonlyMap<string, Operand>, op: string): Checked {
   const fail = (msg: string, col: number) => new TypeError(`${op}: ${msg} (column ${col})`);
@@ -49,17 +53,41 @@ export function check(root: Node, operands: ReadonlyMap<string, Operand>, op: st
     if (isScalar(b)) return withScalar(a.dt, b.kind);
     return promote(a.dt, b.dt);
   };
-  const describeNode = (n: Node): string => (n.k === 'num' ? `the number ${n.value}` : n.k === 'name' ? `'${n.name}'` : 'a number');
+  const describeNode = (n: Node): string => {
+    if (n.k === 'num') return `the number ${n.value}`;
+    if (n.k === 'unary' && n.op === '-' && n.x.k === 'num') return `the number -${n.x.value}`;
+    return n.k === 'name' ? `'${n.name}'` : `the number at column ${n.col}`;
+  };
 
   const arith = (name: string, a: Typed, b: Typed, na: Node, nb: Node, col: number): Typed => {
-    if (isScalar(a) && isScalar(b)) return foldBinary(name, a, b, op);
+    if (isScalar(a) && isScalar(b)) return literal(foldBinary(name, a, b, op), a, b);
     let dt = common(a, b);
+    if ((name === '**' || name === 'pow') && isScalar(b) && b.literal !== undefined) {
+      const p = power(a as Ir, dt, b.literal);
+      if (p) return p;
+    }
     if (!isScalar(a) && !isScalar(b) && a.dt === 'bool' && b.dt === 'bool' && name !== 'maximum' && name !== 'minimum' && name !== '/') {
       throw fail(`'${name}' on two booleans is not supported; use | or & (or compare them)`, col);
     }
     if (name === '/' && !isFloat(dt)) dt = 'f64'; // true division, as numpy's / on integers
     if (dt === 'bool' && name !== 'maximum' && name !== 'minimum') dt = 'u8';
     return { k: 'op', op: ARITH[name]!, dt, opDt: dt, args: [at(a, dt, describeNode(na)), at(b, dt, describeNode(nb))] };
+  };
+
+  /**
+   * numpy's fast paths for an array to a literal power (x**2 is square(x),
+   * x**0.5 is sqrt(x), x**-1 is 1/x): exact or correctly rounded, and much
+   * cheaper than pow.
+   */
+  const power = (a: Ir, dt: Dt, e: number): Ir | undefined => {
+    const dtOut = dt === 'bool' ? 'u8' : dt;
+    const x = cast(a, dtOut);
+    if (e === 1) return x;
+    if (e === 2) return { k: 'op', op: OP.SQUARE, dt: dtOut, opDt: dtOut, args: [x] };
+    if (!isFloat(dtOut)) return undefined;
+    if (e === 0.5) return { k: 'op', op: OP.SQRT, dt: dtOut, opDt: dtOut, args: [x] };
+    if (e === -1) return { k: 'op', op: OP.DIV, dt: dtOut, opDt: dtOut, args: [{ k: 'const', dt: dtOut, of: { k: 'scalar', kind: 'int', value: () => 1 }, what: '1' }, x] };
+    return undefined;
   };
 
   const compare = (name: string, a: Typed, b: Typed, na: Node, nb: Node): Typed => {
@@ -81,7 +109,7 @@ export function check(root: Node, operands: ReadonlyMap<string, Operand>, op: st
   };
 
   const unaryFn = (fn: string, x: Typed, col: number): Typed => {
-    if (isScalar(x)) return foldUnary(fn, x);
+    if (isScalar(x)) return literal(foldUnary(fn, x), x);
     const dt = x.dt;
     const code = OP.ABS + MAP_FUNCS.indexOf(fn as (typeof MAP_FUNCS)[number]);
     if (fn === 'floor' || fn === 'ceil' || fn === 'round') {
@@ -116,9 +144,9 @@ export function check(root: Node, operands: ReadonlyMap<string, Operand>, op: st
 
   const walk = (n: Node, top: boolean): Typed => {
     switch (n.k) {
-      case 'num': return { k: 'scalar', kind: n.int ? 'int' : 'float', value: () => n.value };
+      case 'num': return { k: 'scalar', kind: n.int ? 'int' : 'float', value: () => n.value, literal: n.value };
       case 'name': {
-        if (n.name === 'True' || n.name === 'False') { const v = n.name === 'True' ? 1 : 0; return { k: 'scalar', kind: 'bool', value: () => v }; }
+        if (n.name === 'True' || n.name === 'False') { const v = n.name === 'True' ? 1 : 0; return { k: 'scalar', kind: 'bool', value: () => v, literal: v }; }
         const o = operands.get(n.name);
         if (!o) throw fail(`unknown name '${n.name}'; pass it in vars`, n.col);
         const name = n.name;

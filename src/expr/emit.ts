@@ -21,8 +21,11 @@ export interface Program {
   temps: number;
   /** Array operands by register, in register order. */
   arrays: Array<{ reg: number; name: string; dt: Dtype }>;
-  /** Elementwise result dtype (undefined for a reduction). */
+  /** Elementwise result dtype (undefined for a reduction) and its register. */
   out: Dt | undefined;
+  outReg: number;
+  /** Storage dtype of each constant. */
+  constDts: Dtype[];
   /** The register the reduction reads. */
   reduce: { kind: Reduction; reg: number; dt: Dtype } | undefined;
   /** Relative cost per element (scheduler units: 1 = a streaming copy). */
@@ -108,6 +111,7 @@ export function emit(checked: Checked): Program {
 
   const root = checked.root;
   let out: Dt | undefined;
+  let outReg = -1;
   let reduce: Program['reduce'];
   if (checked.reduce) {
     const r = gen(root);
@@ -117,9 +121,10 @@ export function emit(checked: Checked): Program {
   } else {
     out = root.dt;
     regs.push({ kind: REG.ARRAY, dt: storage(root.dt), name: '' });
-    const o = regs.length - 1;
+    const o = outReg = regs.length - 1;
     const r = gen(root, root.k === 'op' || root.k === 'cast' ? o : undefined);
     if (r !== o) instr(isConst(r) ? OP.FILL : OP.COPY, storage(root.dt), o, r);
   }
-  return { regs, code: Int32Array.from(code), consts, temps, arrays, out, reduce, cost: Math.max(1, cost) };
+  const constDts = consts.map((_, k) => regs.find((g) => g.konst === k)!.dt);
+  return { regs, code: Int32Array.from(code), consts, temps, arrays, out, outReg, constDts, reduce, cost: Math.max(1, cost) };
 }

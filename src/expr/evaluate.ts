@@ -12,7 +12,6 @@ import { check, type Operand } from './check.js';
 import { emit, type Program } from './emit.js';
 import type { Vars } from './fold.js';
 import { layout, writeFrame } from './frame.js';
-import { REG } from './opcodes.js';
 import { namesOf, parse, type Node } from './parse.js';
 import { scalarValue, storage } from './types.js';
 
@@ -31,10 +30,10 @@ export class Expression {
     this.names = namesOf(this.#ast);
   }
 
-  program(key: string, operands: ReadonlyMap<string, Operand>, op: string): Program {
+  program(key: string, operands: () => ReadonlyMap<string, Operand>, op: string): Program {
     let p = this.#programs.get(key);
     if (!p) {
-      p = emit(check(this.#ast, operands, op));
+      p = emit(check(this.#ast, operands(), op));
       if (this.#programs.size >= 64) this.#programs.delete(this.#programs.keys().next().value!);
       this.#programs.set(key, p);
     }
@@ -45,13 +44,14 @@ export class Expression {
 const CACHE_LIMIT = 256;
 const cache = new Map<string, Expression>();
 
-/** The parsed expression for `source`, from a small LRU cache. */
+/** The parsed expression for `source`, from a bounded cache. */
 export function expressionFor(source: unknown, op: string): Expression {
   if (typeof source !== 'string') throw new TypeError(`${op}: the expression must be a string; got ${describe(source)}`);
   let e = cache.get(source);
-  if (e) { cache.delete(source); cache.set(source, e); return e; }
+  if (e) return e;
   e = new Expression(source, op);
-  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
+  // A program that makes new sources in a loop starts the cache over; a steady one never does.
+  if (cache.size >= CACHE_LIMIT) cache.clear();
   cache.set(source, e);
   return e;
 }
@@ -62,39 +62,54 @@ function checkAxis(opts: EvaluateOptions, op: string): void {
   }
 }
 
-interface Bound { n: number; key: string; operands: Map<string, Operand> }
+interface Bound { n: number; key: string; operands: () => Map<string, Operand> }
 
-/** Operand kinds and the broadcast length; every error about vars is raised here. */
+const ARRAY_KINDS = 'a typed array (Float64Array, Float32Array, Int32Array, Uint32Array, Uint8Array) or a number';
+
+/**
+ * The broadcast length and the signature key (dtype per name, 'i'/'f' for
+ * numbers, '*' for a broadcast length-1 array); every error about vars is
+ * raised here. The operand map is only built when a program must be compiled.
+ */
 function bind(expr: Expression, vars: unknown, op: string): Bound {
   if (typeof vars !== 'object' || vars === null || ArrayBuffer.isView(vars)) {
     throw new TypeError(`${op}: vars must be an object mapping names to typed arrays or numbers; got ${describe(vars)}`);
   }
   const v = vars as Vars;
-  const operands = new Map<string, Operand>();
+  const names = expr.names;
   let n = -1;
-  let shapes = '';
-  for (const name of expr.names) {
-    const value = v[name];
-    if (typeof value === 'number') { operands.set(name, { kind: 'number', int: Number.isInteger(value) }); continue; }
-    const dt = dtypeOf(value);
-    if (!dt) {
-      if (value === undefined && !(name in v)) continue; // check() names it as unknown, with its column
-      throw new TypeError(`${op}: variable '${name}' must be a typed array (Float64Array, Float32Array, Int32Array, Uint32Array, Uint8Array) or a number; got ${describe(value)}`);
+  for (let i = 0; i < names.length; i++) {
+    const value = v[names[i]!];
+    if (typeof value === 'number') continue;
+    if (!dtypeOf(value)) {
+      if (value === undefined && !(names[i]! in v)) continue; // check() names it as unknown, with its column
+      throw new TypeError(`${op}: variable '${names[i]}' must be ${ARRAY_KINDS}; got ${describe(value)}`);
     }
     const len = (value as TypedArray).length;
-    shapes += ` (${len},)`;
     if (n === -1 || n === 1) n = len;
-    else if (len !== n && len !== 1) throw new RangeError(`${op}: operands could not be broadcast together with shapes${shapes}`);
-    operands.set(name, { kind: 'array', dt });
+    else if (len !== n && len !== 1) {
+      const shapes = names.filter((m) => dtypeOf(v[m])).map((m) => `(${(v[m] as TypedArray).length},)`).join(' ');
+      throw new RangeError(`${op}: operands could not be broadcast together with shapes ${shapes}`);
+    }
   }
   let key = '';
-  for (const name of expr.names) {
-    const o = operands.get(name);
-    if (!o) { key += '?,'; continue; }
-    if (o.kind === 'number') { key += o.int ? 'i,' : 'f,'; continue; }
-    const len = (v[name] as TypedArray).length;
-    if (len === 1 && n !== 1) { operands.set(name, { kind: 'array', dt: o.dt, broadcast: true }); key += `${o.dt}*,`; } else key += `${o.dt},`;
+  for (let i = 0; i < names.length; i++) {
+    const value = v[names[i]!];
+    if (typeof value === 'number') key += Number.isInteger(value) ? 'i,' : 'f,';
+    else {
+      const dt = dtypeOf(value);
+      key += dt === undefined ? '?,' : (value as TypedArray).length === 1 && n !== 1 ? `${dt}*,` : `${dt},`;
+    }
   }
+  const operands = () => {
+    const m = new Map<string, Operand>();
+    for (const name of names) {
+      const value = v[name];
+      if (typeof value === 'number') m.set(name, { kind: 'number', int: Number.isInteger(value) });
+      else if (dtypeOf(value)) m.set(name, { kind: 'array', dt: dtypeOf(value)!, broadcast: (value as TypedArray).length === 1 && n !== 1 });
+    }
+    return m;
+  };
   return { n, key, operands };
 }
 
@@ -111,13 +126,13 @@ export function* evaluate(ctx: OpContext, expr: Expression, vars: unknown, opts:
     if (p.reduce.kind === 'min' || p.reduce.kind === 'max') throw new RangeError(`${op}: ${p.reduce.kind} of an empty array is undefined`);
   }
 
-  const ptrs = new Map<number, number>();
-  for (const a of p.arrays) ptrs.set(a.reg, ctx.input(v[a.name], `variable '${a.name}'`).ptr);
+  const ptrs: number[] = [];
+  for (const a of p.arrays) ptrs[a.reg] = ctx.input(v[a.name], `variable '${a.name}'`).ptr;
   for (const c of p.consts) if (c.broadcast) ctx.check(v[c.broadcast], `variable '${c.broadcast}'`);
   let result: ReturnType<OpContext['output']> | undefined;
   if (p.out) {
     result = ctx.output(opts.out, 'out', storage(p.out), n);
-    ptrs.set(p.regs.findIndex((g) => g.kind === REG.ARRAY && g.name === ''), result.ptr);
+    ptrs[p.outReg] = result.ptr;
   }
   if (n === 0) return p.reduce ? (p.reduce.kind === 'prod' ? 1 : p.reduce.kind === 'sum' ? 0 : NaN) : ctx.result(result!);
 
@@ -125,9 +140,9 @@ export function* evaluate(ctx: OpContext, expr: Expression, vars: unknown, opts:
   const chunk = p.reduce ? chooseChunk(n, 1) : chooseChunk(n, p.cost);
   const slots = chunkCount(n, chunk) <= 1 ? 1 : ctx.threads;
   const L = layout(p, n, slots);
-  const frame = ctx.scratch('u8', L.bytes);
-  writeFrame(frame.view.buffer, frame.ptr, p, L, ptrs, values);
-  const partials = yield { kernel: 'expr_run', n, chunk, args: [frame.ptr], partials: p.reduce !== undefined, cost: p.cost };
+  const frame = ctx.scratchBytes(L.bytes);
+  writeFrame(ctx.buffer, frame, p, L, ptrs, values);
+  const partials = yield { kernel: 'expr_run', n, chunk, args: [frame], partials: p.reduce !== undefined, cost: p.cost };
   if (!p.reduce) return ctx.result(result!);
   return combine(p.reduce.kind, p.reduce.dt, partials!, n);
 }

@@ -7,7 +7,8 @@
 import type { ScalarKind } from './types.js';
 
 export type Vars = Readonly<Record<string, unknown>>;
-export interface Scalar { k: 'scalar'; kind: ScalarKind; value: (vars: Vars) => number }
+/** `literal`: the value when it depends on no variable (known when the expression is compiled). */
+export interface Scalar { k: 'scalar'; kind: ScalarKind; value: (vars: Vars) => number; literal?: number }
 
 /** Python's float modulo: fmod, then the sign of the divisor. */
 export function pyMod(a: number, b: number, int: boolean, op: string): number {

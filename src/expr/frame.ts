@@ -6,7 +6,7 @@
  */
 import { DTYPES } from '../memory/dtypes.js';
 import type { Program } from './emit.js';
-import { BLOCK, FRAME, INSTR_BYTES, REDUCE, REG, REG_BYTES } from './opcodes.js';
+import { BLOCK, DT_CODE, FRAME, REDUCE, REG, REG_BYTES } from './opcodes.js';
 
 const align = (n: number, a: number) => Math.ceil(n / a) * a;
 
@@ -23,36 +23,48 @@ export function layout(p: Program, n: number, slots: number): Layout {
   return { block, slots, slotBytes, regs, instr, consts, slotBase, bytes: slotBase + slots * slotBytes };
 }
 
+// Whole-memory views, made once per buffer object: a small evaluation should not
+// pay for (and collect) new views on every call.
+let views: { buffer: ArrayBufferLike; i32: Int32Array; f64: Float64Array; f32: Float32Array; u32: Uint32Array; u8: Uint8Array } | undefined;
+function viewsOf(buffer: ArrayBufferLike) {
+  if (views?.buffer !== buffer) {
+    views = { buffer, i32: new Int32Array(buffer), f64: new Float64Array(buffer), f32: new Float32Array(buffer), u32: new Uint32Array(buffer), u8: new Uint8Array(buffer) };
+  }
+  return views;
+}
+
 /**
  * Write the frame at `base`. `ptrs[r]` is the address of array register r's
  * element 0 (operands and the output); `values[k]` is constant k in its dtype.
  */
-export function writeFrame(buffer: ArrayBufferLike, base: number, p: Program, L: Layout, ptrs: ReadonlyMap<number, number>, values: readonly number[]): void {
-  const head = new Int32Array(buffer, base, L.slotBase >> 2);
-  head[FRAME.NINSTR >> 2] = p.code.length >> 3;
-  head[FRAME.NSLOTS >> 2] = L.slots;
-  head[FRAME.SLOT_BYTES >> 2] = L.slotBytes;
-  head[FRAME.SLOT_BASE >> 2] = base + L.slotBase;
-  head[FRAME.BLOCK >> 2] = L.block;
-  head[FRAME.REDUCE >> 2] = p.reduce ? REDUCE[p.reduce.kind] : 0;
-  head[FRAME.RREG >> 2] = p.reduce?.reg ?? 0;
-  head[FRAME.RDT >> 2] = p.reduce ? ['f64', 'f32', 'i32', 'u32', 'u8'].indexOf(p.reduce.dt) : 0;
-  head[FRAME.INSTR >> 2] = base + L.instr;
-  head[FRAME.REGS >> 2] = base + L.regs;
-  head.fill(0, FRAME.FLAGS >> 2, L.regs >> 2);
+export function writeFrame(buffer: ArrayBufferLike, base: number, p: Program, L: Layout, ptrs: readonly number[], values: readonly number[]): void {
+  const v = viewsOf(buffer);
+  const head = v.i32;
+  const b = base >> 2;
+  head[b + (FRAME.NINSTR >> 2)] = p.code.length >> 3;
+  head[b + (FRAME.NSLOTS >> 2)] = L.slots;
+  head[b + (FRAME.SLOT_BYTES >> 2)] = L.slotBytes;
+  head[b + (FRAME.SLOT_BASE >> 2)] = base + L.slotBase;
+  head[b + (FRAME.BLOCK >> 2)] = L.block;
+  head[b + (FRAME.REDUCE >> 2)] = p.reduce ? REDUCE[p.reduce.kind] : 0;
+  head[b + (FRAME.RREG >> 2)] = p.reduce?.reg ?? 0;
+  head[b + (FRAME.RDT >> 2)] = p.reduce ? DT_CODE[p.reduce.dt] : 0;
+  head[b + (FRAME.INSTR >> 2)] = base + L.instr;
+  head[b + (FRAME.REGS >> 2)] = base + L.regs;
+  head.fill(0, b + (FRAME.FLAGS >> 2), b + (L.regs >> 2));
   for (let r = 0; r < p.regs.length; r++) {
     const g = p.regs[r]!;
-    const w = (L.regs + r * REG_BYTES) >> 2;
+    const w = b + ((L.regs + r * REG_BYTES) >> 2);
     head[w] = g.kind;
     head[w + 1] = DTYPES[g.dt].shift;
-    head[w + 2] = g.kind === REG.ARRAY ? ptrs.get(r)! : g.kind === REG.CONST ? base + L.consts + g.konst! * 16 : g.temp! * L.block * 8;
+    head[w + 2] = g.kind === REG.ARRAY ? ptrs[r]! : g.kind === REG.CONST ? base + L.consts + g.konst! * 16 : g.temp! * L.block * 8;
     head[w + 3] = 0;
   }
-  head.set(p.code, L.instr >> 2);
+  head.set(p.code, b + (L.instr >> 2));
   for (let k = 0; k < p.consts.length; k++) {
-    const dt = p.regs.find((g) => g.konst === k)!.dt;
-    const info = DTYPES[dt];
-    new info.ctor(buffer, base + L.consts + k * 16, 16 / info.bytes).fill(values[k]!);
+    const dt = p.constDts[k]!;
+    const shift = DTYPES[dt].shift;
+    const at = (base + L.consts + k * 16) >> shift;
+    v[dt].fill(values[k]!, at, at + (16 >> shift));
   }
-  void INSTR_BYTES;
 }

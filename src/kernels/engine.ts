@@ -10,7 +10,10 @@ import { nodePlatform } from '../engine/platform-node.js';
 import type { Platform } from '../engine/platform.js';
 import { describe } from '../memory/dtypes.js';
 import { compileAssemblyScript, type CompileOptions } from './compile.js';
-import { Kernel, KernelEngine, KernelModule, type Combine, type ParallelForOptions } from './kernel-engine.js';
+import {
+  Kernel, KernelEngine, KernelModule,
+  type Combine, type KernelArg, type KernelArgs, type KernelExports, type ParallelForOptions,
+} from './kernel-engine.js';
 import { inspectAndCheck } from './kernel-rules.js';
 
 export class Engine extends KernelEngine {
@@ -33,7 +36,7 @@ export class Engine extends KernelEngine {
    * Compile AssemblyScript source with the built-in kernels' flags (cached in
    * memory and on disk) and load it on every thread.
    */
-  compile(source: string, options: CompileOptions = {}): Promise<KernelModule> {
+  compile<Names extends string = string>(source: string, options: CompileOptions = {}): Promise<KernelModule & KernelExports<Names>> {
     try {
       this.assertLive('compile');
       if (typeof source !== 'string') throw new TypeError(`compile: source must be AssemblyScript source text; got ${describe(source)}`);
@@ -52,9 +55,9 @@ export class Engine extends KernelEngine {
       this.#compiled.set(key, pending);
       pending.catch(() => this.#compiled.delete(key));
     }
-    return pending;
+    return pending as Promise<KernelModule & KernelExports<Names>>;
   }
 }
 
 export { Kernel, KernelModule };
-export type { ParallelForOptions, Combine, CompileOptions };
+export type { ParallelForOptions, Combine, CompileOptions, KernelArg, KernelArgs, KernelExports };

@@ -14,7 +14,10 @@ import type { NDArray } from '../nd/ndarray.js';
 import type { Mode, OpDecls, Ret, SyncForms } from '../engine/op-decl.js';
 import type { OutOptions } from '../engine/options.js';
 import { describe, type TypedArray } from '../memory/dtypes.js';
-import { Kernel, KernelModule, mapKernel, parallelFor, parallelReduce, type Combine, type ParallelForOptions } from './user-kernels.js';
+import {
+  Kernel, KernelModule, mapKernel, parallelFor, parallelReduce,
+  type Combine, type KernelArg, type KernelArgs, type KernelExports, type ParallelForOptions,
+} from './user-kernels.js';
 import { inspectAndCheck } from './kernel-rules.js';
 import type { KernelModuleInfo } from './wasm-inspect.js';
 
@@ -30,9 +33,9 @@ export interface KernelOps<M extends Mode = 'sync'> extends Omit<ExprOps<M>, 'ma
   map<T extends TypedArray>(op: MapOp, x: T, opts?: OutOptions<T>): Ret<T, M>;
   map(op: MapOp, x: NDInput, opts?: NdOutOptions): Ret<NDArray, M>;
   /** Run `kernel(start, end, ...args)` over [0, n) in chunks on every thread. Options `{ chunkSize, signal }` may come last. */
-  parallelFor(kernel: Kernel, n: number, ...args: unknown[]): Ret<void, M>;
+  parallelFor(kernel: Kernel, n: number, ...args: KernelArgs): Ret<void, M>;
   /** Run a reduction kernel (each chunk returns a partial) and combine partials in chunk order. */
-  parallelReduce(kernel: Kernel, n: number, combine: Combine, ...args: unknown[]): Ret<number, M>;
+  parallelReduce(kernel: Kernel, n: number, combine: Combine, ...args: KernelArgs): Ret<number, M>;
 }
 
 /**
@@ -63,11 +66,12 @@ export const KERNEL_OPS: OpDecls<KernelOps> = {
   },
   parallelFor: {
     params: ['kernel', 'n'], options: ['chunkSize'], split: (args) => splitKernelArgs(args, 2),
-    run: (c, kernel, n, argv, o) => parallelFor(c, c.services.owner, kernel, n, argv as unknown[], o as ParallelForOptions),
+    // After split() the arguments are (kernel, n, argv[], options), not the public (kernel, n, ...args).
+    run: (c, kernel, n, ...[argv, o]: unknown[]) => parallelFor(c, c.services.owner, kernel, n, argv as unknown[], o as ParallelForOptions),
   },
   parallelReduce: {
     params: ['kernel', 'n', 'combine'], options: ['chunkSize'], split: (args) => splitKernelArgs(args, 3),
-    run: (c, kernel, n, combine, argv, o) => parallelReduce(c, c.services.owner, kernel, n, combine, argv as unknown[], o as ParallelForOptions),
+    run: (c, kernel, n, combine, ...[argv, o]: unknown[]) => parallelReduce(c, c.services.owner, kernel, n, combine as Combine, argv as unknown[], o as ParallelForOptions),
   },
 };
 
@@ -76,10 +80,10 @@ export interface KernelEngine extends KernelOps<'async'>, SyncForms<KernelOps<'s
 
 export class KernelEngine extends ExprEngine {
   /** Load a prebuilt kernel module (bytes or URL), checked against the kernel rules, on every thread. */
-  async load(source: Uint8Array | ArrayBuffer | URL | string): Promise<KernelModule> {
+  async load<Names extends string = string>(source: Uint8Array | ArrayBuffer | URL | string): Promise<KernelModule & KernelExports<Names>> {
     this.assertLive('load');
     const bytes = await this.readModuleSource(source);
-    return this.installBytes(bytes, inspectAndCheck(bytes, { maximumPages: this.maximumPages }));
+    return this.installBytes(bytes, inspectAndCheck(bytes, { maximumPages: this.maximumPages })) as Promise<KernelModule & KernelExports<Names>>;
   }
 
   /** Bytes, or an http(s)/data URL fetched; a host with files (Node) extends this. */
@@ -109,4 +113,4 @@ export class KernelEngine extends ExprEngine {
 defineOps(KernelEngine, KERNEL_OPS);
 
 export { Kernel, KernelModule };
-export type { ParallelForOptions, Combine };
+export type { ParallelForOptions, Combine, KernelArg, KernelArgs, KernelExports };

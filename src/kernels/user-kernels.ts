@@ -34,7 +34,6 @@ export class KernelModule {
   readonly bytes: Uint8Array;
   readonly info: KernelModuleInfo;
   readonly #kernels = new Map<string, Kernel>();
-  [name: string]: unknown;
 
   constructor(bytes: Uint8Array, info: KernelModuleInfo, kernels: Kernel[]) {
     this.bytes = bytes;
@@ -55,6 +54,19 @@ export class KernelModule {
     return k;
   }
 }
+
+/**
+ * The kernels of a loaded module as properties (`mod.axpb`). `load` and
+ * `compile` resolve to `KernelModule & KernelExports<Names>`: with the default
+ * `Names = string` any property reads as a Kernel; name them
+ * (`engine.compile<'axpb' | 'sumsq'>(src)`) to have a typo caught.
+ */
+export type KernelExports<Names extends string = string> = { readonly [K in Names]: Kernel };
+
+/** What a kernel parameter after (start, end) takes: a number, or a typed array (passed as its address). */
+export type KernelArg = number | TypedArray;
+/** A kernel's arguments, optionally followed by `{ chunkSize, signal }`. */
+export type KernelArgs = KernelArg[] | [...KernelArg[], ParallelForOptions | undefined];
 
 export interface ParallelForOptions {
   /** Elements (or rows, or whatever unit the kernel's range counts) per chunk. */

@@ -10,6 +10,7 @@
  * array on our memory?" stays a cheap identity check.
  */
 import { OutOfMemoryError } from '../errors.js';
+import type { WasmMemory } from './wasm-types.js';
 
 export const PAGE_BYTES = 65536;
 /** Bytes below this are the control block (see runtime/protocol.ts). */
@@ -21,7 +22,7 @@ interface Block { start: number; size: number }
 const alignUp = (n: number, a: number) => Math.ceil(n / a) * a;
 
 export class Heap {
-  readonly memory: WebAssembly.Memory;
+  readonly memory: WasmMemory;
   readonly maximumBytes: number;
   #buffers = new WeakSet<ArrayBufferLike>();
   #currentBuffer: SharedArrayBuffer;
@@ -32,7 +33,7 @@ export class Heap {
   #liveSize = new Map<number, number>();
   #end: number;
 
-  constructor(memory: WebAssembly.Memory, maximumBytes: number) {
+  constructor(memory: WasmMemory, maximumBytes: number) {
     this.memory = memory;
     this.maximumBytes = maximumBytes;
     this.#currentBuffer = memory.buffer as unknown as SharedArrayBuffer;

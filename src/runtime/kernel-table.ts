@@ -7,6 +7,7 @@
 import { KernelError } from '../errors.js';
 import { DTYPE_NAMES, DTYPES } from '../memory/dtypes.js';
 import { JS_MODULE } from './protocol.js';
+import type { WasmMemory, WasmModule } from '../memory/wasm-types.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: a kernel takes and returns whatever its wasm signature says
 type AnyFn = (...args: any[]) => any;
@@ -16,7 +17,7 @@ const VIEW_CTORS = DTYPE_NAMES.map((d) => DTYPES[d].ctor);
 const SHIFTS = DTYPE_NAMES.map((d) => DTYPES[d].shift);
 
 /** The exported functions of a module, in the order WebAssembly.Module.exports lists them. */
-export function kernelNames(module: WebAssembly.Module): string[] {
+export function kernelNames(module: WasmModule): string[] {
   return WebAssembly.Module.exports(module).filter((e) => e.kind === 'function').map((e) => e.name);
 }
 
@@ -28,16 +29,16 @@ export function compileJsFunction(source: string): AnyFn {
 }
 
 export class KernelTable {
-  readonly memory: WebAssembly.Memory;
+  readonly memory: WasmMemory;
   #modules: AnyFn[][] = [];
   #names: string[][] = [];
   #js = new Map<number, AnyFn>();
 
-  constructor(memory: WebAssembly.Memory) {
+  constructor(memory: WasmMemory) {
     this.memory = memory;
   }
 
-  instantiate(slot: number, module: WebAssembly.Module): string[] {
+  instantiate(slot: number, module: WasmModule): string[] {
     const imports: WebAssembly.Imports = {
       env: {
         memory: this.memory,

@@ -4,23 +4,24 @@
  * it die. Lives in runtime/ so that neither side imports upward from engine/.
  */
 import type { FromWorker, ToWorker, WorkerInit } from './protocol.js';
+import type { WasmMemory, WasmModule } from '../memory/wasm-types.js';
 
 /** A compiled module and the table slot it is instantiated in on every thread. */
 export interface LoadedModule {
   slot: number;
-  module: WebAssembly.Module;
+  module: WasmModule;
 }
 
 export interface NumericPool {
   readonly size: number;
   /** Instantiate `module` in slot `slot` on every live worker; resolves when each acknowledged. */
-  load(slot: number, module: WebAssembly.Module): Promise<void>;
+  load(slot: number, module: WasmModule): Promise<void>;
   /** After the dispatcher published EXIT: wait for the workers to go, terminate stragglers. */
   close(): Promise<void>;
 }
 
 export interface NumericPoolOptions {
-  memory: WebAssembly.Memory;
+  memory: WasmMemory;
   count: number;
   spin: number;
   /** A worker died unexpectedly: the dispatcher must stop waiting for it (Dispatcher#workerExited). */

@@ -9,6 +9,7 @@
 import { KernelError, WorkerCrashError } from '../errors.js';
 import type { LoadedModule, NumericPool, NumericPoolOptions, StartThread, Thread } from './numeric-pool.js';
 import type { FromWorker, ToWorker } from './protocol.js';
+import type { WasmModule } from '../memory/wasm-types.js';
 
 const STARTUP_TIMEOUT_MS = 30_000;
 
@@ -111,7 +112,7 @@ export class WorkerPool implements NumericPool {
     await Promise.all(waits);
   }
 
-  async load(slot: number, module: WebAssembly.Module): Promise<void> {
+  async load(slot: number, module: WasmModule): Promise<void> {
     this.#modules.push({ slot, module });
     await this.#broadcast({ type: 'load', slot, module }, (m) => m.type === 'loaded' && m.slot === slot);
   }

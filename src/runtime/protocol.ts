@@ -17,6 +17,7 @@
  * none can still be touching it or CURSOR when the next job resets them, and a
  * worker that wakes late (descheduled, busy loading a module) delays nothing.
  */
+import type { WasmMemory, WasmModule } from '../memory/wasm-types.js';
 
 /** Addresses below 1024 are never used: Binaryen assumes the low 1 KiB is free at -O2+. */
 export const CONTROL_BASE = 1024;
@@ -87,7 +88,7 @@ export const DEFAULT_CALLER_SPIN = 5_000;
 
 /** Messages on the worker's port (module loading happens between jobs, never inside one). */
 export type ToWorker =
-  | { type: 'load'; slot: number; module: WebAssembly.Module };
+  | { type: 'load'; slot: number; module: WasmModule };
 
 export type FromWorker =
   | { type: 'ready'; index: number }
@@ -99,7 +100,7 @@ export type FromWorker =
 
 export interface WorkerInit {
   index: number;
-  memory: WebAssembly.Memory;
-  modules: Array<{ slot: number; module: WebAssembly.Module }>;
+  memory: WasmMemory;
+  modules: Array<{ slot: number; module: WasmModule }>;
   spin: number;
 }

@@ -8,6 +8,12 @@
 import type { StartThread } from './numeric-pool.js';
 import type { FromWorker } from './protocol.js';
 
+// What usually makes the worker script fail to load: the package was
+// re-bundled and the worker's URL (relative to this file) points at no script.
+const BUNDLER_HINT = 'Its script is wasmpar/dist/runtime/worker-browser.js, loaded with '
+  + "new Worker(new URL('./worker-browser.js', import.meta.url), { type: 'module' }): if a bundler or dev server "
+  + "re-bundled wasmpar and that URL now points at no script, serve wasmpar unbundled (Vite: optimizeDeps: { exclude: ['wasmpar'] }).";
+
 export const startBrowserThread: StartThread = (init) => {
   // Written literally so that bundlers (Vite, webpack 5, esbuild) find and emit the worker file.
   const worker = new Worker(new URL('./worker-browser.js', import.meta.url), { type: 'module', name: `wasmpar-${init.index}` });
@@ -25,7 +31,7 @@ export const startBrowserThread: StartThread = (init) => {
   });
   const onError = (e: Event): void => {
     const message = e instanceof ErrorEvent ? e.message : '';
-    end(message || (e.type === 'error' ? 'the worker script failed to load or threw' : e.type));
+    end(message || (e.type === 'error' ? `the worker script failed to load or threw. ${BUNDLER_HINT}` : e.type));
   };
   worker.addEventListener('error', onError);
   worker.addEventListener('messageerror', onError);

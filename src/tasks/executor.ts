@@ -12,6 +12,8 @@ import { checkSignal, cpuCount, defaultWorkers, isIterable, positiveInt, submitB
 import { Future } from './future.js';
 import { streamChunks } from './stream.js';
 import { isModuleRef, toWireFn, type Awaited2, type TaskFn } from './worker/task-fn.js';
+/** One (async) iterable per parameter of the mapped function. */
+type IterablesFor<A extends unknown[]> = { [K in keyof A]: Iterable<A[K]> | AsyncIterable<A[K]> };
 
 export type ExecutorBackend = 'worker' | 'async';
 
@@ -109,6 +111,8 @@ export class Executor implements AsyncDisposable {
    * Ordered async iterator of fn(...items), zipping the iterables (shortest wins).
    * Input is read lazily; breaking out of the loop cancels what has not started.
    */
+  map<A extends unknown[], R>(fn: TaskFn<A, R>, ...iterables: IterablesFor<A>): AsyncGenerator<Awaited2<R>, void, undefined>;
+  map<A extends unknown[], R>(fn: TaskFn<A, R>, ...iterablesAndOptions: [...IterablesFor<A>, ExecutorMapOptions]): AsyncGenerator<Awaited2<R>, void, undefined>;
   map<R>(fn: TaskFn<never[], R>, ...iterablesAndOptions: unknown[]): AsyncGenerator<Awaited2<R>, void, undefined> {
     this.#checkOpen();
     let options: ExecutorMapOptions = {};
