@@ -11,7 +11,9 @@
 //   24 reduce register  28 reduce dtype  32 instr address  36 register address
 //   64.. one i32 claim flag per slot
 // Register (16 bytes): kind, log2(element size), address, 0.
-//   ARRAY: address of element 0; CONST: a 16-byte splat; TEMP: offset in a slot.
+//   ARRAY: address of element 0; CONST: a 16-byte splat; TEMP: offset in a slot;
+//   STRIDED: a gather descriptor (expr-gather.ts), read only by GATHER.
+// A slot ends with 128 bytes of gather index scratch.
 // Instruction (32 bytes): op, dtype, dst, a, b, c, 0, 0.
 import {
   add_f64, add_f32, add_i32, add_u32, add_u8, adds_f64, adds_f32, adds_i32, adds_u32, adds_u8,
@@ -30,6 +32,7 @@ import { pow_f64, pow_f32, pow_i32, pow_u32, pow_u8, pows_f64, pows_f32, pows_i3
 import { sum_f64, sum_f32, sum_i32, sum_u32, sum_u8 } from './reduce';
 import { min_f64, min_f32, min_i32, min_u32, min_u8, max_f64, max_f32, max_i32, max_u32, max_u8 } from './reduce-extremes';
 import { exprMap } from './expr-map';
+import { exprGather } from './expr-gather';
 import { exprCompare, exprWhere, exprLogic, exprMod, exprCast, exprProd } from './expr-ops';
 
 // @ts-ignore: decorator
@@ -66,6 +69,8 @@ import { exprCompare, exprWhere, exprLogic, exprMod, exprCast, exprProd } from '
 @inline const XOR = 19;
 // @ts-ignore: decorator
 @inline const WHERE = 20;
+// @ts-ignore: decorator
+@inline const GATHER = 34;
 
 // Reductions (header word 20).
 // @ts-ignore: decorator
@@ -155,6 +160,9 @@ function runBlock(frame: usize, slot: usize, i0: i32, n: i32): void {
       exprCompare(op, dt, n, d, a, maskOf(frame, ra), ptrOf(frame, slot, rb, i0), maskOf(frame, rb));
     } else if (op <= XOR) {
       exprLogic(op, dt, n, d, a, maskOf(frame, ra), ptrOf(frame, slot, rb, i0), maskOf(frame, rb));
+    } else if (op == GATHER) {
+      // a: a STRIDED register, whose address is its descriptor; per-thread index scratch ends the slot.
+      exprGather(n, d, <usize>load<u32>(regAddr(frame, ra), 8), i0, slot + <usize>load<u32>(frame, 8) - 128);
     } else if (op == WHERE) {
       exprWhere(dt, n, d, a, ptrOf(frame, slot, rb, i0), maskOf(frame, rb), ptrOf(frame, slot, rc, i0), maskOf(frame, rc));
     } else {

@@ -26,6 +26,8 @@ export type { Dtype, TypedArray } from './memory/dtypes.js';
 export { NDArray } from './nd/ndarray.js';
 export type { NDInput, NDObject, NdOutOptions, AxisOptions, AxisVarianceOptions, OneAxisOptions, JoinOptions, NdOps } from './nd/nd-ops.js';
 export type { SliceSpec } from './nd/slice.js';
+export type { CompiledExpression } from './expr/expr-engine.js';
+export type { EvaluateOptions, ExpressionVars, ExpressionResult, ExprOps } from './expr/expr-ops.js';
 export type { KernelModuleInfo } from './kernels/wasm-inspect.js';
 export {
   WasmparError, KernelError, WorkerCrashError, CancelledError, TimeoutError, OutOfMemoryError, DisposedError,

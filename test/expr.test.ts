@@ -190,7 +190,7 @@ describe('errors, all before anything is written', () => {
     ['1 + sum(a)', {}, /sum is only allowed as the outermost call/, TypeError],
     ['a & a', {}, /'&' needs boolean or integer operands/, TypeError],
     ['(a > 0) + (a > 1)', {}, /on two booleans/, TypeError],
-    ['a + s', { s: 'x' }, /variable 's' must be a typed array .* or a number; got 'x'/, TypeError],
+    ['a + s', { s: 'x' }, /variable 's' must be a typed array.*or a number; got 'x'/, TypeError],
     ['a + s', { s: new Int16Array(2) }, /variable 's' must be a typed array/, TypeError],
     ['a + s', { s: [1, 2] }, /variable 's' must be a typed array/, TypeError],
     ['a + b3', { b3: new Float64Array(3) }, /could not be broadcast together with shapes \(2,\) \(3,\)/, RangeError],

@@ -5,15 +5,15 @@
  * raised here, before anything is allocated or written.
  */
 import { foldBinary, foldNot, foldUnary, foldWhere, type Scalar, type Vars } from './fold.js';
+import { firstElement } from './bind.js';
 import { MAP_FUNCS, OP, type Reduction } from './opcodes.js';
 import type { Node } from './parse.js';
-import { floatFor, isFloat, isInt, promote, scalarDt, withScalar, type Dt } from './types.js';
+import { floatFor, isFloat, isInt, promote, scalarDt, withScalar, type Dt, type Operand } from './types.js';
 
-/** An operand's kind; `broadcast`: a length-1 array stretched over the others (read as a constant). */
-export type Operand = { kind: 'array'; dt: Dt; broadcast?: boolean } | { kind: 'number'; int: boolean };
+export type { Operand };
 
 export type Ir =
-  | { k: 'var'; name: string; dt: Dt }
+  | { k: 'var'; name: string; dt: Dt; strided?: boolean }
   | { k: 'const'; dt: Dt; of: Scalar; what: string; broadcast?: string }
   | { k: 'op'; op: number; dt: Dt; opDt: Dt; args: Ir[] }
   | { k: 'cast'; dt: Dt; x: Ir };
@@ -152,9 +152,9 @@ export function check(root: Node, operands: ReadonlyMap<string, Operand>, op: st
         const name = n.name;
         if (o.kind === 'array' && o.broadcast) {
           const kind = isFloat(o.dt) ? 'float' : o.dt === 'bool' ? 'bool' : 'int';
-          return { k: 'const', dt: o.dt, of: { k: 'scalar', kind, value: (v: Vars) => (v[name] as ArrayLike<number>)[0]! }, what: `'${name}'[0]`, broadcast: name };
+          return { k: 'const', dt: o.dt, of: { k: 'scalar', kind, value: (v: Vars) => firstElement(v[name]) }, what: `the one element of '${name}'`, broadcast: name };
         }
-        if (o.kind === 'array') return { k: 'var', name, dt: o.dt };
+        if (o.kind === 'array') return { k: 'var', name, dt: o.dt, strided: o.strided };
         return { k: 'scalar', kind: o.int ? 'int' : 'float', value: (v: Vars) => v[name] as number };
       }
       case 'unary': {

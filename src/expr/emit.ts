@@ -19,8 +19,8 @@ export interface Program {
   code: Int32Array;
   consts: Array<{ dt: Dt; of: Scalar; what: string; broadcast?: string }>;
   temps: number;
-  /** Array operands by register, in register order. */
-  arrays: Array<{ reg: number; name: string; dt: Dtype }>;
+  /** Array operands by register, in register order; a strided one is a gather descriptor. */
+  arrays: Array<{ reg: number; name: string; dt: Dtype; strided: boolean }>;
   /** Elementwise result dtype (undefined for a reduction) and its register. */
   out: Dt | undefined;
   outReg: number;
@@ -58,7 +58,9 @@ export function emit(checked: Checked): Program {
     regs.push({ kind: REG.TEMP, dt, temp });
     return regs.length - 1;
   };
-  const release = (r: number) => { const g = regs[r]!; if (g.kind === REG.TEMP) free.push(g.temp!); };
+  // A gathered operand's register lives for the whole block: every use reads it.
+  const pinned = new Set<number>();
+  const release = (r: number) => { const g = regs[r]!; if (g.kind === REG.TEMP && !pinned.has(r)) free.push(g.temp!); };
   const instr = (op: number, dt: Dtype, dst: number, a: number, b = 0, c = 0) => { code.push(op, DT_CODE[dt], dst, a, b, c, 0, 0); };
   const isConst = (r: number) => regs[r]!.kind === REG.CONST;
 
@@ -80,11 +82,19 @@ export function emit(checked: Checked): Program {
     if (ir.k === 'var') {
       let r = byName.get(ir.name);
       if (r === undefined) {
-        regs.push({ kind: REG.ARRAY, dt: storage(ir.dt), name: ir.name });
+        const dt = storage(ir.dt);
+        regs.push({ kind: ir.strided ? REG.STRIDED : REG.ARRAY, dt, name: ir.name });
         r = regs.length - 1;
-        byName.set(ir.name, r);
-        arrays.push({ reg: r, name: ir.name, dt: storage(ir.dt) });
+        arrays.push({ reg: r, name: ir.name, dt, strided: ir.strided === true });
         cost += 0.5;
+        if (ir.strided) {
+          const t = newTemp(dt);
+          pinned.add(t);
+          instr(OP.GATHER, dt, t, r);
+          cost += 1;
+          r = t;
+        }
+        byName.set(ir.name, r);
       }
       return r;
     }

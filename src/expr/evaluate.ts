@@ -6,16 +6,24 @@
 import type { Op } from '../engine/op.js';
 import type { OpContext } from '../engine/op-context.js';
 import { pairwiseSum } from '../engine/ops/reduce.js';
+import type { ArrayArg } from '../engine/op.js';
+import { overlaps, type Span } from '../engine/overlap.js';
 import { describe, dtypeOf, DTYPES, type TypedArray } from '../memory/dtypes.js';
+import { broadcastStrides } from '../nd/broadcast.js';
+import type { NDArray } from '../nd/ndarray.js';
+import { checkOut, flatOf, wrap } from '../nd/ops/elementwise.js';
+import { extent } from '../nd/shape.js';
 import { chooseChunk, chunkCount } from '../runtime/scheduler.js';
-import { check, type Operand } from './check.js';
+import { check } from './check.js';
+import type { Operand } from './types.js';
 import { emit, type Program } from './emit.js';
 import type { Vars } from './fold.js';
-import { layout, writeFrame } from './frame.js';
+import { bind } from './bind.js';
+import { layout, writeFrame, type Gather } from './frame.js';
 import { namesOf, parse, type Node } from './parse.js';
 import { scalarValue, storage } from './types.js';
 
-export interface EvaluateOptions { out?: TypedArray; signal?: AbortSignal; axis?: number | number[] }
+export interface EvaluateOptions { out?: TypedArray | NDArray; signal?: AbortSignal; axis?: number | number[] }
 
 /** A parsed expression and its programs, one per operand signature. */
 export class Expression {
@@ -62,88 +70,66 @@ function checkAxis(opts: EvaluateOptions, op: string): void {
   }
 }
 
-interface Bound { n: number; key: string; operands: () => Map<string, Operand> }
-
-const ARRAY_KINDS = 'a typed array (Float64Array, Float32Array, Int32Array, Uint32Array, Uint8Array) or a number';
-
-/**
- * The broadcast length and the signature key (dtype per name, 'i'/'f' for
- * numbers, '*' for a broadcast length-1 array); every error about vars is
- * raised here. The operand map is only built when a program must be compiled.
- */
-function bind(expr: Expression, vars: unknown, op: string): Bound {
-  if (typeof vars !== 'object' || vars === null || ArrayBuffer.isView(vars)) {
-    throw new TypeError(`${op}: vars must be an object mapping names to typed arrays or numbers; got ${describe(vars)}`);
-  }
-  const v = vars as Vars;
-  const names = expr.names;
-  let n = -1;
-  for (let i = 0; i < names.length; i++) {
-    const value = v[names[i]!];
-    if (typeof value === 'number') continue;
-    if (!dtypeOf(value)) {
-      if (value === undefined && !(names[i]! in v)) continue; // check() names it as unknown, with its column
-      throw new TypeError(`${op}: variable '${names[i]}' must be ${ARRAY_KINDS}; got ${describe(value)}`);
-    }
-    const len = (value as TypedArray).length;
-    if (n === -1 || n === 1) n = len;
-    else if (len !== n && len !== 1) {
-      const shapes = names.filter((m) => dtypeOf(v[m])).map((m) => `(${(v[m] as TypedArray).length},)`).join(' ');
-      throw new RangeError(`${op}: operands could not be broadcast together with shapes ${shapes}`);
-    }
-  }
-  let key = '';
-  for (let i = 0; i < names.length; i++) {
-    const value = v[names[i]!];
-    if (typeof value === 'number') key += Number.isInteger(value) ? 'i,' : 'f,';
-    else {
-      const dt = dtypeOf(value);
-      key += dt === undefined ? '?,' : (value as TypedArray).length === 1 && n !== 1 ? `${dt}*,` : `${dt},`;
-    }
-  }
-  const operands = () => {
-    const m = new Map<string, Operand>();
-    for (const name of names) {
-      const value = v[name];
-      if (typeof value === 'number') m.set(name, { kind: 'number', int: Number.isInteger(value) });
-      else if (dtypeOf(value)) m.set(name, { kind: 'array', dt: dtypeOf(value)!, broadcast: (value as TypedArray).length === 1 && n !== 1 });
-    }
-    return m;
-  };
-  return { n, key, operands };
-}
-
-export function* evaluate(ctx: OpContext, expr: Expression, vars: unknown, opts: EvaluateOptions): Op<TypedArray | number> {
+export function* evaluate(ctx: OpContext, expr: Expression, vars: unknown, opts: EvaluateOptions): Op<TypedArray | NDArray | number> {
   const op = ctx.op;
   checkAxis(opts, op);
-  const b = bind(expr, vars, op);
+  const b = bind(expr.names, vars, op);
   const p = expr.program(b.key, b.operands, op);
   if (p.reduce && opts.out !== undefined) throw new TypeError(`${op}: out is not used by a reduction (${p.reduce.kind} returns a number)`);
   const v = vars as Vars;
   const values = p.consts.map((c) => scalarValue(c.of.value(v), c.of.kind, c.dt, op, () => c.what));
   const n = b.n;
-  if (p.reduce && n === 0) {
-    if (p.reduce.kind === 'min' || p.reduce.kind === 'max') throw new RangeError(`${op}: ${p.reduce.kind} of an empty array is undefined`);
+  if (p.reduce && n === 0 && (p.reduce.kind === 'min' || p.reduce.kind === 'max')) {
+    throw new RangeError(`${op}: ${p.reduce.kind} of an empty array is undefined`);
   }
 
   const ptrs: number[] = [];
-  for (const a of p.arrays) ptrs[a.reg] = ctx.input(v[a.name], `variable '${a.name}'`).ptr;
-  for (const c of p.consts) if (c.broadcast) ctx.check(v[c.broadcast], `variable '${c.broadcast}'`);
-  let result: ReturnType<OpContext['output']> | undefined;
+  const gathers: Gather[] = [];
+  const spans: Span[] = [];
+  for (const a of p.arrays) {
+    const A = b.arrays.get(a.name)!;
+    const bytes = DTYPES[A.dt].bytes;
+    const base = ctx.input(A.data, `variable '${a.name}'`).ptr + A.offset * bytes;
+    if (!a.strided) { ptrs[a.reg] = base; continue; }
+    const st = broadcastStrides(A.shape, A.strides, b.shape)!;
+    gathers[a.reg] = { base, shift: DTYPES[A.dt].shift, shape: b.shape, strides: st.map((s) => s * bytes) };
+    const [lo, hi] = extent(A.shape, A.strides, A.offset);
+    spans.push({ ptr: base - A.offset * bytes + lo * bytes, length: hi - lo + 1, dtype: A.dt });
+  }
+  for (const c of p.consts) if (c.broadcast) ctx.check(b.arrays.get(c.broadcast)!.data, `variable '${c.broadcast}'`);
+
+  let result: ArrayArg | undefined, userOut: NDArray | undefined, final: ArrayArg | undefined;
   if (p.out) {
-    result = ctx.output(opts.out, 'out', storage(p.out), n);
+    const dt = storage(p.out);
+    let outFlat: TypedArray | undefined;
+    if (opts.out !== undefined && opts.out !== null) {
+      if (b.nd || !dtypeOf(opts.out)) {
+        userOut = checkOut(ctx, opts.out, b.shape, dt);
+        if (!userOut!.isContiguous) throw new TypeError(`${op}: out must be C-contiguous (a strided out view is not supported by expressions); evaluate into a fresh array and copy`);
+        outFlat = flatOf(userOut!);
+      } else outFlat = opts.out as TypedArray;
+    }
+    result = ctx.output(outFlat, 'out', dt, n);
+    // A gathered operand may read bytes an earlier block already wrote: compute into scratch, then copy.
+    if (spans.some((s) => overlaps(s, result!))) { final = result; result = ctx.scratch(dt, n); }
     ptrs[p.outReg] = result.ptr;
   }
-  if (n === 0) return p.reduce ? (p.reduce.kind === 'prod' ? 1 : p.reduce.kind === 'sum' ? 0 : NaN) : ctx.result(result!);
+  const done = (): TypedArray | NDArray => {
+    const flat = ctx.result(final ?? result!);
+    if (userOut) return userOut;
+    return b.nd ? wrap(ctx, flat, b.shape, undefined) : flat;
+  };
+  if (n === 0) return p.reduce ? (p.reduce.kind === 'prod' ? 1 : p.reduce.kind === 'sum' ? 0 : NaN) : done();
 
   // Reductions chunk like sum(), so sum(expr) has the bits sum of the materialised expression has.
   const chunk = p.reduce ? chooseChunk(n, 1) : chooseChunk(n, p.cost);
   const slots = chunkCount(n, chunk) <= 1 ? 1 : ctx.threads;
-  const L = layout(p, n, slots);
+  const L = layout(p, n, slots, gathers);
   const frame = ctx.scratchBytes(L.bytes);
-  writeFrame(ctx.buffer, frame, p, L, ptrs, values);
+  writeFrame(ctx.buffer, frame, p, L, ptrs, values, gathers);
   const partials = yield { kernel: 'expr_run', n, chunk, args: [frame], partials: p.reduce !== undefined, cost: p.cost };
-  if (!p.reduce) return ctx.result(result!);
+  if (final) yield { kernel: `copy_${final.dtype}`, n, args: [result!.ptr, final.ptr] };
+  if (!p.reduce) return done();
   return combine(p.reduce.kind, p.reduce.dt, partials!, n);
 }
 

@@ -2,13 +2,16 @@
  * The expression op, declared once (see src/engine/op-decl.ts): `evaluate` and
  * `evaluateSync` are derived from EXPR_OPS by the public Engine.
  */
-import { ND_OPS, type NdOps } from '../nd/nd-ops.js';
+import type { NDArray } from '../nd/ndarray.js';
+import { ND_OPS, type NDInput, type NdOps } from '../nd/nd-ops.js';
 import type { Mode, OpDecls, Ret } from '../engine/op-decl.js';
 import type { TypedArray } from '../memory/dtypes.js';
 import { evaluate, Expression, expressionFor, type EvaluateOptions } from './evaluate.js';
 
-export type ExpressionVars = Readonly<Record<string, TypedArray | number>>;
-export type ExpressionResult = TypedArray | number;
+/** An operand: a typed array, an NDArray, a scijs/stdlib ndarray, or a number. */
+export type ExpressionVars = Readonly<Record<string, NDInput | number>>;
+/** A typed array (all operands 1-d typed arrays), an NDArray (some operand N-d), or a number (a reduction). */
+export type ExpressionResult = TypedArray | NDArray | number;
 
 export interface ExprOps<M extends Mode = 'sync'> extends NdOps<M> {
   /**

@@ -6,21 +6,27 @@
  */
 import { DTYPES } from '../memory/dtypes.js';
 import type { Program } from './emit.js';
-import { BLOCK, DT_CODE, FRAME, REDUCE, REG, REG_BYTES } from './opcodes.js';
+import { BLOCK, DT_CODE, FRAME, GATHER_SCRATCH, REDUCE, REG, REG_BYTES } from './opcodes.js';
 
 const align = (n: number, a: number) => Math.ceil(n / a) * a;
 
-export interface Layout { block: number; slots: number; slotBytes: number; regs: number; instr: number; consts: number; slotBase: number; bytes: number }
+export interface Layout { block: number; slots: number; slotBytes: number; regs: number; instr: number; consts: number; descs: number; slotBase: number; bytes: number }
 
-export function layout(p: Program, n: number, slots: number): Layout {
+/** A strided operand for GATHER: element 0's address, extents, and strides in bytes, all in the result's shape. */
+export interface Gather { base: number; shift: number; shape: readonly number[]; strides: readonly number[] }
+
+export function layout(p: Program, n: number, slots: number, gathers: readonly (Gather | undefined)[]): Layout {
   // A block is never larger than the data: a small evaluation needs small slots.
   const block = Math.min(BLOCK, align(Math.max(n, 16), 16));
   const regs = FRAME.FLAGS + align(slots * 4, 64);
   const instr = regs + p.regs.length * REG_BYTES;
   const consts = instr + p.code.length * 4;
-  const slotBase = align(consts + p.consts.length * 16, 64);
-  const slotBytes = p.temps * block * 8;
-  return { block, slots, slotBytes, regs, instr, consts, slotBase, bytes: slotBase + slots * slotBytes };
+  const descs = consts + p.consts.length * 16;
+  let descBytes = 0;
+  for (const g of gathers) if (g) descBytes += 16 + 8 * g.shape.length;
+  const slotBase = align(descs + descBytes, 64);
+  const slotBytes = p.temps * block * 8 + (gathers.length > 0 ? GATHER_SCRATCH : 0);
+  return { block, slots, slotBytes, regs, instr, consts, descs, slotBase, bytes: slotBase + slots * slotBytes };
 }
 
 // Whole-memory views, made once per buffer object: a small evaluation should not
@@ -37,7 +43,7 @@ function viewsOf(buffer: ArrayBufferLike) {
  * Write the frame at `base`. `ptrs[r]` is the address of array register r's
  * element 0 (operands and the output); `values[k]` is constant k in its dtype.
  */
-export function writeFrame(buffer: ArrayBufferLike, base: number, p: Program, L: Layout, ptrs: readonly number[], values: readonly number[]): void {
+export function writeFrame(buffer: ArrayBufferLike, base: number, p: Program, L: Layout, ptrs: readonly number[], values: readonly number[], gathers: readonly (Gather | undefined)[]): void {
   const v = viewsOf(buffer);
   const head = v.i32;
   const b = base >> 2;
@@ -52,13 +58,23 @@ export function writeFrame(buffer: ArrayBufferLike, base: number, p: Program, L:
   head[b + (FRAME.INSTR >> 2)] = base + L.instr;
   head[b + (FRAME.REGS >> 2)] = base + L.regs;
   head.fill(0, b + (FRAME.FLAGS >> 2), b + (L.regs >> 2));
+  let desc = L.descs;
   for (let r = 0; r < p.regs.length; r++) {
     const g = p.regs[r]!;
     const w = b + ((L.regs + r * REG_BYTES) >> 2);
     head[w] = g.kind;
     head[w + 1] = DTYPES[g.dt].shift;
-    head[w + 2] = g.kind === REG.ARRAY ? ptrs[r]! : g.kind === REG.CONST ? base + L.consts + g.konst! * 16 : g.temp! * L.block * 8;
     head[w + 3] = 0;
+    if (g.kind === REG.STRIDED) {
+      const G = gathers[r]!;
+      const d = b + (desc >> 2), nd = G.shape.length;
+      head[d] = G.base; head[d + 1] = nd; head[d + 2] = G.shift; head[d + 3] = 0;
+      for (let k = 0; k < nd; k++) { head[d + 4 + k] = G.shape[k]!; head[d + 4 + nd + k] = G.strides[k]!; }
+      head[w + 2] = base + desc;
+      desc += 16 + 8 * nd;
+    } else {
+      head[w + 2] = g.kind === REG.ARRAY ? ptrs[r]! : g.kind === REG.CONST ? base + L.consts + g.konst! * 16 : g.temp! * L.block * 8;
+    }
   }
   head.set(p.code, b + (L.instr >> 2));
   for (let k = 0; k < p.consts.length; k++) {

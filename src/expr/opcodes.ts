@@ -9,6 +9,8 @@ export const OP = {
   AND: 17, OR: 18, XOR: 19, WHERE: 20,
   ABS: 21, NEG: 22, SQRT: 23, SQUARE: 24, EXP: 25, LOG: 26, SIN: 27, COS: 28, TANH: 29, SIGMOID: 30,
   FLOOR: 31, CEIL: 32, ROUND: 33,
+  /** Copy a block of a strided or broadcast operand into a register. */
+  GATHER: 34,
 } as const;
 
 /** Map functions in opcode order (OP.ABS + index). */
@@ -19,7 +21,9 @@ export const REDUCE = { none: 0, sum: 1, prod: 2, min: 3, max: 4, mean: 1 } as c
 export type Reduction = 'sum' | 'prod' | 'min' | 'max' | 'mean';
 
 /** Register kinds. */
-export const REG = { ARRAY: 0, CONST: 1, TEMP: 2 } as const;
+export const REG = { ARRAY: 0, CONST: 1, TEMP: 2, STRIDED: 3 } as const;
+/** Gather index scratch at the end of each slot (ndim <= 32). */
+export const GATHER_SCRATCH = 128;
 
 /** Storage dtype codes (the order of runtime/kernel-table.ts DTYPE_CODES). */
 export const DT_CODE = { f64: 0, f32: 1, i32: 2, u32: 3, u8: 4 } as const;

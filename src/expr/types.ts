@@ -10,6 +10,12 @@ import type { Dtype } from '../memory/dtypes.js';
 export type Dt = Dtype | 'bool';
 export type ScalarKind = 'bool' | 'int' | 'float';
 
+/**
+ * An operand's kind as the type check sees it. `broadcast`: a single element
+ * stretched over the result (read as a constant); `strided`: gathered per block.
+ */
+export type Operand = { kind: 'array'; dt: Dt; broadcast?: boolean; strided?: boolean } | { kind: 'number'; int: boolean };
+
 export const storage = (dt: Dt): Dtype => (dt === 'bool' ? 'u8' : dt);
 export const isFloat = (dt: Dt): boolean => dt === 'f64' || dt === 'f32';
 export const isInt = (dt: Dt): boolean => dt === 'i32' || dt === 'u32' || dt === 'u8';

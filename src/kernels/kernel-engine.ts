@@ -4,7 +4,7 @@
  * Engine (engine.ts) adds the AssemblyScript compiler and file paths; the
  * browser Engine (../browser.ts) adds nothing but its platform.
  */
-import { EnvironmentError } from '../errors.js';
+import { EnvironmentError, KernelRuleError } from '../errors.js';
 import type { MapFn } from '../engine/core-ops.js';
 import { defineOps } from '../engine/engine.js';
 import { ExprEngine } from '../expr/expr-engine.js';
@@ -97,7 +97,14 @@ export class KernelEngine extends ExprEngine {
     if (url && url.protocol !== 'file:') {
       const response = await fetch(url);
       if (!response.ok) throw new EnvironmentError(`load: fetching ${url.href} failed with HTTP ${response.status}`);
-      return new Uint8Array(await response.arrayBuffer());
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      // A dev server answers a path it has no file for with its index.html (status 200).
+      if (bytes.length >= 4 && !(bytes[0] === 0 && bytes[1] === 0x61 && bytes[2] === 0x73 && bytes[3] === 0x6d)) {
+        const start = new TextDecoder().decode(bytes.subarray(0, 16)).replace(/\s+/g, ' ');
+        throw new KernelRuleError(`load: ${url.href} is not a WebAssembly module (Content-Type ${response.headers.get('content-type') ?? 'none'}, `
+          + `starts with ${JSON.stringify(start)}): the URL points at no .wasm file; a dev server answers that with its HTML page`);
+      }
+      return bytes;
     }
     throw new TypeError(`load: expected wasm bytes (Uint8Array/ArrayBuffer) or an http(s)/data URL; got ${describe(source)}`);
   }
