@@ -70,6 +70,13 @@ export class KernelRuleError extends WasmparError {
   }
 }
 
+/** A service wasmpar depends on (Redis, for the 'bullmq' backend) cannot be reached, or was lost. */
+export class ConnectionError extends WasmparError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ERR_CONNECTION', message, options);
+  }
+}
+
 /** A call came in a state that does not allow it: a pool's join() before its close() or terminate(). */
 export class StateError extends WasmparError {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -87,7 +94,8 @@ export class BrokenPoolError extends WasmparError {
 /**
  * The host cannot do what was asked: no SharedArrayBuffer (a page that is not
  * cross-origin isolated), the built-in kernels missing or unreachable, a *Sync
- * op on a thread that may not block (a browser's main thread).
+ * op on a thread that may not block (a browser's main thread), an optional
+ * package a feature needs (bullmq) not installed.
  */
 export class EnvironmentError extends WasmparError {
   constructor(message: string, options?: { cause?: unknown }) {

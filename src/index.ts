@@ -12,6 +12,6 @@ export type { CompiledExpression } from './expr/expr-engine.js';
 export type { EvaluateOptions, ExpressionVars, ExpressionResult, ExprOps } from './expr/expr-ops.js';
 export {
   WasmparError, KernelError, WorkerCrashError, CancelledError, TimeoutError, OutOfMemoryError, DisposedError,
-  CompileError, KernelRuleError, EnvironmentError, StateError, BrokenPoolError,
+  CompileError, KernelRuleError, EnvironmentError, StateError, BrokenPoolError, ConnectionError,
 } from './errors.js';
 export * from './tasks/index.js';

@@ -72,14 +72,14 @@ export interface CoreOps<M extends Mode = 'sync'> {
 const OUT = ['out'] as const;
 const NONE = [] as const;
 const binary = (name: ew.BinaryOp): OpDecls<CoreOps>['add'] => ({
-  params: ['a', 'b'], options: OUT, run: (c, a, b, o) => ew.binary(c, name, a, b, o?.out),
+  aliasSafe: true, params: ['a', 'b'], options: OUT, run: (c, a, b, o) => ew.binary(c, name, a, b, o?.out),
 });
 
 export const CORE_OPS: OpDecls<CoreOps> = {
-  fill: { params: ['x', 'value'], options: NONE, run: (c, x, value) => ew.fill(c, x, value) },
-  copy: { params: ['src', 'dst'], options: NONE, run: (c, src, dst) => ew.copy(c, src, dst) },
+  fill: { aliasSafe: true, params: ['x', 'value'], options: NONE, run: (c, x, value) => ew.fill(c, x, value) },
+  copy: { aliasSafe: true, params: ['src', 'dst'], options: NONE, run: (c, src, dst) => ew.copy(c, src, dst) },
   map: {
-    params: ['op', 'x'], options: OUT,
+    aliasSafe: true, params: ['op', 'x'], options: OUT,
     run: (c, op, x, o) => (typeof op === 'function' ? c.services.mapFunction(c, op, x, o?.out) : ew.mapBuiltin(c, op, x, o?.out)),
   },
   add: binary('add'),
@@ -89,8 +89,8 @@ export const CORE_OPS: OpDecls<CoreOps> = {
   maximum: binary('maximum'),
   minimum: binary('minimum'),
   pow: binary('pow'),
-  clip: { params: ['x', 'lo', 'hi'], options: OUT, run: (c, x, lo, hi, o) => ew.clip(c, x, lo, hi, o?.out) },
-  axpy: { params: ['alpha', 'x', 'y'], options: NONE, run: (c, alpha, x, y) => ew.axpy(c, alpha, x, y) as Op<Float> },
+  clip: { aliasSafe: true, params: ['x', 'lo', 'hi'], options: OUT, run: (c, x, lo, hi, o) => ew.clip(c, x, lo, hi, o?.out) },
+  axpy: { aliasSafe: true, params: ['alpha', 'x', 'y'], options: NONE, run: (c, alpha, x, y) => ew.axpy(c, alpha, x, y) as Op<Float> },
 
   sum: { params: ['x'], options: NONE, run: (c, x) => red.sum(c, x) },
   mean: { params: ['x'], options: NONE, run: (c, x) => red.mean(c, x) },
@@ -103,8 +103,9 @@ export const CORE_OPS: OpDecls<CoreOps> = {
   norm: { params: ['x'], options: NONE, run: (c, x) => red.norm(c, x) },
   dot: { params: ['a', 'b'], options: NONE, run: (c, a, b) => red.dot(c, a, b) },
 
-  cumsum: { params: ['x'], options: OUT, run: (c, x, o) => scan.cumsum(c, x, o) },
-  sort: { params: ['x'], options: NONE, run: (c, x) => srt.sort(c, x) },
+  // cumsum takes its two-pass in-place path when out is x.
+  cumsum: { aliasSafe: true, params: ['x'], options: OUT, run: (c, x, o) => scan.cumsum(c, x, o) },
+  sort: { aliasSafe: true, params: ['x'], options: NONE, run: (c, x) => srt.sort(c, x) },
   argsort: { params: ['x'], options: OUT, run: (c, x, o) => srt.argsort(c, x, o) },
   histogram: { params: ['x'], options: ['bins', 'range', 'out'], run: (c, x, o) => hist.histogram(c, x, o) },
   matmul: { params: ['a', 'b'], options: ['m', 'k', 'n', 'out'], run: (c, a, b, o) => mm.matmul(c, a, b, o) as Op<Float> },

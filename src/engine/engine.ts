@@ -187,7 +187,7 @@ export class EngineCore {
     const o = checkOptions<OpOptions>(opts, name, decl.options);
     this.#live(name);
     if (o.signal?.aborted) throw new CancelledError(`${name} was cancelled`, { cause: o.signal.reason });
-    const ctx = new OpContext(name, this.#env);
+    const ctx = new OpContext(name, this.#env, decl.aliasSafe);
     return [ctx, decl.run(ctx, ...positional, o), o.signal];
   }
 

@@ -58,11 +58,17 @@ export class OpContext {
   #scratch: number[] | undefined;
   #copyBack: Array<{ from: TypedArray; to: TypedArray }> | undefined;
   #inputs: Arg[] | undefined;
+  /** Blocks of the user's arrays this op uses in place: engine.free refuses them until the op ends. */
+  #pinned: number[] | undefined;
   /** Results this op allocated for the user: theirs on success, freed on failure. */
   #fresh: TypedArray[] | undefined;
 
-  constructor(op: string, env: OpEnv) {
+  /** Whether the op's kernels may write an array that IS one of its inputs (see OpDecl.aliasSafe). */
+  readonly #aliasSafe: boolean;
+
+  constructor(op: string, env: OpEnv, aliasSafe = false) {
     this.op = op;
+    this.#aliasSafe = aliasSafe;
     this.#arrays = env.arrays;
     this.threads = env.threads;
     this.services = env.services;
@@ -98,7 +104,7 @@ export class OpContext {
 
   /**
    * An array the op reads and writes in place (axpy's y, sort's x). Like an
-   * output, it is staged when it partially overlaps an input.
+   * output, it is staged when it overlaps an input (see #overlapsInput).
    */
   inout(x: unknown, name: string, opts?: InputOptions): ArrayArg {
     const view = this.check(x, name, opts);
@@ -110,8 +116,9 @@ export class OpContext {
 
   /**
    * The op's output: the user's `out` (validated) or a fresh array on the heap.
-   * An `out` that partially overlaps an input is staged: chunks run in any
-   * order, so in-place work is only safe when out and input coincide exactly.
+   * An `out` that overlaps an input is staged: chunks run in any order, so
+   * in-place work is only safe when out and input coincide exactly and the op
+   * is alias-safe (elementwise).
    */
   output(out: unknown, name: string, dtype: Dtype, length: number): ArrayArg {
     if (out === undefined || out === null) {
@@ -156,16 +163,30 @@ export class OpContext {
       else if (this.#fresh) for (const view of this.#fresh) this.#arrays.free(view);
     } finally {
       if (this.#scratch) for (const ptr of this.#scratch) this.#arrays.heap.free(ptr);
-      this.#scratch = this.#copyBack = this.#fresh = undefined;
+      if (this.#pinned) for (const start of this.#pinned) this.#arrays.unpin(start);
+      this.#scratch = this.#copyBack = this.#fresh = this.#pinned = undefined;
     }
   }
 
+  /**
+   * Whether a written array must be computed aside: it shares bytes with an
+   * input used in place, other than as the exact alias an alias-safe op allows.
+   */
   #overlapsInput(view: TypedArray): boolean {
-    return this.#inputs !== undefined && this.#arrays.locate(view) === 'own' && this.#inputs.some((a) => a.user === undefined && overlap(a, spanOf(view)) === 'partial');
+    if (this.#inputs === undefined || this.#arrays.locate(view) !== 'own') return false;
+    const span = spanOf(view);
+    return this.#inputs.some((a) => {
+      if (a.user !== undefined) return false;
+      const o = overlap(a, span);
+      return o === 'partial' || (o === 'same' && !this.#aliasSafe);
+    });
   }
 
   #place(view: TypedArray, copyIn: boolean): Arg {
-    if (this.#arrays.locate(view) === 'own') return new Arg(view.byteOffset, view.length, dtypeOf(view)!, view, undefined);
+    if (this.#arrays.locate(view) === 'own') {
+      if (view.length > 0) (this.#pinned ??= []).push(this.#arrays.pin(view));
+      return new Arg(view.byteOffset, view.length, dtypeOf(view)!, view, undefined);
+    }
     return this.#stage(view, copyIn);
   }
 

@@ -41,6 +41,14 @@ export interface OpDecl<F = (...args: never[]) => unknown> {
   readonly params: readonly string[];
   /** Option keys besides `signal`; any other key is a TypeError naming the known ones. */
   readonly options: readonly string[];
+  /**
+   * True when the generator is correct with an output (or in/out array) that is
+   * exactly one of its inputs — elementwise kernels, where element i is read
+   * before it is written, or an op that picks an in-place path itself. Otherwise
+   * (the default) such an output is computed in scratch and copied back. A
+   * partial overlap is always computed in scratch.
+   */
+  readonly aliasSafe?: boolean;
   /** A variadic op splits its call's arguments into positional ones and the options itself. */
   readonly split?: (args: unknown[]) => [unknown[], unknown];
   /** The op's generator; runs after the options check, gets the positional arguments then the options. */

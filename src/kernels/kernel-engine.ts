@@ -65,12 +65,13 @@ export const KERNEL_OPS: OpDecls<KernelOps> = {
     run: (c, op, x, o) => (op instanceof Kernel ? mapKernel(c, c.services.owner, op, x, o?.out) : EXPR_OPS.map.run(c, op as MapFn, x as never, o)) as never,
   },
   parallelFor: {
-    params: ['kernel', 'n'], options: ['chunkSize'], split: (args) => splitKernelArgs(args, 2),
+    // A user kernel gets raw addresses: aliasing its array arguments is its own contract.
+    aliasSafe: true, params: ['kernel', 'n'], options: ['chunkSize'], split: (args) => splitKernelArgs(args, 2),
     // After split() the arguments are (kernel, n, argv[], options), not the public (kernel, n, ...args).
     run: (c, kernel, n, ...[argv, o]: unknown[]) => parallelFor(c, c.services.owner, kernel, n, argv as unknown[], o as ParallelForOptions),
   },
   parallelReduce: {
-    params: ['kernel', 'n', 'combine'], options: ['chunkSize'], split: (args) => splitKernelArgs(args, 3),
+    aliasSafe: true, params: ['kernel', 'n', 'combine'], options: ['chunkSize'], split: (args) => splitKernelArgs(args, 3),
     run: (c, kernel, n, combine, ...[argv, o]: unknown[]) => parallelReduce(c, c.services.owner, kernel, n, combine as Combine, argv as unknown[], o as ParallelForOptions),
   },
 };

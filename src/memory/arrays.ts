@@ -13,6 +13,8 @@ export class ArrayRegistry {
   #freed = new WeakSet<object>();
   /** Block start for each view handed out, so free() of that view is O(1). */
   #blockOf = new WeakMap<object, number>();
+  /** Block start → ops (queued or running) that use the block in place: free() refuses it. */
+  #pins = new Map<number, number>();
 
   constructor(heap: Heap) {
     this.heap = heap;
@@ -45,9 +47,25 @@ export class ArrayRegistry {
         ? `${name} is a view into a block it does not start; free the array engine.alloc returned`
         : `${name} was already freed (double free), or was never allocated`);
     }
+    if (this.#pins.has(start)) {
+      throw new TypeError(`${name} is in use by an op that has not settled (queued or running); await that op, then free the array`);
+    }
     this.heap.free(start);
     this.#blockOf.delete(view);
     this.#freed.add(view);
+  }
+
+  /** Mark the block under `view` (an 'own' array) as used by an op until `unpin`; returns the block start. */
+  pin(view: TypedArray): number {
+    const start = this.#blockOf.get(view) ?? this.heap.blockContaining(view.byteOffset, view.byteLength)!.start;
+    this.#pins.set(start, (this.#pins.get(start) ?? 0) + 1);
+    return start;
+  }
+
+  unpin(start: number): void {
+    const n = this.#pins.get(start)!;
+    if (n > 1) this.#pins.set(start, n - 1);
+    else this.#pins.delete(start);
   }
 
   locate(view: TypedArray): Location {

@@ -27,6 +27,8 @@ interface Queued {
   signal: AbortSignal | undefined;
   resolve: (v: JobOutcome) => void;
   reject: (e: unknown) => void;
+  /** Rejects the job at once if its signal fires while it waits in the queue. */
+  onAbort?: () => void;
 }
 
 
@@ -83,9 +85,26 @@ export class Dispatcher {
     if (signal?.aborted) throw new CancelledError(undefined, { cause: signal.reason });
     if ((job.inline || job.nChunks === 0) && this.#queue.length === 0 && !this.#pumping) return this.#runInline(job);
     return new Promise<JobOutcome>((resolve, reject) => {
-      this.#queue.push({ job, signal, resolve, reject });
+      const item: Queued = { job, signal, resolve, reject };
+      if (signal) {
+        // A queued job holds nothing yet: drop it now rather than when the jobs ahead finish.
+        item.onAbort = () => {
+          const i = this.#queue.indexOf(item);
+          if (i < 0) return;
+          this.#queue.splice(i, 1);
+          reject(new CancelledError(undefined, { cause: signal.reason }));
+        };
+        signal.addEventListener('abort', item.onAbort, { once: true });
+      }
+      this.#queue.push(item);
       if (!this.#pumping) void this.#pump();
     });
+  }
+
+  #dequeue(): Queued | undefined {
+    const item = this.#queue.shift();
+    if (item?.onAbort) item.signal!.removeEventListener('abort', item.onAbort);
+    return item;
   }
 
   async #pump(): Promise<void> {
@@ -93,7 +112,7 @@ export class Dispatcher {
     this.#idle = new Promise((resolve) => { this.#markIdle = resolve; });
     this.#keepAlive ??= setInterval(() => {}, 1 << 30);
     try {
-      for (let item = this.#queue.shift(); item; item = this.#queue.shift()) {
+      for (let item = this.#dequeue(); item; item = this.#dequeue()) {
         if (item.signal?.aborted) { item.reject(new CancelledError(undefined, { cause: item.signal.reason })); continue; }
         if (this.#disposed) { item.reject(new DisposedError()); continue; }
         try {
@@ -231,7 +250,7 @@ export class Dispatcher {
   async dispose(): Promise<void> {
     if (this.#disposed) return;
     this.#disposed = true;
-    for (const item of this.#queue.splice(0)) item.reject(new DisposedError('the engine was disposed before this operation ran'));
+    for (let item = this.#dequeue(); item; item = this.#dequeue()) item.reject(new DisposedError('the engine was disposed before this operation ran'));
     await this.whenIdle();
     const c = this.control;
     c[COMMAND] = CMD_EXIT;

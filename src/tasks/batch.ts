@@ -23,12 +23,15 @@ export interface ChunkHandle {
  * either started (claim() by whoever runs it) or cancelled (handle.cancel(),
  * which only succeeds while it is still queued).
  */
-export function batchLifecycle(): {
+export function batchLifecycle(signalled = false): {
   handle: ChunkHandle;
   claim: () => boolean;
   resolve: (o: BatchOutcome) => void;
   reject: (e: unknown) => void;
+  /** With `signalled`: aborted by handle.cancel(), queued or running (for backends that can stop a running batch). */
+  signal?: AbortSignal;
 } {
+  const stop = signalled ? new AbortController() : undefined;
   let state: 'queued' | 'started' | 'cancelled' = 'queued';
   let resolve!: (o: BatchOutcome) => void;
   let reject!: (e: unknown) => void;
@@ -42,6 +45,7 @@ export function batchLifecycle(): {
     handle: {
       promise,
       cancel() {
+        stop?.abort();
         if (state !== 'queued') return false;
         state = 'cancelled';
         reject(new CancelledError('the task was cancelled before it started'));
@@ -53,6 +57,7 @@ export function batchLifecycle(): {
       state = 'started';
       return true;
     },
+    signal: stop?.signal,
     resolve: (o) => resolve(o),
     reject: (e) => reject(e),
   };

@@ -40,8 +40,8 @@ export function submitBatch(
   calls: readonly TaskCall[],
   extra: Partial<Pick<BackendJob, 'timeoutMs' | 'onTimeout'>> = {},
 ): ChunkHandle {
-  const batch = batchLifecycle();
-  backend.submit({ calls, ...extra, claim: batch.claim, resolve: batch.resolve, reject: batch.reject });
+  const batch = batchLifecycle(backend.cancellable);
+  backend.submit({ calls, ...extra, claim: batch.claim, resolve: batch.resolve, reject: batch.reject, signal: batch.signal });
   return batch.handle;
 }
 

@@ -9,16 +9,21 @@ import type { ChunkHandle } from './batch.js';
 import { createBackend } from './backends/index.js';
 import type { TaskBackend } from './backends/backend.js';
 import { checkSignal, cpuCount, defaultWorkers, isIterable, positiveInt, submitBatch, toAsyncIterator } from './common.js';
-import { Future } from './future.js';
+import { Future, setStopper } from './future.js';
+import type { BullmqOptions } from './backends/bullmq-options.js';
 import { streamChunks } from './stream.js';
 import { isModuleRef, toWireFn, type Awaited2, type TaskFn } from './worker/task-fn.js';
 /** One (async) iterable per parameter of the mapped function. */
 type IterablesFor<A extends unknown[]> = { [K in keyof A]: Iterable<A[K]> | AsyncIterable<A[K]> };
 
-export type ExecutorBackend = 'worker' | 'async';
+export type ExecutorBackend = 'worker' | 'async' | 'bullmq';
 
-export interface ExecutorOptions {
-  /** Concurrency: worker threads, or calls in flight for 'async' (default: CPU count; min(32, CPUs + 4) for 'async'). */
+/** `connection`, `queue`, ... are for backend 'bullmq' (README "Scale-out"). */
+export interface ExecutorOptions extends BullmqOptions {
+  /**
+   * Concurrency: worker threads, or calls in flight for 'async' (default: CPU count; min(32, CPUs + 4) for 'async').
+   * For 'bullmq': chunks `map` keeps in flight (the workers' own --concurrency is theirs).
+   */
   maxWorkers?: number;
   backend?: ExecutorBackend;
   /** Runs once per worker thread ('worker') or once before the first call ('async'). */
@@ -54,8 +59,8 @@ export class Executor implements AsyncDisposable {
   constructor(options: ExecutorOptions = {}) {
     if (options === null || typeof options !== 'object') throw new TypeError('Executor options must be an object');
     const backend = options.backend ?? 'worker';
-    if (backend !== 'worker' && backend !== 'async') {
-      throw new TypeError(`backend must be 'worker' or 'async', got ${JSON.stringify(backend)}`);
+    if (backend !== 'worker' && backend !== 'async' && backend !== 'bullmq') {
+      throw new TypeError(`backend must be 'worker', 'async' or 'bullmq', got ${JSON.stringify(backend)}`);
     }
     this.backend = backend;
     this.maxWorkers =
@@ -66,12 +71,15 @@ export class Executor implements AsyncDisposable {
     const initializer = options.initializer;
     if (initializer !== undefined) {
       // Checked here, where the mistake is, rather than on the first task.
+      if (backend === 'bullmq') {
+        throw new TypeError("initializer is not supported on backend 'bullmq' (workers are shared): do the setup in a module the task imports");
+      }
       if (backend === 'worker') toWireFn(initializer, 'initializer');
       else if (typeof initializer !== 'function' && !isModuleRef(initializer)) {
         throw new TypeError('initializer must be a function or a { module, name } reference');
       }
     }
-    this.#backend = createBackend(backend, { concurrency: this.maxWorkers, initializer, initargs: options.initargs ?? [] });
+    this.#backend = createBackend(backend, { ...options, concurrency: this.maxWorkers, initializer, initargs: options.initargs ?? [] });
   }
 
   #checkOpen(): void {
@@ -86,8 +94,15 @@ export class Executor implements AsyncDisposable {
     const futures = this.#futures;
     if (typeof fn !== 'function') toWireFn(fn); // a bad fn throws here, on every backend
     futures.add(f);
+    let signal: AbortSignal | undefined;
+    if (this.#backend.cancellable) {
+      const stop = new AbortController();
+      setStopper(f, () => stop.abort());
+      signal = stop.signal;
+    }
     // Bookkeeping in the job's own callbacks rather than a done-callback: this is on every round trip.
     this.#backend.submit({
+      signal,
       calls: [{ fn: fn as TaskFn, args }],
       claim: () => {
         if (f.setRunningOrNotifyCancel()) return true;

@@ -22,10 +22,15 @@ export function checkTimeout(timeout: number | null | undefined, what = 'timeout
 
 /** Synchronous "did it fail?" for wait(FIRST_EXCEPTION), without exposing it publicly. */
 export let futureFailed: (f: Future<unknown>) => boolean;
+/** For executors whose backend can stop a call: `stop` runs when cancel() is asked of a pending or running future. */
+export let setStopper: (f: Future<unknown>, stop: () => void) => void;
 
 export class Future<T = unknown> implements PromiseLike<T> {
   static {
     futureFailed = (f) => f.#state === 'finished' && f.#hasError;
+    setStopper = (f, stop) => {
+      f.#stop = stop;
+    };
   }
 
   #state: State = 'pending';
@@ -36,6 +41,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
   #promise: Promise<T> | undefined;
   #resolveP: ((v: T) => void) | undefined;
   #rejectP: ((e: unknown) => void) | undefined;
+  #stop: (() => void) | undefined;
 
   get [Symbol.toStringTag](): string {
     return 'Future';
@@ -56,12 +62,21 @@ export class Future<T = unknown> implements PromiseLike<T> {
     return this.#state === 'finished' || this.#state === 'cancelled';
   }
 
-  /** Cancel the call if it has not started yet. Returns whether the future is (now) cancelled. */
+  /**
+   * Cancel the call if it has not started yet. Returns whether the future is (now) cancelled.
+   * On a backend that can stop a running call ('bullmq'), a running future is also asked to
+   * stop: cancel() still returns false, and the future then rejects with CancelledError.
+   */
   cancel(): boolean {
-    if (this.#state === 'running' || this.#state === 'finished') return false;
+    if (this.#state === 'finished') return false;
+    if (this.#state === 'running') {
+      this.#stop?.();
+      return false;
+    }
     if (this.#state === 'pending') {
       this.#state = 'cancelled';
       this.#settle();
+      this.#stop?.();
     }
     return true;
   }

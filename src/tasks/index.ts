@@ -22,3 +22,4 @@ export {
 export { parallelConfig } from './config.js';
 export type { ModuleRef, TaskFn } from './worker/task-fn.js';
 export type { LogFn } from './verbose.js';
+export { taskEngine } from './task-engine.js';

@@ -1,12 +1,16 @@
 /** The options of parallel() (joblib's Parallel), shared by parallel.ts, its dispatch loop and parallelConfig. */
-import type { BackendName } from './backends/index.js';
+import type { BackendName, BullmqOptions } from './backends/index.js';
 import type { LogFn } from './verbose.js';
 
 export type ParallelBackend = BackendName;
 export type ReturnAs = 'list' | 'generator' | 'generator_unordered';
 
-export interface ParallelOptions {
-  /** joblib arithmetic: n >= 1 workers; -1 all CPUs, -2 all but one, ...; 0 is an error. Default 1 (as joblib). */
+/** `connection`, `queue`, ... are for backend 'bullmq' (README "Scale-out"). */
+export interface ParallelOptions extends BullmqOptions {
+  /**
+   * joblib arithmetic: n >= 1 workers; -1 all CPUs, -2 all but one, ...; 0 is an error. Default 1 (as joblib).
+   * For 'bullmq': batches in flight (size it to the workers' total --concurrency); 1 does not mean sequential there.
+   */
   nJobs?: number;
   backend?: ParallelBackend;
   /** Tasks per message to a worker; 'auto' (default) adapts, as joblib does. */

@@ -59,7 +59,7 @@ export class ParallelRun {
 
   start(): void {
     const { backend, nJobs } = this.opts;
-    const name = backend === 'worker' ? 'WorkerBackend' : backend === 'async' ? 'AsyncBackend' : 'SequentialBackend';
+    const name = `${backend[0]!.toUpperCase()}${backend.slice(1)}Backend`; // WorkerBackend, BullmqBackend, ...
     this.progress.print(`Using backend ${name} with ${backend === 'sequential' ? 1 : nJobs} concurrent workers.`);
     if (backend === 'sequential') {
       void this.runSequential();

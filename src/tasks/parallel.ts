@@ -72,6 +72,25 @@ function runnerFor(backend: ParallelBackend, nJobs: number): TaskBackend {
   return w;
 }
 
+/** A per-run backend (its Redis connections) is closed once the run settles, however it ends. */
+function releasedAfter(
+  out: Promise<unknown[]> | AsyncGenerator<unknown, void, undefined>,
+  runner: TaskBackend,
+): Promise<unknown[]> | AsyncGenerator<unknown, void, undefined> {
+  const release = () => {
+    runner.close();
+    void runner.join().catch(() => {});
+  };
+  if (out instanceof Promise) return out.finally(release);
+  return (async function* () {
+    try {
+      yield* out;
+    } finally {
+      release();
+    }
+  })();
+}
+
 export function parallel(options: ParallelOptions & { returnAs: 'generator' | 'generator_unordered' }): ParallelGenerator;
 export function parallel(options?: ParallelOptions): ParallelList;
 export function parallel(options: ParallelOptions = {}): ParallelList | ParallelGenerator {
@@ -84,7 +103,8 @@ export function parallel(options: ParallelOptions = {}): ParallelList | Parallel
   if (!isBackendName(backend)) {
     throw new TypeError(`backend must be one of ${BACKEND_NAMES.map((b) => `'${b}'`).join(', ')}; got ${JSON.stringify(backend)}`);
   }
-  if (nJobs === 1) backend = 'sequential';
+  // A remote backend stays remote: nJobs only sizes how much is in flight.
+  if (nJobs === 1 && backend !== 'bullmq') backend = 'sequential';
   const batchSize = o.batchSize ?? 'auto';
   if (batchSize !== 'auto' && (typeof batchSize !== 'number' || !Number.isInteger(batchSize) || batchSize < 1)) {
     throw new RangeError(`batchSize must be 'auto' or an integer >= 1, got ${String(batchSize)}`);
@@ -116,10 +136,11 @@ export function parallel(options: ParallelOptions = {}): ParallelList | Parallel
       verbose,
       log: o.log,
       label,
-      runner: runnerFor(backend, nJobs),
+      runner: backend === 'bullmq' ? createBackend('bullmq', { ...o, concurrency: nJobs }) : runnerFor(backend, nJobs),
       timeoutError: (n) => new TimeoutError(`a task did not finish within ${timeout} s (batch of ${n})`),
     };
-    return runBatches(tasks, runOpts, returnAs);
+    const out = runBatches(tasks, runOpts, returnAs);
+    return backend === 'bullmq' ? releasedAfter(out, runOpts.runner) : out;
   };
   return Object.defineProperties(run, {
     nJobs: { value: nJobs, enumerable: true },

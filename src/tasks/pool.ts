@@ -4,15 +4,21 @@
  * worker that dies rejects its task with WorkerCrashError and is replaced
  * (Python's Pool hangs).
  */
+import { DisposedError } from '../errors.js';
 import { TaskPool } from './worker/task-pool.js';
 import { toWireFn, type TaskFn } from './worker/task-fn.js';
+import type { WireFn } from './worker/protocol.js';
 import type { ChunkHandle } from './batch.js';
-import { defaultWorkers, positiveInt, runOnPool } from './common.js';
+import { createBackend, type BullmqOptions, type TaskBackend } from './backends/index.js';
+import { defaultWorkers, positiveInt, runOnPool, submitBatch } from './common.js';
 import { streamChunks } from './stream.js';
 
-export interface PoolOptions {
-  /** Worker threads (default: the engine's thread count, else the CPU count). */
+/** `connection`, `queue`, ... are for backend 'bullmq' (README "Scale-out"). */
+export interface PoolOptions extends BullmqOptions {
+  /** Worker threads (default: the engine's thread count, else the CPU count); for 'bullmq', chunks in flight. */
   workers?: number;
+  /** 'worker' (default): threads of this process; 'bullmq': `wasmpar worker` processes through Redis. */
+  backend?: 'worker' | 'bullmq';
   /** Run once in every worker before its first task (a function or { module, name }). */
   initializer?: TaskFn;
   initargs?: unknown[];
@@ -31,7 +37,11 @@ type Awaited2<R> = R extends PromiseLike<infer U> ? U : R;
 
 export class Pool implements AsyncDisposable {
   readonly workers: number;
-  readonly #pool: TaskPool;
+  readonly backend: 'worker' | 'bullmq';
+  /** The local thread pool ('worker'), used directly: no per-call objects on the hot path. */
+  readonly #pool: TaskPool | undefined;
+  readonly #remote: TaskBackend | undefined;
+  #closed = false;
 
   constructor(options: PoolOptions = {}) {
     if (options === null || typeof options !== 'object') throw new TypeError('Pool options must be an object');
@@ -41,6 +51,16 @@ export class Pool implements AsyncDisposable {
       maxTasks = positiveInt(options.maxTasksPerWorker, 'maxTasksPerWorker');
     }
     if (options.initargs !== undefined && !Array.isArray(options.initargs)) throw new TypeError('initargs must be an array');
+    const backend = options.backend ?? 'worker';
+    if (backend !== 'worker' && backend !== 'bullmq') throw new TypeError(`backend must be 'worker' or 'bullmq', got ${JSON.stringify(backend)}`);
+    this.backend = backend;
+    if (backend === 'bullmq') {
+      if (options.initializer !== undefined || maxTasks !== undefined) {
+        throw new TypeError("initializer and maxTasksPerWorker are not supported on backend 'bullmq' (workers are shared processes)");
+      }
+      this.#remote = createBackend('bullmq', { ...options, concurrency: this.workers });
+      return;
+    }
     this.#pool = new TaskPool({
       size: this.workers,
       initializer: options.initializer === undefined ? undefined : toWireFn(options.initializer, 'initializer'),
@@ -55,7 +75,14 @@ export class Pool implements AsyncDisposable {
   }
 
   #checkOpen(): void {
-    this.#pool.assertOpen();
+    if (this.#pool) this.#pool.assertOpen();
+    else if (this.#closed) throw new DisposedError('the pool has been closed');
+  }
+
+  /** One chunk of calls to fn, on the threads or through the queue. */
+  #run(fn: Fn<unknown[], unknown>, wire: WireFn[], calls: unknown[][]): ChunkHandle {
+    if (this.#pool) return runOnPool(this.#pool, wire, calls);
+    return submitBatch(this.#remote!, calls.map((args) => ({ fn: fn as TaskFn, args })));
   }
 
   /** Ordered results of fn(x) for every x. Default chunk size: ceil(n / (4 × workers)). */
@@ -77,7 +104,7 @@ export class Pool implements AsyncDisposable {
     this.#checkOpen();
     const size = this.#chunkSize(options, Math.max(1, Math.ceil(calls.length / (4 * this.workers))));
     const handles: ChunkHandle[] = [];
-    for (let i = 0; i < calls.length; i += size) handles.push(runOnPool(this.#pool, wire, calls.slice(i, i + size)));
+    for (let i = 0; i < calls.length; i += size) handles.push(this.#run(fn, wire, calls.slice(i, i + size)));
     const out = new Array<unknown>(calls.length);
     try {
       // Reject as soon as any chunk fails, not after the others finish.
@@ -104,6 +131,13 @@ export class Pool implements AsyncDisposable {
       if (!Array.isArray(args)) throw new TypeError('apply: args must be an array');
       const wire = [toWireFn(fn)];
       this.#checkOpen();
+      if (!this.#pool) {
+        this.#run(fn as Fn<unknown[], unknown>, wire, [args]).promise.then(
+          (o) => (o.hasError ? reject(o.error) : resolve(o.values[0] as Awaited2<R>)),
+          reject,
+        );
+        return;
+      }
       this.#pool.submit({
         fns: wire,
         calls: [args],
@@ -138,24 +172,26 @@ export class Pool implements AsyncDisposable {
     const chunkSize = this.#chunkSize(options, 1);
     return streamChunks<T, Awaited2<R>>(
       iterable,
-      (items) => runOnPool(this.#pool, wire, items.map((x) => [x])),
+      (items) => this.#run(fn as Fn<unknown[], unknown>, wire, items.map((x) => [x])),
       { chunkSize, window: Math.max(4, this.workers * 4), ordered },
     );
   }
 
   /** No more tasks; the workers exit once the submitted work is done. */
   close(): void {
-    this.#pool.close();
+    this.#closed = true;
+    (this.#pool ?? this.#remote!).close();
   }
 
   /** Stop the workers now; outstanding work rejects with DisposedError. */
   terminate(): Promise<void> {
-    return this.#pool.terminate();
+    this.#closed = true;
+    return (this.#pool ?? this.#remote!).terminate();
   }
 
   /** Wait for the workers to exit (after close() or terminate()). */
   join(): Promise<void> {
-    return this.#pool.join();
+    return (this.#pool ?? this.#remote!).join();
   }
 
   /** As Python's `with Pool() as p:` — terminate(). */

@@ -28,6 +28,11 @@ export interface BackendJob {
   timeoutMs?: number;
   /** The error for a timeout. */
   onTimeout?: () => unknown;
+  /**
+   * Given only to backends that are `cancellable`: fires when the caller no
+   * longer wants the batch (cancelled while queued, or stopped while running).
+   */
+  signal?: AbortSignal;
 }
 
 export interface BackendOptions {
@@ -41,6 +46,8 @@ export interface BackendOptions {
 export interface TaskBackend {
   readonly name: string;
   readonly concurrency: number;
+  /** True if the backend acts on `job.signal` (callers create a signal only then: it costs on every batch). */
+  readonly cancellable?: boolean;
   /** Queue a batch; throws DisposedError after close()/terminate(). */
   submit(job: BackendJob): void;
   /** No more batches; queued ones still run. */

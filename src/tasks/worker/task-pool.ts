@@ -219,6 +219,17 @@ export class TaskPool {
     }
   }
 
+  /** Drop `job` if queued, or end the thread running it; either way it rejects with `err`. */
+  stop(job: TaskJob, err: unknown): void {
+    if (this.#queue.remove(job)) {
+      job.reject(err);
+      this.#checkIdle();
+      return;
+    }
+    const running = this.#slots.flatMap((s) => s.inflight).find((e) => e.job === job);
+    if (running) this.#kill(running, err);
+  }
+
   /** Stop a running job the only way a synchronous task can be stopped: end its thread. */
   #kill(entry: Entry, err: unknown): void {
     const slot = entry.slot;

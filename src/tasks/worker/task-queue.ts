@@ -22,6 +22,16 @@ export class TaskQueue {
     if (entries.length) this.#reset([...entries, ...this.#items.slice(this.#head)]);
   }
 
+  /** Take `job`'s entry out of the queue; false if it is not queued. */
+  remove(job: Entry['job']): boolean {
+    for (let i = this.#head; i < this.#items.length; i++) {
+      if (this.#items[i]!.job !== job) continue;
+      this.#items.splice(i, 1);
+      return true;
+    }
+    return false;
+  }
+
   /** Remove and return everything queued. */
   drain(): Entry[] {
     const out = this.#items.slice(this.#head);
