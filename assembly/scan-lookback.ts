@@ -16,7 +16,7 @@
 // aggregate (sum, comp) at 8, prefix (sum, comp) at 24, quarter totals (sum,
 // comp) at 40..104. Racing writers of a slot always write identical bits.
 
-import { scanF32 } from './scan-stream';
+import { scanF32, sequentialTail } from './scan-stream';
 
 const SLOT: usize = 112;
 
@@ -111,14 +111,18 @@ const SLOT: usize = 112;
   }
 }
 
-/** Scans chunk c (its aggregate and P[c-1] are published). */
-@inline function scanChunk<T>(x: usize, out: usize, c: i32, chunk: i32, n: i32, slots: usize): void {
+/**
+ * Scans chunk c (its aggregate and P[c-1] are published); returns 1 if an
+ * output is not finite: the caller then redoes the rest sequentially
+ * (cumsum_fix_*), since a non-finite aggregate poisons every later prefix.
+ */
+@inline function scanChunk<T>(x: usize, out: usize, c: i32, chunk: i32, n: i32, slots: usize): i32 {
   const slot = slots + <usize>c * SLOT;
   const start = c * chunk, end = min<i32>(n, start + chunk);
   let s0: f64 = 0, c0: f64 = 0;
   if (c > 0) { s0 = load<f64>(slot - SLOT + 24); c0 = load<f64>(slot - SLOT + 32); }
   // f32 needs only P[c-1]: one stream, widened to f64 (scan-stream.ts).
-  if (sizeof<T>() == 4) { scanF32(x, out, start, end, s0, c0); return; }
+  if (sizeof<T>() == 4) return scanF32(x, out, start, end, s0, c0);
   // f64: quarter offsets O[q] = P[c-1] (+) the quarters before q.
   let v = load<f64>(slot + 40), t = s0 + v;
   let s1 = t, c1 = c0 + twoSumE(s0, v, t) + load<f64>(slot + 48);
@@ -128,18 +132,23 @@ const SLOT: usize = 112;
   let s3 = t, c3 = c2 + twoSumE(s2, v, t) + load<f64>(slot + 80);
   const qn = chunk >> 2;
   const q1 = min<i32>(end, start + qn), q2 = min<i32>(end, start + 2 * qn), q3 = min<i32>(end, start + 3 * qn);
-  scanQuarters64(x, out, start, q1, q2, q3, end, s0, c0, s1, c1, s2, c2, s3, c3);
+  return scanQuarters64(x, out, start, q1, q2, q3, end, s0, c0, s1, c1, s2, c2, s3, c3);
 }
 
-@inline function tailScan<T>(x: usize, out: usize, s: i32, e: i32, sum: f64, comp: f64): void {
+/** Returns 1 if an output is not finite. */
+@inline function tailScan<T>(x: usize, out: usize, s: i32, e: i32, sum: f64, comp: f64): i32 {
+  let bad: i32 = 0;
   for (let i = s; i < e; i++) {
     const p = <usize>i << alignof<T>();
     const v = <f64>load<T>(x + p);
     const t = sum + v;
     comp += twoSumE(sum, v, t);
     sum = t;
-    store<T>(out + p, <T>(sum + comp));
+    const o = <T>(sum + comp);
+    bad |= <i32>!isFinite<T>(o);
+    store<T>(out + p, o);
   }
+  return bad;
 }
 
 @inline function twoSum2(a: v128, b: v128, t: v128): v128 {
@@ -157,8 +166,11 @@ const SLOT: usize = 112;
 // error stays O(eps · sum |x|) whatever n is, as with a compensated sum.
 // Quarters are read two elements at a time and transposed so that every load
 // and store is a full vector.
+// A non-finite output anywhere leaves F non-finite (differences of outputs are
+// finite unless an output is not, or they overflow: a harmless false alarm).
 @inline function scanQuarters64(x: usize, out: usize, q0: i32, q1: i32, q2: i32, q3: i32, end: i32,
-  s0: f64, c0: f64, s1: f64, c1: f64, s2: f64, c2: f64, s3: f64, c3: f64): void {
+  s0: f64, c0: f64, s1: f64, c1: f64, s2: f64, c2: f64, s3: f64, c3: f64): i32 {
+  let F = f64x2.splat(0);
   const len = (end - q3) & ~1;
   let S01 = f64x2.replace_lane(f64x2.splat(s0), 1, s1), R01 = f64x2.replace_lane(f64x2.splat(c0), 1, c1);
   let S23 = f64x2.replace_lane(f64x2.splat(s2), 1, s3), R23 = f64x2.replace_lane(f64x2.splat(c2), 1, c3);
@@ -177,6 +189,7 @@ const SLOT: usize = 112;
       R23 = f64x2.add(R23, f64x2.add(B0, B1));
       const oa0 = f64x2.add(S01, ra), oa1 = f64x2.add(S01, R01);
       const ob0 = f64x2.add(S23, rb), ob1 = f64x2.add(S23, R23);
+      F = f64x2.add(F, f64x2.sub(f64x2.sub(oa0, oa1), f64x2.sub(ob0, ob1)));
       v128.store(p0 + d, v128.shuffle<f64>(oa0, oa1, 0, 2));
       v128.store(p1 + d, v128.shuffle<f64>(oa0, oa1, 1, 3));
       v128.store(p2 + d, v128.shuffle<f64>(ob0, ob1, 0, 2));
@@ -188,27 +201,55 @@ const SLOT: usize = 112;
     t = f64x2.add(S23, R23);
     R23 = twoSum2(S23, R23, t); S23 = t;
   }
-  tailScan<f64>(x, out, q0 + len, q1, f64x2.extract_lane(S01, 0), f64x2.extract_lane(R01, 0));
-  tailScan<f64>(x, out, q1 + len, q2, f64x2.extract_lane(S01, 1), f64x2.extract_lane(R01, 1));
-  tailScan<f64>(x, out, q2 + len, q3, f64x2.extract_lane(S23, 0), f64x2.extract_lane(R23, 0));
-  tailScan<f64>(x, out, q3 + len, end, f64x2.extract_lane(S23, 1), f64x2.extract_lane(R23, 1));
+  let bad = tailScan<f64>(x, out, q0 + len, q1, f64x2.extract_lane(S01, 0), f64x2.extract_lane(R01, 0));
+  bad |= tailScan<f64>(x, out, q1 + len, q2, f64x2.extract_lane(S01, 1), f64x2.extract_lane(R01, 1));
+  bad |= tailScan<f64>(x, out, q2 + len, q3, f64x2.extract_lane(S23, 0), f64x2.extract_lane(R23, 0));
+  bad |= tailScan<f64>(x, out, q3 + len, end, f64x2.extract_lane(S23, 1), f64x2.extract_lane(R23, 1));
+  const f = f64x2.extract_lane(F, 0) + f64x2.extract_lane(F, 1);
+  return bad | <i32>!isFinite<f64>(f);
 }
 
-@inline function scan1<T>(start: i32, x: usize, out: usize, slots: usize, chunk: i32, n: i32): void {
+@inline function scan1<T>(start: i32, x: usize, out: usize, slots: usize, chunk: i32, n: i32): f64 {
   const c = start / chunk;
   const slot = slots + <usize>c * SLOT;
   aggregate<T>(x, c, chunk, n, slot);
   // 0 -> 1 only: a walker may already have published this chunk's prefix (2).
   atomic.cmpxchg<u32>(slot, 0, 1);
   lookBack<T>(x, c, chunk, n, slots);
-  scanChunk<T>(x, out, c, chunk, n, slots);
+  return <f64>scanChunk<T>(x, out, c, chunk, n, slots);
 }
 
-/** status: 112 bytes per chunk, zeroed before the job; n: the job's length. */
-export function cumsum1_f64(start: i32, end: i32, x: usize, out: usize, status: usize, chunk: i32, n: i32): void {
-  scan1<f64>(start, x, out, status, chunk, n);
+/** status: 112 bytes per chunk, zeroed before the job; n: the job's length. Returns 1 if an output is not finite. */
+export function cumsum1_f64(start: i32, end: i32, x: usize, out: usize, status: usize, chunk: i32, n: i32): f64 {
+  return scan1<f64>(start, x, out, status, chunk, n);
 }
 
-export function cumsum1_f32(start: i32, end: i32, x: usize, out: usize, status: usize, chunk: i32, n: i32): void {
-  scan1<f32>(start, x, out, status, chunk, n);
+export function cumsum1_f32(start: i32, end: i32, x: usize, out: usize, status: usize, chunk: i32, n: i32): f64 {
+  return scan1<f32>(start, x, out, status, chunk, n);
 }
+
+// ---- settling a scan that reported a non-finite output (numpy's sequential sum) ----
+// A single-chunk job from the first chunk that reported one: finds the first
+// non-finite output k. With x intact (out does not overlap it) the rest is
+// recomputed as the plain sequential sum from out[k-1], in the dtype's own
+// arithmetic. In place, x is gone, but every later prefix of numpy's is out[k]
+// plus what the scan computed there (Infinity stays Infinity, NaN where an
+// Infinity of the other sign or a NaN follows): out[j] += out[k].
+
+@inline function fix<T>(x: usize, out: usize, from: i32, n: i32, inPlace: i32): void {
+  let k = from;
+  while (k < n && isFinite<T>(load<T>(out + (<usize>k << alignof<T>())))) k++;
+  if (k >= n) return;
+  if (!inPlace) {
+    sequentialTail<T>(x, out, k, n, k > 0 ? load<T>(out + (<usize>(k - 1) << alignof<T>())) : 0);
+    return;
+  }
+  const carry = load<T>(out + (<usize>k << alignof<T>()));
+  for (let j = k + 1; j < n; j++) {
+    const q = out + (<usize>j << alignof<T>());
+    store<T>(q, carry + load<T>(q));
+  }
+}
+
+export function cumsum_fix_f64(start: i32, end: i32, x: usize, out: usize, from: i32, n: i32, inPlace: i32): void { fix<f64>(x, out, from, n, inPlace); }
+export function cumsum_fix_f32(start: i32, end: i32, x: usize, out: usize, from: i32, n: i32, inPlace: i32): void { fix<f32>(x, out, from, n, inPlace); }

@@ -16,6 +16,31 @@
 
 @inline function hiLane(v: v128): v128 { return v128.shuffle<f64>(v, v, 1, 1); }
 
+// Non-finite prefixes. numpy's cumsum is a sequential sum: once a prefix is
+// ±Infinity (an Infinity in x, or an overflow) it stays so, and turns NaN only
+// at an Infinity of the other sign or a NaN. Here an Infinity in x stays
+// Infinity too (the block-end TwoSum error term, Inf - Inf, is taken as 0), but
+// an overflow can come back below the threshold (the sum is reassociated), so a
+// scan reports whether any output was not finite and the op settles the rest
+// (scan-lookback.ts, cumsum_fix_*). The report costs a few adds per step: a
+// difference of outputs is finite unless one of them is not (or, past half the
+// overflow threshold, the difference overflows itself: a harmless false alarm).
+
+/** TwoSum's error term, or 0 where the sum t is not finite (Inf - Inf would make it NaN). */
+@inline function blockError(a: v128, b: v128, t: v128): v128 {
+  return v128.and(twoSumPair(a, b, t), f64x2.lt(f64x2.abs(t), f64x2.splat(Infinity)));
+}
+
+/** out[i] = out[i-1] + x[i] from i = from, in T's own arithmetic (numpy's); prev: the output before `from`. */
+@inline export function sequentialTail<T>(x: usize, out: usize, from: i32, end: i32, prev: T): void {
+  let s = prev;
+  for (let i = from; i < end; i++) {
+    const q = <usize>i << alignof<T>();
+    s += load<T>(x + q);
+    store<T>(out + q, s);
+  }
+}
+
 // Floats accumulate in f64 as an unevaluated pair (S, R): inside a block of 256
 // elements R takes plain adds (the block's partial sum: short, so its rounding
 // is O(256·eps) of the block) and each output is S + (R + in-step prefix); at a
@@ -23,10 +48,10 @@
 // The error stays O(eps · sum |x|) whatever n is, as with a compensated sum,
 // at the cost of one add per output. (s0, c0): the offset as a (sum, error) pair.
 
-/** f64: out[i] = (s0 + c0) + x[start] + ... + x[i]. */
-@inline export function scanF64(x: usize, out: usize, start: i32, end: i32, s0: f64, c0: f64): void {
+/** f64: out[i] = (s0 + c0) + x[start] + ... + x[i]; returns 1 if an output is not finite. */
+@inline export function scanF64(x: usize, out: usize, start: i32, end: i32, s0: f64, c0: f64): i32 {
   const len = (end - start) & ~7;
-  let S = f64x2.splat(s0), R = f64x2.splat(c0);
+  let S = f64x2.splat(s0), R = f64x2.splat(c0), F = f64x2.splat(0);
   let p = x + (<usize>start << 3);
   const d = out - x;
   let i = 0;
@@ -38,28 +63,38 @@
       const qb = f64x2.add(pb, hiLane(pa));
       const qc = f64x2.add(pc, hiLane(qb));
       const qe = f64x2.add(pe, hiLane(qc));
-      v128.store(p + d, f64x2.add(S, f64x2.add(R, pa)));
-      v128.store(p + d, f64x2.add(S, f64x2.add(R, qb)), 16);
-      v128.store(p + d, f64x2.add(S, f64x2.add(R, qc)), 32);
-      v128.store(p + d, f64x2.add(S, f64x2.add(R, qe)), 48);
+      const oa = f64x2.add(S, f64x2.add(R, pa)), ob = f64x2.add(S, f64x2.add(R, qb));
+      const oc = f64x2.add(S, f64x2.add(R, qc)), oe = f64x2.add(S, f64x2.add(R, qe));
+      F = f64x2.add(F, f64x2.sub(f64x2.sub(oa, ob), f64x2.sub(oc, oe)));
+      v128.store(p + d, oa);
+      v128.store(p + d, ob, 16);
+      v128.store(p + d, oc, 32);
+      v128.store(p + d, oe, 48);
       R = f64x2.add(R, hiLane(qe));
       p += 64;
     }
     const t = f64x2.add(S, R);
-    R = twoSumPair(S, R, t); S = t;
+    R = blockError(S, R, t); S = t;
   }
   let s = f64x2.extract_lane(S, 0), r = f64x2.extract_lane(R, 0);
+  let bad = !isFinite<f64>(f64x2.extract_lane(F, 0) + f64x2.extract_lane(F, 1));
   for (i += start; i < end; i++) {
     const q = <usize>i << 3;
     r += load<f64>(x + q);
-    store<f64>(out + q, s + r);
+    const o = s + r;
+    bad |= !isFinite<f64>(o);
+    store<f64>(out + q, o);
   }
+  return <i32>bad;
 }
 
-/** f32, summed in f64 as scanF64 does, each output rounded once to f32. */
-@inline export function scanF32(x: usize, out: usize, start: i32, end: i32, s0: f64, c0: f64): void {
+/**
+ * f32, summed in f64 as scanF64 does, each output rounded once to f32; returns
+ * 1 if an output is not finite (from there on the sum is numpy's, in f32).
+ */
+@inline export function scanF32(x: usize, out: usize, start: i32, end: i32, s0: f64, c0: f64): i32 {
   const len = (end - start) & ~7;
-  let S = f64x2.splat(s0), R = f64x2.splat(c0);
+  let S = f64x2.splat(s0), R = f64x2.splat(c0), F = f32x4.splat(0);
   let p = x + (<usize>start << 2);
   const d = out - x;
   let i = 0;
@@ -81,20 +116,26 @@
       const ob = f32x4.demote_f64x2_zero(f64x2.add(T, qb));
       const oc = f32x4.demote_f64x2_zero(f64x2.add(T, qc));
       const oe = f32x4.demote_f64x2_zero(f64x2.add(T, qe));
-      v128.store(p + d, v128.shuffle<f32>(oa, ob, 0, 1, 4, 5));
-      v128.store(p + d, v128.shuffle<f32>(oc, oe, 0, 1, 4, 5), 16);
+      const w0 = v128.shuffle<f32>(oa, ob, 0, 1, 4, 5), w1 = v128.shuffle<f32>(oc, oe, 0, 1, 4, 5);
+      F = f32x4.add(F, f32x4.sub(w0, w1));
+      v128.store(p + d, w0);
+      v128.store(p + d, w1, 16);
       R = f64x2.add(R, hiLane(qe));
       p += 32;
     }
     const t = f64x2.add(S, R);
-    R = twoSumPair(S, R, t); S = t;
+    R = blockError(S, R, t); S = t;
   }
   let s = f64x2.extract_lane(S, 0), r = f64x2.extract_lane(R, 0);
+  let bad = !isFinite<f32>(f32x4.extract_lane(F, 0) + f32x4.extract_lane(F, 1) + f32x4.extract_lane(F, 2) + f32x4.extract_lane(F, 3));
   for (i += start; i < end; i++) {
     const q = <usize>i << 2;
     r += <f64>load<f32>(x + q);
-    store<f32>(out + q, <f32>(s + r));
+    const o = <f32>(s + r);
+    bad |= !isFinite<f32>(o);
+    store<f32>(out + q, o);
   }
+  return <i32>bad;
 }
 
 /** i32/u32: out[i] = carry + x[start] + ... + x[i], modulo 2^32 (i32x4.add wraps). */

@@ -78,13 +78,16 @@ export function cumsum_total_u8(start: i32, end: i32, x: usize): f64 {
 // offs: f64 per chunk (f64: two per chunk, sum then compensation), indexed by
 // start / chunk. out may be x itself (in place): every step loads before it stores.
 
-export function cumsum_f64(start: i32, end: i32, x: usize, out: usize, offs: usize, chunk: i32): void {
+// Floats return 1 when an output is not finite (the chunk ends as numpy's
+// sequential sum; the caller carries that into later chunks), else 0.
+
+export function cumsum_f64(start: i32, end: i32, x: usize, out: usize, offs: usize, chunk: i32): f64 {
   const o = offs + (<usize>(start / chunk) << 4);
-  scanF64(x, out, start, end, load<f64>(o), load<f64>(o, 8));
+  return scanF64(x, out, start, end, load<f64>(o), load<f64>(o, 8));
 }
 
-export function cumsum_f32(start: i32, end: i32, x: usize, out: usize, offs: usize, chunk: i32): void {
-  scanF32(x, out, start, end, load<f64>(offs + (<usize>(start / chunk) << 3)), 0);
+export function cumsum_f32(start: i32, end: i32, x: usize, out: usize, offs: usize, chunk: i32): f64 {
+  return scanF32(x, out, start, end, load<f64>(offs + (<usize>(start / chunk) << 3)), 0);
 }
 
 @inline function offset32(offs: usize, start: i32, chunk: i32): u32 {

@@ -167,7 +167,11 @@ export function log_v(x: v128): v128 {
 
 // ---- pow (fdlibm's e_pow.c, branch-free, its two-entry tables as selects) --
 
-/** pow's IEEE / ECMAScript special cases over res, the general path's |x|^y. */
+/**
+ * pow's special cases (C99 Annex F, as numpy's npy_pow) over res, the general
+ * path's |x|^y. They differ from ECMAScript's Math.pow in two places: pow(+1, y)
+ * is 1 for every y, NaN included, and pow(-1, ±Infinity) is 1.
+ */
 @inline export function powSpecials(x: v128, y: v128, res: v128): v128 {
   const ay = f64x2.abs(y);
   const yInf = f64x2.eq(ay, sp(Infinity));
@@ -175,7 +179,7 @@ export function log_v(x: v128): v128 {
   const ax1 = f64x2.eq(xa, sp(1.0));
   const edge = v128.or(v128.or(f64x2.eq(xa, sp(0.0)), f64x2.eq(xa, sp(Infinity))), yInf);
   const grow = v128.xor(f64x2.gt(y, sp(0.0)), f64x2.lt(xa, sp(1.0)));
-  res = sel(sel(sp(NaN), sel(sp(Infinity), sp(0.0), grow), v128.and(ax1, yInf)), res, edge);
+  res = sel(sel(sp(1.0), sel(sp(Infinity), sp(0.0), grow), v128.and(ax1, yInf)), res, edge);
   const ty = f64x2.trunc(y);
   const yInt = f64x2.eq(ty, y);
   const hy = mul(y, sp(0.5));
@@ -184,7 +188,7 @@ export function log_v(x: v128): v128 {
   const negFinite = v128.and(f64x2.lt(x, sp(0.0)), f64x2.gt(x, sp(-Infinity)));
   const nan = v128.or(v128.or(v128.and(negFinite, v128.not(yInt)), f64x2.ne(x, x)), f64x2.ne(y, y));
   res = sel(sp(NaN), res, nan);
-  return sel(sp(1.0), res, f64x2.eq(y, sp(0.0)));
+  return sel(sp(1.0), res, v128.or(f64x2.eq(y, sp(0.0)), f64x2.eq(x, sp(1.0))));
 }
 
 export function pow_v(x: v128, y: v128): v128 {

@@ -135,6 +135,12 @@ function intPow(d: Dtype, base: number, e: number): number {
   return ipow(base, Math.min(e, 4294967295) >>> 0);
 }
 
+/** C99 / numpy pow: Math.pow except pow(1, y) = 1 for every y (NaN too) and pow(-1, ±Infinity) = 1. */
+export function powC99(a: number, b: number): number {
+  if (a === 1 || (a === -1 && (b === Infinity || b === -Infinity))) return 1;
+  return Math.pow(a, b);
+}
+
 export const BINARY_OPS = ['add', 'subtract', 'multiply', 'divide', 'maximum', 'minimum', 'pow'] as const;
 export type BinaryOp = (typeof BINARY_OPS)[number];
 
@@ -148,7 +154,7 @@ function scalarOp(op: BinaryOp, d: Dtype, a: number, b: number): number {
     case 'divide': return int ? (b === 0 ? 0 : Math.floor(a / b)) : a / b;
     case 'maximum': return Math.max(a, b);
     case 'minimum': return Math.min(a, b);
-    case 'pow': return int ? intPow(d, a, b) : Math.pow(a, b);
+    case 'pow': return int ? intPow(d, a, b) : powC99(a, b);
   }
 }
 

@@ -96,11 +96,22 @@ export function* axpy(ctx: OpContext, alpha: unknown, x: unknown, y: unknown): O
   return ctx.result(Y);
 }
 
+const nanTo = (v: number, to: number) => (Number.isNaN(v) ? to : v);
+
 export function* clip(ctx: OpContext, x: unknown, lo: unknown, hi: unknown, out: unknown): Op<TypedArray> {
-  const l = checkNumber(lo, ctx.op, 'lo');
-  const h = checkNumber(hi, ctx.op, 'hi');
-  if (l > h) throw new RangeError(`${ctx.op}: lo (${l}) must not be greater than hi (${h})`);
+  // A NaN bound is no bound, as in numpy 1.24 (its clip loop keeps x when the comparison fails).
+  const l = nanTo(checkNumber(lo, ctx.op, 'lo'), -Infinity);
+  const h = nanTo(checkNumber(hi, ctx.op, 'hi'), Infinity);
   const X = ctx.input(x, 'x');
+  // numpy would return float64 for float bounds on an integer array; the result here keeps x's dtype, so refuse.
+  if (!DTYPES[X.dtype].float) {
+    for (const [name, v] of [['lo', l], ['hi', h]] as const) {
+      if (!Number.isInteger(v) && v !== Infinity && v !== -Infinity) {
+        throw new RangeError(`${ctx.op}: ${name} must be an integer (or ±Infinity) when x has integer dtype '${X.dtype}'; got ${v}`);
+      }
+    }
+  }
+  // lo > hi is allowed, as in numpy: min(max(x, lo), hi) is then hi everywhere.
   const O = ctx.output(out, 'out', X.dtype, X.length);
   yield { kernel: `clip_${X.dtype}`, n: X.length, args: [X.ptr, l, h, O.ptr] };
   return ctx.result(O);

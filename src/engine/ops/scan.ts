@@ -5,9 +5,15 @@
  * for any thread count. Integers wrap modulo 2^bits exactly as storing the
  * running sum into the typed array would (Int32Array/Uint32Array/Uint8Array
  * semantics, not numpy's upcast).
+ *
+ * Floats: once a prefix is not finite (an Infinity or NaN in x, or an overflow)
+ * numpy's sequential sum keeps it so; the compensated parallel scan cannot (its
+ * error terms turn Infinity into NaN, its chunk totals may overflow where the
+ * prefixes do not). Each float scan reports a non-finite output per chunk, and
+ * the op then finishes as numpy would (see floatFixups): a rare, sequential path.
  */
 import { DTYPES, type TypedArray } from '../../memory/dtypes.js';
-import type { Op } from '../op.js';
+import type { ArrayArg, KernelJob, Op, Partials } from '../op.js';
 import type { OpContext } from '../op-context.js';
 import { overlap } from '../overlap.js';
 
@@ -34,6 +40,11 @@ export function* cumsum(ctx: OpContext, x: unknown, opts?: CumsumOptions): Op<Ty
   const out = ctx.output(opts?.out, 'out', X.dtype, X.length);
   const n = X.length;
   if (n === 0) return ctx.result(out);
+  const float = DTYPES[X.dtype].float;
+  // numpy's prefix is -0 exactly while every element so far is -0 (x + y is -0
+  // only for -0 + -0 when rounding to nearest); the scans start from +0, so the
+  // leading run of -0 is restored at the end (x may be out: count it first).
+  const negZeros = float ? leadingNegZeros(X.view as Float64Array | Float32Array) : 0;
   const disjoint = overlap(out, X) === 'disjoint';
   if (disjoint && n > 32_768) {
     // One pass with look-back (assembly/scan-lookback*.ts): it recomputes a
@@ -41,10 +52,12 @@ export function* cumsum(ctx: OpContext, x: unknown, opts?: CumsumOptions): Op<Ty
     const chunk = n > 2 * 131_072 ? lookbackChunk(n) : scanChunk(n);
     const chunks = Math.ceil(n / chunk);
     // Slot bytes per chunk: floats keep (sum, compensation) pairs and quarter totals.
-    const status = ctx.scratch('u32', chunks * (DTYPES[X.dtype].float ? 28 : 4));
+    const status = ctx.scratch('u32', chunks * (float ? 28 : 4));
     (status.view as Uint32Array).fill(0);
-    yield { kernel: `cumsum1_${X.dtype}`, n, chunk, args: [X.ptr, out.ptr, status.ptr, chunk, n], cost: 3 };
-    return ctx.result(out);
+    const flags = yield { kernel: `cumsum1_${X.dtype}`, n, chunk, args: [X.ptr, out.ptr, status.ptr, chunk, n], cost: 3, partials: float };
+    const c = firstFlagged(flags);
+    if (c >= 0) yield settle(X, out, c * chunk, n);
+    return finish(ctx, out, negZeros);
   }
   const chunk = scanChunk(n);
   const chunks = Math.ceil(n / chunk);
@@ -52,9 +65,10 @@ export function* cumsum(ctx: OpContext, x: unknown, opts?: CumsumOptions): Op<Ty
   const offs = ctx.scratch('f64', chunks * (pairs ? 2 : 1));
   const o = offs.view as Float64Array;
   o.fill(0);
+  let finite = true;
   if (chunks > 1) {
     const totals = Float64Array.from((yield { kernel: `cumsum_total_${X.dtype}`, n, chunk, args: [X.ptr], partials: true })!);
-    if (X.dtype === 'f64' || X.dtype === 'f32') {
+    if (float) {
       // Neumaier over the totals; f64 hands the compensation to the kernel too.
       let s = 0, c = 0;
       for (let i = 0; i < chunks; i++) {
@@ -63,6 +77,7 @@ export function* cumsum(ctx: OpContext, x: unknown, opts?: CumsumOptions): Op<Ty
         c += Math.abs(s) >= Math.abs(v) ? (s - t) + v : (v - t) + s;
         s = t;
       }
+      finite = Number.isFinite(s) && Number.isFinite(c);
     } else {
       // Totals are exact residues; the running offset stays below 2^33, exact in f64.
       const mod = X.dtype === 'u8' ? 256 : 4294967296;
@@ -70,6 +85,41 @@ export function* cumsum(ctx: OpContext, x: unknown, opts?: CumsumOptions): Op<Ty
       for (let i = 0; i < chunks; i++) { o[i] = s; s = (s + totals[i]!) % mod; }
     }
   }
-  yield { kernel: `cumsum_${X.dtype}`, n, chunk, args: [X.ptr, out.ptr, offs.ptr, chunk], cost: 2 };
+  if (!float) {
+    yield { kernel: `cumsum_${X.dtype}`, n, chunk, args: [X.ptr, out.ptr, offs.ptr, chunk], cost: 2 };
+    return ctx.result(out);
+  }
+  // A total that is not finite (an Infinity or NaN in x, or lanes of a total
+  // overflowing where the prefixes need not) leaves the offsets untrustworthy:
+  // scan in one piece then. Only data with non-finite values or near-overflow sums.
+  if (!finite) o.fill(0);
+  const whole = finite ? chunk : n;
+  const flags = yield { kernel: `cumsum_${X.dtype}`, n, chunk: whole, args: [X.ptr, out.ptr, offs.ptr, whole], cost: 2, partials: true };
+  const c = firstFlagged(flags);
+  if (c >= 0) yield settle(X, out, c * whole, n);
+  return finish(ctx, out, negZeros);
+}
+
+function leadingNegZeros(x: Float64Array | Float32Array): number {
+  let k = 0;
+  while (k < x.length && Object.is(x[k], -0)) k++;
+  return k;
+}
+
+function finish(ctx: OpContext, out: ArrayArg, negZeros: number): TypedArray {
+  if (negZeros) (out.view as Float64Array | Float32Array).fill(-0, 0, negZeros);
   return ctx.result(out);
+}
+
+function firstFlagged(flags: Partials | undefined): number {
+  if (flags) for (let c = 0; c < flags.length; c++) if (flags[c] !== 0) return c;
+  return -1;
+}
+
+/**
+ * The job that settles a float scan with a non-finite output at or after
+ * element `from` (assembly/scan-lookback.ts, cumsum_fix_*): sequential, rare.
+ */
+function settle(X: ArrayArg, out: ArrayArg, from: number, n: number): KernelJob {
+  return { kernel: `cumsum_fix_${X.dtype}`, n: 1, chunk: 1, args: [X.ptr, out.ptr, from, n, out.ptr === X.ptr ? 1 : 0] };
 }
