@@ -194,7 +194,7 @@ export class EngineCore {
       this.#counters.completed++;
       return value;
     } catch (err) {
-      this.#counters.settled(err);
+      this.#counters.failedWith(err);
       throw err;
     }
   }

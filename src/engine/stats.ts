@@ -33,16 +33,16 @@ export class OpCounters {
   cancelled = 0;
   pending = 0;
 
-  settled(error: unknown): void {
-    if (error === undefined) this.completed++;
-    else if (error instanceof CancelledError) this.cancelled++;
+  /** Count a call that threw or rejected. */
+  failedWith(error: unknown): void {
+    if (error instanceof CancelledError) this.cancelled++;
     else this.failed++;
   }
 
   /** Count the settlement of an async call without changing what the caller sees. */
   track<T>(p: Promise<T>): Promise<T> {
     this.pending++;
-    p.then(() => { this.pending--; this.completed++; }, (err: unknown) => { this.pending--; this.settled(err ?? new Error()); });
+    p.then(() => { this.pending--; this.completed++; }, (err: unknown) => { this.pending--; this.failedWith(err); });
     return p;
   }
 }
