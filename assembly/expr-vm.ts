@@ -9,6 +9,7 @@
 // Frame layout (byte offsets; src/expr/frame.ts writes it):
 //   0 nInstr  4 nSlots  8 slotBytes  12 slotBase  16 block  20 reduce kind
 //   24 reduce register  28 reduce dtype  32 instr address  36 register address
+//   40 fused dot (sum of a final f64 multiply)
 //   64.. one i32 claim flag per slot
 // Register (16 bytes): kind, log2(element size), address, 0.
 //   ARRAY: address of element 0; CONST: a 16-byte splat; TEMP: offset in a slot;
@@ -29,7 +30,7 @@ import {
   fill_f64, fill_f32, fill_i32, fill_u32, fill_u8, copy_f64, copy_f32, copy_i32, copy_u32, copy_u8,
 } from './elementwise';
 import { pow_f64, pow_f32, pow_i32, pow_u32, pow_u8, pows_f64, pows_f32, pows_i32, pows_u32, pows_u8 } from './pow';
-import { sum_f64, sum_f32, sum_i32, sum_u32, sum_u8 } from './reduce';
+import { sum_f64, sum_f32, sum_i32, sum_u32, sum_u8, dot_f64 } from './reduce';
 import { min_f64, min_f32, min_i32, min_u32, min_u8, max_f64, max_f32, max_i32, max_u32, max_u8 } from './reduce-extremes';
 import { exprMap } from './expr-map';
 import { exprGather } from './expr-gather';
@@ -140,9 +141,8 @@ function fillOrCopy(op: i32, dt: i32, n: i32, d: usize, a: usize): void {
   }
 }
 
-// Run every instruction over the block [i0, i0 + n).
-function runBlock(frame: usize, slot: usize, i0: i32, n: i32): void {
-  const count = load<i32>(frame);
+// Run the first `count` instructions over the block [i0, i0 + n).
+function runBlock(frame: usize, slot: usize, i0: i32, n: i32, count: i32): void {
   let ins = <usize>load<u32>(frame, 32);
   for (let k = 0; k < count; k++, ins += 32) {
     const op = load<i32>(ins), dt = load<i32>(ins, 4);
@@ -196,9 +196,17 @@ function runBlock(frame: usize, slot: usize, i0: i32, n: i32): void {
 // The split sum's pairwise recursion makes (halves rounded down to 16), carried up
 // to the block size: below it, sum_<dt> continues the same recursion, so the result
 // has the bits sum() of the materialised expression would have over the same chunk.
+// Header word 40 set: the program ends with an f64 multiply whose product is summed.
+// dot_f64 adds the same products in the same order without storing them: same bits.
 function pairwiseRange(frame: usize, slot: usize, i0: i32, n: i32, block: i32): f64 {
   if (n <= block) {
-    runBlock(frame, slot, i0, n);
+    const count = load<i32>(frame);
+    if (load<i32>(frame, 40) != 0) {
+      runBlock(frame, slot, i0, n, count - 1);
+      const last = <usize>load<u32>(frame, 32) + (<usize>(count - 1) << 5);
+      return dot_f64(0, n, ptrOf(frame, slot, load<i32>(last, 12), i0), ptrOf(frame, slot, load<i32>(last, 16), i0));
+    }
+    runBlock(frame, slot, i0, n, count);
     return blockSum(load<i32>(frame, 28), n, ptrOf(frame, slot, load<i32>(frame, 24), i0));
   }
   const h = (n >> 1) & ~15;
@@ -232,13 +240,14 @@ export function expr_run(start: i32, end: i32, frame: usize): f64 {
   if (reduce == R_SUM) {
     if (end > start) r = pairwiseRange(frame, slot, start, end - start, block);
   } else if (reduce == 0) {
-    for (let i0 = start; i0 < end; i0 += block) runBlock(frame, slot, i0, min(block, end - i0));
+    const count = load<i32>(frame);
+    for (let i0 = start; i0 < end; i0 += block) runBlock(frame, slot, i0, min(block, end - i0), count);
   } else {
     const rreg = load<i32>(frame, 24), rdt = load<i32>(frame, 28);
     r = reduce == R_PROD ? 1 : NaN;
     for (let i0 = start; i0 < end; i0 += block) {
       const n = min(block, end - i0);
-      runBlock(frame, slot, i0, n);
+      runBlock(frame, slot, i0, n, load<i32>(frame));
       const p = ptrOf(frame, slot, rreg, i0);
       if (reduce == R_PROD) { r *= exprProd(rdt, n, p); continue; }
       const v = blockExtreme(reduce == R_MAX, rdt, n, p);

@@ -71,6 +71,30 @@ describe('N-d operands', () => {
   });
 });
 
+describe('reductions along axes', () => {
+  it('sum/prod/min/max/mean with axis and keepdims equal the N-d reduction of the materialised expression', async () => {
+    const r = rng(3);
+    for (const e of engines) {
+      const a = view(e, r, [4, 5, 3]), b = view(e, r, [5, 1]);
+      const inner = e.addSync(e.multiplySync(a, 2) as NDArray, b) as NDArray;
+      for (const kind of ['sum', 'prod', 'min', 'max', 'mean'] as const) {
+        for (const axis of [0, -1, [0, 2], [1]] as const) {
+          for (const keepdims of [false, true]) {
+            const want = (e as unknown as Record<string, (x: NDArray, o: object) => NDArray | number>)[`${kind}Sync`]!(inner, { axis, keepdims });
+            const got = await withTimeout(e.evaluate(`${kind}(2*a + b)`, { a, b }, { axis: axis as number | number[], keepdims }), 20_000, 'axis');
+            const label = `${kind} axis=${JSON.stringify(axis)} keepdims=${keepdims}`;
+            if (typeof want === 'number') expect(got, label).toBe(want);
+            else {
+              expect((got as NDArray).shape, label).toEqual(want.shape);
+              expect(bits(flat(got as NDArray)), label).toEqual(bits(flat(want)));
+            }
+          }
+        }
+      }
+    }
+  });
+});
+
 numpySuite('N-d expressions vs numpy', () => {
   it('dtypes and values of broadcast, strided expressions', async () => {
     const e = engines[0]!;

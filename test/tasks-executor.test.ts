@@ -49,9 +49,12 @@ describe('Executor and Future', () => {
   it('cancel succeeds only while queued; states follow', async () => {
     const g = newGate();
     try {
-      // 2 workers × 2 pipelined batches hold 4; everything blocks on the gate, so the tail stays queued.
+      // 2 workers each take one task (an unmeasured task is never queued behind a
+      // busy worker); everything blocks on the gate, so the tail stays queued.
       const fs = Array.from({ length: 8 }, (_, i) => ex.submit(gated, g, i));
-      await watchdog(untilTrue(() => fs.filter((f) => f.running()).length === 4));
+      await watchdog(untilTrue(() => fs.filter((f) => f.running()).length === 2));
+      await new Promise((r) => setTimeout(r, 20));
+      expect(fs.filter((f) => f.running()).length).toBe(2);
       const last = fs[7];
       expect(last.running()).toBe(false);
       expect(last.cancel()).toBe(true);
@@ -73,7 +76,7 @@ describe('Executor and Future', () => {
   it('result({ timeout }) throws TimeoutError and the future keeps running', async () => {
     const g = newGate();
     const f = ex.submit(gated, g, 'late');
-    await expect(f.result({ timeout: 0.05 })).rejects.toMatchObject({ code: 'ERR_TIMEOUT' });
+    await expect(f.result({ timeout: 50 })).rejects.toMatchObject({ code: 'ERR_TIMEOUT' });
     expect(f.done()).toBe(false);
     open(g);
     expect(await watchdog(f.result())).toBe('late');
@@ -113,7 +116,7 @@ describe('Executor and Future', () => {
     const err = await watchdog(
       (async () => {
         try {
-          for await (const f of asCompleted(m, { timeout: 0.2 })) seen.push(m.get(f)!);
+          for await (const f of asCompleted(m, { timeout: 200 })) seen.push(m.get(f)!);
         } catch (e) {
           return e as Error;
         }
@@ -137,7 +140,7 @@ describe('Executor and Future', () => {
     r = await watchdog(wait([slow, ok, boom], { returnWhen: 'FIRST_EXCEPTION' }));
     expect([...r.done]).toEqual(expect.arrayContaining([ok, boom]));
     expect(r.notDone).toEqual(new Set([slow]));
-    r = await watchdog(wait([slow, ok], { timeout: 0.05 }));
+    r = await watchdog(wait([slow, ok], { timeout: 50 }));
     expect(r.notDone).toEqual(new Set([slow]));
     open(g);
     r = await watchdog(wait([slow, ok, boom]));

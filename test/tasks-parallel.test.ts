@@ -121,7 +121,7 @@ describe('parallel / delayed', () => {
     const stuck = () => {
       for (;;);
     };
-    const err = await watchdog(parallel({ nJobs: 2, timeout: 0.2 })([delayed(stuck)()]).catch((e: unknown) => e));
+    const err = await watchdog(parallel({ nJobs: 2, timeout: 200 })([delayed(stuck)()]).catch((e: unknown) => e));
     expect(err).toMatchObject({ code: 'ERR_TIMEOUT' });
     expect(await watchdog(parallel({ nJobs: 2 })(range(4).map((i) => delayed(square)(i))))).toEqual([0, 1, 4, 9]);
   });

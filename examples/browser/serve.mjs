@@ -1,16 +1,25 @@
-// `npm run demo:browser`: compiles the Mandelbrot kernel (examples/mandelbrot/kernel.ts,
-// cached after the first time) and serves the demo page with COOP/COEP.
+// `npm run demo:browser`: serves the demo page with COOP/COEP, and the Mandelbrot
+// kernel (examples/mandelbrot/kernel.ts) as /examples/browser/mandelbrot.wasm.
 //
 //   node examples/browser/serve.mjs [--port 8080]
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { startServer } from './server.mjs';
 
-/** The demo's server: the repo root, plus /examples/browser/mandelbrot.wasm compiled from the example kernel. */
+/** The kernel: build/mandelbrot.wasm if the build made it, else compiled here from the example's source. */
+async function kernelBytes() {
+  try {
+    return await readFile(fileURLToPath(new URL('../../build/mandelbrot.wasm', import.meta.url)));
+  } catch {
+    const { compileAssemblyScript } = await import('../../dist/kernels/compile.js');
+    const source = await readFile(fileURLToPath(new URL('../mandelbrot/kernel.ts', import.meta.url)), 'utf8');
+    return (await compileAssemblyScript(source)).bytes;
+  }
+}
+
+/** The demo's server: the repo root, plus /examples/browser/mandelbrot.wasm, the example's kernel. */
 export async function startDemo({ port = 0 } = {}) {
-  const { compileAssemblyScript } = await import('../../dist/kernels/compile.js');
-  const source = await readFile(fileURLToPath(new URL('../mandelbrot/kernel.ts', import.meta.url)), 'utf8');
-  const { bytes } = await compileAssemblyScript(source);
+  const bytes = await kernelBytes();
   const { server, url } = await startServer({ port, routes: { '/examples/browser/mandelbrot.wasm': bytes } });
   return { server, url: `${url}/examples/browser/` };
 }

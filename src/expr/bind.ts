@@ -51,6 +51,54 @@ export function bind(names: readonly string[], vars: unknown, op: string): Bound
     throw new TypeError(`${op}: vars must be an object mapping names to arrays or numbers; got ${describe(vars)}`);
   }
   const v = vars as Vars;
+  return bindFlat(names, v) ?? bindND(names, v, op);
+}
+
+const UNIT = Object.freeze([1]);
+
+/**
+ * The common case, kept cheap (a small evaluation is dominated by fixed costs):
+ * every operand a typed array or a number, lengths equal or 1. Undefined otherwise.
+ */
+function bindFlat(names: readonly string[], v: Vars): Bound | undefined {
+  let n = -1;
+  for (let i = 0; i < names.length; i++) {
+    const value = v[names[i]!];
+    if (typeof value === 'number') continue;
+    if (!dtypeOf(value)) return undefined;
+    const len = (value as TypedArray).length;
+    if (n === -1 || n === 1) n = len;
+    else if (len !== n && len !== 1) return undefined;
+  }
+  if (n === -1) return undefined;
+  const arrays = new Map<string, ArrayOperand>();
+  const shape = [n];
+  let key = '';
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!;
+    const value = v[name];
+    if (typeof value === 'number') { key += Number.isInteger(value) ? 'i,' : 'f,'; continue; }
+    const t = value as TypedArray;
+    const dt = dtypeOf(t)!;
+    const reading: Reading = t.length === 1 && n !== 1 ? 'const' : 'flat';
+    arrays.set(name, { data: t, dt, offset: 0, shape: reading === 'flat' ? shape : UNIT, strides: UNIT, reading });
+    key += reading === 'flat' ? `${dt},` : `${dt}*,`;
+  }
+  return { n, shape, nd: false, key, arrays, operands: () => operandsOf(names, v, arrays) };
+}
+
+function operandsOf(names: readonly string[], v: Vars, arrays: ReadonlyMap<string, ArrayOperand>): Map<string, Operand> {
+  const m = new Map<string, Operand>();
+  for (const name of names) {
+    const value = v[name];
+    if (typeof value === 'number') m.set(name, { kind: 'number', int: Number.isInteger(value) });
+    const a = arrays.get(name);
+    if (a) m.set(name, { kind: 'array', dt: a.dt, broadcast: a.reading === 'const', strided: a.reading === 'strided' });
+  }
+  return m;
+}
+
+function bindND(names: readonly string[], v: Vars, op: string): Bound {
   const found: Array<[string, Omit<ArrayOperand, 'reading'>]> = [];
   let nd = false;
   for (const name of names) {
@@ -84,15 +132,5 @@ export function bind(names: readonly string[], vars: unknown, op: string): Bound
     const a = arrays.get(name);
     key += a === undefined ? '?,' : a.reading === 'flat' ? `${a.dt},` : a.reading === 'const' ? `${a.dt}*,` : `${a.dt}~,`;
   }
-  const operands = () => {
-    const m = new Map<string, Operand>();
-    for (const name of names) {
-      const value = v[name];
-      if (typeof value === 'number') m.set(name, { kind: 'number', int: Number.isInteger(value) });
-      const a = arrays.get(name);
-      if (a) m.set(name, { kind: 'array', dt: a.dt, broadcast: a.reading === 'const', strided: a.reading === 'strided' });
-    }
-    return m;
-  };
-  return { n, shape, nd, key, arrays, operands };
+  return { n, shape, nd, key, arrays, operands: () => operandsOf(names, v, arrays) };
 }

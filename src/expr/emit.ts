@@ -26,8 +26,8 @@ export interface Program {
   outReg: number;
   /** Storage dtype of each constant. */
   constDts: Dtype[];
-  /** The register the reduction reads. */
-  reduce: { kind: Reduction; reg: number; dt: Dtype } | undefined;
+  /** The register the reduction reads; `dot`: it is the product of a final f64 multiply (summed as dot does). */
+  reduce: { kind: Reduction; reg: number; dt: Dtype; dot: boolean } | undefined;
   /** Relative cost per element (scheduler units: 1 = a streaming copy). */
   cost: number;
 }
@@ -127,7 +127,10 @@ export function emit(checked: Checked): Program {
     const r = gen(root);
     // A constant can only reach here as a where(...) pick; the VM reduces arrays.
     const rr = isConst(r) ? materialize(r) : r;
-    reduce = { kind: checked.reduce, reg: rr, dt: regs[rr]!.dt };
+    const last = code.length - 8;
+    const dot = (checked.reduce === 'sum' || checked.reduce === 'mean') && last >= 0 && code[last] === OP.MUL && code[last + 1] === DT_CODE.f64
+      && code[last + 2] === rr && !isConst(code[last + 3]!) && !isConst(code[last + 4]!);
+    reduce = { kind: checked.reduce, reg: rr, dt: regs[rr]!.dt, dot };
   } else {
     out = root.dt;
     regs.push({ kind: REG.ARRAY, dt: storage(root.dt), name: '' });

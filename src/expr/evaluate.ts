@@ -10,20 +10,29 @@ import type { ArrayArg } from '../engine/op.js';
 import { overlaps, type Span } from '../engine/overlap.js';
 import { describe, dtypeOf, DTYPES, type TypedArray } from '../memory/dtypes.js';
 import { broadcastStrides } from '../nd/broadcast.js';
-import type { NDArray } from '../nd/ndarray.js';
+import { NDArray } from '../nd/ndarray.js';
+import { reduceND } from '../nd/ops/reduce-axis.js';
 import { checkOut, flatOf, wrap } from '../nd/ops/elementwise.js';
 import { extent } from '../nd/shape.js';
 import { chooseChunk, chunkCount } from '../runtime/scheduler.js';
 import { check } from './check.js';
 import type { Operand } from './types.js';
 import { emit, type Program } from './emit.js';
+import type { Reduction } from './opcodes.js';
 import type { Vars } from './fold.js';
-import { bind } from './bind.js';
+import { bind, type Bound } from './bind.js';
 import { layout, writeFrame, type Gather } from './frame.js';
 import { namesOf, parse, type Node } from './parse.js';
 import { scalarValue, storage } from './types.js';
 
-export interface EvaluateOptions { out?: TypedArray | NDArray; signal?: AbortSignal; axis?: number | number[] }
+export interface EvaluateOptions {
+  out?: TypedArray | NDArray;
+  signal?: AbortSignal;
+  /** With an outermost reduction: the axes to reduce (numpy's axis; negative counts from the end). */
+  axis?: number | number[];
+  /** With `axis`: keep the reduced dims as size 1. */
+  keepdims?: boolean;
+}
 
 /** A parsed expression and its programs, one per operand signature. */
 export class Expression {
@@ -38,12 +47,15 @@ export class Expression {
     this.names = namesOf(this.#ast);
   }
 
-  program(key: string, operands: () => ReadonlyMap<string, Operand>, op: string): Program {
-    let p = this.#programs.get(key);
+  /** The program for an operand signature; `inner`: without the outermost reduction (for axis reductions). */
+  program(key: string, operands: () => ReadonlyMap<string, Operand>, op: string, inner = false): Program {
+    const k = inner ? `${key}|inner` : key;
+    let p = this.#programs.get(k);
     if (!p) {
-      p = emit(check(this.#ast, operands(), op));
+      const checked = check(this.#ast, operands(), op);
+      p = emit(inner ? { root: checked.root, reduce: undefined } : checked);
       if (this.#programs.size >= 64) this.#programs.delete(this.#programs.keys().next().value!);
-      this.#programs.set(key, p);
+      this.#programs.set(k, p);
     }
     return p;
   }
@@ -64,18 +76,16 @@ export function expressionFor(source: unknown, op: string): Expression {
   return e;
 }
 
-function checkAxis(opts: EvaluateOptions, op: string): void {
-  if (opts.axis !== undefined) {
-    throw new TypeError(`${op}: axis needs N-d operands, and expressions take 1-d typed arrays and numbers for now; reduce over everything (no axis)`);
-  }
-}
-
 export function* evaluate(ctx: OpContext, expr: Expression, vars: unknown, opts: EvaluateOptions): Op<TypedArray | NDArray | number> {
   const op = ctx.op;
-  checkAxis(opts, op);
   const b = bind(expr.names, vars, op);
-  const p = expr.program(b.key, b.operands, op);
-  if (p.reduce && opts.out !== undefined) throw new TypeError(`${op}: out is not used by a reduction (${p.reduce.kind} returns a number)`);
+  let p = expr.program(b.key, b.operands, op);
+  const alongAxes = opts.axis !== undefined || opts.keepdims !== undefined;
+  if (alongAxes && !p.reduce) throw new TypeError(`${op}: axis and keepdims apply to an outermost reduction (sum, prod, min, max, mean); the expression has none`);
+  if (p.reduce && !alongAxes && opts.out !== undefined) throw new TypeError(`${op}: out is not used by a reduction over every element (${p.reduce.kind} returns a number)`);
+  // Along axes: the elementwise part into a temporary of the operands' broadcast shape, then the N-d reduction.
+  const reduceAlong = alongAxes ? p.reduce!.kind : undefined;
+  if (reduceAlong) p = expr.program(b.key, b.operands, op, true);
   const v = vars as Vars;
   const values = p.consts.map((c) => scalarValue(c.of.value(v), c.of.kind, c.dt, op, () => c.what));
   const n = b.n;
@@ -102,7 +112,8 @@ export function* evaluate(ctx: OpContext, expr: Expression, vars: unknown, opts:
   if (p.out) {
     const dt = storage(p.out);
     let outFlat: TypedArray | undefined;
-    if (opts.out !== undefined && opts.out !== null) {
+    if (reduceAlong) outFlat = ctx.scratch(dt, n).view as TypedArray;
+    else if (opts.out !== undefined && opts.out !== null) {
       if (b.nd || !dtypeOf(opts.out)) {
         userOut = checkOut(ctx, opts.out, b.shape, dt);
         if (!userOut!.isContiguous) throw new TypeError(`${op}: out must be C-contiguous (a strided out view is not supported by expressions); evaluate into a fresh array and copy`);
@@ -114,12 +125,10 @@ export function* evaluate(ctx: OpContext, expr: Expression, vars: unknown, opts:
     if (spans.some((s) => overlaps(s, result!))) { final = result; result = ctx.scratch(dt, n); }
     ptrs[p.outReg] = result.ptr;
   }
-  const done = (): TypedArray | NDArray => {
-    const flat = ctx.result(final ?? result!);
-    if (userOut) return userOut;
-    return b.nd ? wrap(ctx, flat, b.shape, undefined) : flat;
-  };
-  if (n === 0) return p.reduce ? (p.reduce.kind === 'prod' ? 1 : p.reduce.kind === 'sum' ? 0 : NaN) : done();
+  if (n === 0) {
+    if (reduceAlong) return yield* along(ctx, reduceAlong, result!, b.shape, opts);
+    return p.reduce ? (p.reduce.kind === 'prod' ? 1 : p.reduce.kind === 'sum' ? 0 : NaN) : done(ctx, final ?? result!, userOut, b);
+  }
 
   // Reductions chunk like sum(), so sum(expr) has the bits sum of the materialised expression has.
   const chunk = p.reduce ? chooseChunk(n, 1) : chooseChunk(n, p.cost);
@@ -129,8 +138,22 @@ export function* evaluate(ctx: OpContext, expr: Expression, vars: unknown, opts:
   writeFrame(ctx.buffer, frame, p, L, ptrs, values, gathers);
   const partials = yield { kernel: 'expr_run', n, chunk, args: [frame], partials: p.reduce !== undefined, cost: p.cost };
   if (final) yield { kernel: `copy_${final.dtype}`, n, args: [result!.ptr, final.ptr] };
-  if (!p.reduce) return done();
+  if (reduceAlong) return yield* along(ctx, reduceAlong, result!, b.shape, opts);
+  if (!p.reduce) return done(ctx, final ?? result!, userOut, b);
   return combine(p.reduce.kind, p.reduce.dt, partials!, n);
+}
+
+/** The elementwise result the caller gets: their out, an NDArray (N-d operands) or the typed array. */
+function done(ctx: OpContext, result: ArrayArg, userOut: NDArray | undefined, b: Bound): TypedArray | NDArray {
+  if (userOut) return userOut;
+  const flat = ctx.result(result);
+  return b.nd ? wrap(ctx, flat, b.shape, undefined) : flat;
+}
+
+/** A reduction along axes: the N-d reduction of the elementwise result (a temporary). */
+function* along(ctx: OpContext, kind: Reduction, inner: ArrayArg, shape: readonly number[], opts: EvaluateOptions): Op<NDArray | number> {
+  const x = new NDArray(ctx.result(inner), shape, undefined, 0);
+  return yield* reduceND(ctx, kind, x, { axis: opts.axis, keepdims: opts.keepdims, out: opts.out });
 }
 
 function combine(kind: string, dt: string, partials: ArrayLike<number>, n: number): number {

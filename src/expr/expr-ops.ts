@@ -25,7 +25,7 @@ export interface ExprOps<M extends Mode = 'sync'> extends NdOps<M> {
 export const EXPR_OPS: OpDecls<ExprOps> = {
   ...ND_OPS,
   evaluate: {
-    params: ['source', 'vars'], options: ['out', 'axis'],
+    params: ['source', 'vars'], options: ['out', 'axis', 'keepdims'],
     // engine.expression() passes its parsed Expression here instead of a string.
     run: (c, source, vars, o) => evaluate(c, (source as unknown) instanceof Expression ? (source as unknown as Expression) : expressionFor(source, c.op), vars, o ?? {}),
   },

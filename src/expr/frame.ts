@@ -57,6 +57,7 @@ export function writeFrame(buffer: ArrayBufferLike, base: number, p: Program, L:
   head[b + (FRAME.RDT >> 2)] = p.reduce ? DT_CODE[p.reduce.dt] : 0;
   head[b + (FRAME.INSTR >> 2)] = base + L.instr;
   head[b + (FRAME.REGS >> 2)] = base + L.regs;
+  head[b + (FRAME.FUSED_DOT >> 2)] = p.reduce?.dot ? 1 : 0;
   head.fill(0, b + (FRAME.FLAGS >> 2), b + (L.regs >> 2));
   let desc = L.descs;
   for (let r = 0; r < p.regs.length; r++) {

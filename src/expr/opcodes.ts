@@ -30,7 +30,7 @@ export const DT_CODE = { f64: 0, f32: 1, i32: 2, u32: 3, u8: 4 } as const;
 
 /** Frame header (bytes): see assembly/expr-vm.ts. */
 export const FRAME = {
-  NINSTR: 0, NSLOTS: 4, SLOT_BYTES: 8, SLOT_BASE: 12, BLOCK: 16, REDUCE: 20, RREG: 24, RDT: 28, INSTR: 32, REGS: 36, FLAGS: 64,
+  NINSTR: 0, NSLOTS: 4, SLOT_BYTES: 8, SLOT_BASE: 12, BLOCK: 16, REDUCE: 20, RREG: 24, RDT: 28, INSTR: 32, REGS: 36, FUSED_DOT: 40, FLAGS: 64,
 } as const;
 export const INSTR_BYTES = 32;
 export const REG_BYTES = 16;

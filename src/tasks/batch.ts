@@ -14,7 +14,11 @@ export interface BatchOutcome {
 /** One batch on the task pool, as a promise of its outcome plus a way to cancel it while queued. */
 export interface ChunkHandle {
   promise: Promise<BatchOutcome>;
-  /** True if the batch had not been sent to a worker and will now never run. */
+  /**
+   * True if the batch had not started and will now never run. A running batch
+   * is asked to stop instead (its task's AbortSignal fires; task-context.ts), and
+   * this returns false.
+   */
   cancel(): boolean;
 }
 
@@ -23,16 +27,16 @@ export interface ChunkHandle {
  * either started (claim() by whoever runs it) or cancelled (handle.cancel(),
  * which only succeeds while it is still queued).
  */
-export function batchLifecycle(signalled = false): {
+export function batchLifecycle(): {
   handle: ChunkHandle;
   claim: () => boolean;
   resolve: (o: BatchOutcome) => void;
   reject: (e: unknown) => void;
-  /** With `signalled`: aborted by handle.cancel(), queued or running (for backends that can stop a running batch). */
-  signal?: AbortSignal;
+  /** How to abort the batch once it runs (the backend's job.abort). */
+  setAbort: (abort: () => void) => void;
 } {
-  const stop = signalled ? new AbortController() : undefined;
-  let state: 'queued' | 'started' | 'cancelled' = 'queued';
+  let abortRunning: (() => void) | undefined;
+  let state: 'queued' | 'started' | 'cancelled' | 'done' = 'queued';
   let resolve!: (o: BatchOutcome) => void;
   let reject!: (e: unknown) => void;
   const promise = new Promise<BatchOutcome>((res, rej) => {
@@ -45,7 +49,7 @@ export function batchLifecycle(signalled = false): {
     handle: {
       promise,
       cancel() {
-        stop?.abort();
+        if (state !== 'done') abortRunning?.();
         if (state !== 'queued') return false;
         state = 'cancelled';
         reject(new CancelledError('the task was cancelled before it started'));
@@ -53,12 +57,20 @@ export function batchLifecycle(signalled = false): {
       },
     },
     claim: () => {
-      if (state === 'cancelled') return false;
+      if (state !== 'queued') return false;
       state = 'started';
       return true;
     },
-    signal: stop?.signal,
-    resolve: (o) => resolve(o),
-    reject: (e) => reject(e),
+    resolve: (o) => {
+      state = 'done';
+      resolve(o);
+    },
+    reject: (e) => {
+      state = 'done';
+      reject(e);
+    },
+    setAbort: (abort) => {
+      abortRunning = abort;
+    },
   };
 }

@@ -1,4 +1,5 @@
 /** Small helpers shared by the task APIs: argument checks, defaults, job plumbing. */
+import { checkKeys } from '../engine/options.js';
 import { CancelledError } from '../errors.js';
 import { availableParallelism } from 'node:os';
 import { batchLifecycle, type ChunkHandle } from './batch.js';
@@ -13,6 +14,20 @@ export interface EngineLike {
 
 export function cpuCount(): number {
   return Math.max(1, availableParallelism());
+}
+
+/** An options object: undefined, or an object whose keys are all known (a typo is a TypeError naming the known keys). */
+export function checkOptionKeys(options: unknown, where: string, known: readonly string[]): void {
+  if (options === undefined) return;
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new TypeError(`${where}: options must be an object; got ${options === null ? 'null' : typeof options}`);
+  }
+  checkKeys(options, where, known);
+}
+
+/** A TypeError unless `x` is iterable (or async iterable), naming the argument. */
+export function checkIterable(x: unknown, what: string): void {
+  if (!isIterable(x)) throw new TypeError(`${what} must be an iterable or async iterable; got ${x === null ? 'null' : typeof x}`);
 }
 
 export function positiveInt(v: unknown, what: string): number {
@@ -40,8 +55,10 @@ export function submitBatch(
   calls: readonly TaskCall[],
   extra: Partial<Pick<BackendJob, 'timeoutMs' | 'onTimeout'>> = {},
 ): ChunkHandle {
-  const batch = batchLifecycle(backend.cancellable);
-  backend.submit({ calls, ...extra, claim: batch.claim, resolve: batch.resolve, reject: batch.reject, signal: batch.signal });
+  const batch = batchLifecycle();
+  const job: BackendJob = { calls, ...extra, claim: batch.claim, resolve: batch.resolve, reject: batch.reject };
+  backend.submit(job);
+  batch.setAbort(() => job.abort?.());
   return batch.handle;
 }
 
@@ -53,20 +70,10 @@ export function runOnPool(
   extra: Partial<Pick<TaskJob, 'fi' | 'timeoutMs' | 'onTimeout'>> = {},
 ): ChunkHandle {
   const batch = batchLifecycle();
-  pool.submit({ fns, calls, ...extra, claim: batch.claim, resolve: batch.resolve, reject: batch.reject });
+  const job: TaskJob = { fns, calls, ...extra, claim: batch.claim, resolve: batch.resolve, reject: batch.reject };
+  pool.submit(job);
+  batch.setAbort(() => job.abort?.());
   return batch.handle;
-}
-
-export function* chunked<T>(items: Iterable<T>, size: number): Generator<T[]> {
-  let buf: T[] = [];
-  for (const x of items) {
-    buf.push(x);
-    if (buf.length === size) {
-      yield buf;
-      buf = [];
-    }
-  }
-  if (buf.length) yield buf;
 }
 
 export function isIterable(x: unknown): x is Iterable<unknown> | AsyncIterable<unknown> {

@@ -7,14 +7,18 @@
 import { DisposedError } from '../errors.js';
 import type { ChunkHandle } from './batch.js';
 import { createBackend } from './backends/index.js';
-import type { TaskBackend } from './backends/backend.js';
-import { checkSignal, cpuCount, defaultWorkers, isIterable, positiveInt, submitBatch, toAsyncIterator } from './common.js';
-import { Future, setStopper } from './future.js';
-import type { BullmqOptions } from './backends/bullmq-options.js';
+import type { BackendJob, TaskBackend } from './backends/backend.js';
+import { BULLMQ_OPTION_KEYS, type BullmqOptions } from './backends/bullmq-options.js';
+import { checkOptionKeys, checkSignal, cpuCount, defaultWorkers, isIterable, positiveInt, submitBatch, toAsyncIterator } from './common.js';
+import { Future, setFutureAbort } from './future.js';
+import type { TaskStats } from './stats.js';
 import { streamChunks } from './stream.js';
 import { isModuleRef, toWireFn, type Awaited2, type TaskFn } from './worker/task-fn.js';
 /** One (async) iterable per parameter of the mapped function. */
 type IterablesFor<A extends unknown[]> = { [K in keyof A]: Iterable<A[K]> | AsyncIterable<A[K]> };
+
+/** The option keys `new Executor` knows. */
+export const EXECUTOR_OPTIONS = ['maxWorkers', 'backend', 'initializer', 'initargs', 'engine', ...BULLMQ_OPTION_KEYS];
 
 export type ExecutorBackend = 'worker' | 'async' | 'bullmq';
 
@@ -58,6 +62,7 @@ export class Executor implements AsyncDisposable {
 
   constructor(options: ExecutorOptions = {}) {
     if (options === null || typeof options !== 'object') throw new TypeError('Executor options must be an object');
+    checkOptionKeys(options, 'new Executor', EXECUTOR_OPTIONS);
     const backend = options.backend ?? 'worker';
     if (backend !== 'worker' && backend !== 'async' && backend !== 'bullmq') {
       throw new TypeError(`backend must be 'worker', 'async' or 'bullmq', got ${JSON.stringify(backend)}`);
@@ -94,15 +99,8 @@ export class Executor implements AsyncDisposable {
     const futures = this.#futures;
     if (typeof fn !== 'function') toWireFn(fn); // a bad fn throws here, on every backend
     futures.add(f);
-    let signal: AbortSignal | undefined;
-    if (this.#backend.cancellable) {
-      const stop = new AbortController();
-      setStopper(f, () => stop.abort());
-      signal = stop.signal;
-    }
     // Bookkeeping in the job's own callbacks rather than a done-callback: this is on every round trip.
-    this.#backend.submit({
-      signal,
+    const job: BackendJob = {
       calls: [{ fn: fn as TaskFn, args }],
       claim: () => {
         if (f.setRunningOrNotifyCancel()) return true;
@@ -118,7 +116,9 @@ export class Executor implements AsyncDisposable {
         futures.delete(f);
         f.setException(e);
       },
-    });
+    };
+    this.#backend.submit(job);
+    setFutureAbort(f, () => job.abort?.());
     return future;
   }
 
@@ -140,6 +140,7 @@ export class Executor implements AsyncDisposable {
     iterables.forEach((it, i) => {
       if (!isIterable(it)) throw new TypeError(`map: argument ${i + 1} must be an iterable or async iterable`);
     });
+    checkOptionKeys(options, 'Executor.map', ['chunkSize', 'bufferSize', 'signal']);
     const chunkSize = options.chunkSize == null ? 1 : positiveInt(options.chunkSize, 'chunkSize');
     const window = options.bufferSize == null ? 2 * this.maxWorkers : positiveInt(options.bufferSize, 'bufferSize');
     const signal = checkSignal(options.signal);
@@ -161,8 +162,14 @@ export class Executor implements AsyncDisposable {
     return h;
   }
 
-  /** Stop accepting work; optionally cancel what has not started; optionally wait for the rest. */
+  /**
+   * Stop accepting work; optionally cancel what has not started (and ask running
+   * tasks to stop: their AbortSignal fires); optionally wait for the rest. With
+   * `{ wait: false, cancelFutures: true }` running tasks no longer keep the process
+   * alive: a task that never returns cannot keep a script from ending.
+   */
   async shutdown(options: ShutdownOptions = {}): Promise<void> {
+    checkOptionKeys(options, 'shutdown', ['wait', 'cancelFutures']);
     const { wait = true, cancelFutures = false } = options;
     this.#isShutdown = true;
     if (cancelFutures) {
@@ -170,13 +177,32 @@ export class Executor implements AsyncDisposable {
       for (const h of [...this.#handles]) h.cancel();
     }
     this.#backend.close();
-    if (!wait) return;
+    if (!wait) {
+      if (cancelFutures) this.#backend.release();
+      return;
+    }
     const settled = (p: PromiseLike<unknown>) => Promise.resolve(p).then(() => {}, () => {});
     await Promise.all([
       ...[...this.#futures].map((f) => settled(f.exception().catch(() => {}))),
       ...[...this.#handles].map((h) => settled(h.promise)),
     ]);
     await this.#backend.join();
+  }
+
+  /**
+   * The last resort: end every worker by force, now. Queued and running futures
+   * end cancelled, and the executor is shut down. (Backend 'async' cannot end a
+   * call running on this thread: those are only asked to stop.)
+   */
+  async terminate(): Promise<void> {
+    this.#isShutdown = true;
+    for (const f of [...this.#futures]) f.cancel();
+    await this.#backend.terminate();
+  }
+
+  /** Counters: tasks completed, failed, cancelled; queue depth; workers alive and replaced. */
+  stats(): TaskStats {
+    return this.#backend.stats();
   }
 
   [Symbol.asyncDispose](): Promise<void> {

@@ -1,37 +1,41 @@
 /**
  * concurrent.futures.Future, as a PromiseLike: `await future` works, and so do
  * Python's result()/exception()/cancel()/done()/addDoneCallback().
- * Timeouts are in seconds, as in Python.
+ * Timeouts are in milliseconds, as everywhere in JS (setTimeout, AbortSignal.timeout).
  */
 import { CancelledError, StateError, TimeoutError } from '../errors.js';
+import { checkOptionKeys } from './common.js';
 
 type State = 'pending' | 'running' | 'finished' | 'cancelled';
 
 export interface WaitOptions {
-  /** Seconds; undefined or null waits forever. */
+  /** Milliseconds; undefined or null waits forever. */
   timeout?: number | null;
 }
 
 export function checkTimeout(timeout: number | null | undefined, what = 'timeout'): number | undefined {
   if (timeout === undefined || timeout === null) return undefined;
   if (typeof timeout !== 'number' || Number.isNaN(timeout) || timeout < 0) {
-    throw new RangeError(`${what} must be a number of seconds >= 0, got ${String(timeout)}`);
+    throw new RangeError(`${what} must be a number of milliseconds >= 0, got ${String(timeout)}`);
   }
   return timeout;
 }
 
 /** Synchronous "did it fail?" for wait(FIRST_EXCEPTION), without exposing it publicly. */
 export let futureFailed: (f: Future<unknown>) => boolean;
-/** For executors whose backend can stop a call: `stop` runs when cancel() is asked of a pending or running future. */
-export let setStopper: (f: Future<unknown>, stop: () => void) => void;
+/** For executors: how to ask the future's running task to stop (its AbortSignal; task-context.ts). */
+export let setFutureAbort: (f: Future<unknown>, abort: () => void) => void;
 
 export class Future<T = unknown> implements PromiseLike<T> {
   static {
     futureFailed = (f) => f.#state === 'finished' && f.#hasError;
-    setStopper = (f, stop) => {
-      f.#stop = stop;
+    setFutureAbort = (f, abort) => {
+      f.#abort = abort;
     };
   }
+
+  #abort: (() => void) | undefined;
+  #abortRequested = false;
 
   #state: State = 'pending';
   #value: T | undefined;
@@ -41,13 +45,12 @@ export class Future<T = unknown> implements PromiseLike<T> {
   #promise: Promise<T> | undefined;
   #resolveP: ((v: T) => void) | undefined;
   #rejectP: ((e: unknown) => void) | undefined;
-  #stop: (() => void) | undefined;
 
   get [Symbol.toStringTag](): string {
     return 'Future';
   }
 
-  /** True if the call was cancelled (only possible while it was still queued). */
+  /** True if the call was cancelled: while queued, or while running if the task then stopped with an error. */
   cancelled(): boolean {
     return this.#state === 'cancelled';
   }
@@ -63,29 +66,31 @@ export class Future<T = unknown> implements PromiseLike<T> {
   }
 
   /**
-   * Cancel the call if it has not started yet. Returns whether the future is (now) cancelled.
-   * On a backend that can stop a running call ('bullmq'), a running future is also asked to
-   * stop: cancel() still returns false, and the future then rejects with CancelledError.
+   * Cancel the call if it has not started yet; returns whether the future is (now)
+   * cancelled. A running call is asked to stop instead (its task's AbortSignal
+   * fires) and this returns false, as Python's does; if the task then ends with an
+   * error, the future ends cancelled (CancelledError, the task's error as cause).
    */
   cancel(): boolean {
     if (this.#state === 'finished') return false;
-    if (this.#state === 'running') {
-      this.#stop?.();
-      return false;
+    if (this.#state === 'cancelled') return true;
+    // A backend that can drop a queued call at its source ('bullmq') does it now; a running call is asked to stop.
+    if (!this.#abortRequested) {
+      this.#abortRequested = true;
+      this.#abort?.();
     }
-    if (this.#state === 'pending') {
-      this.#state = 'cancelled';
-      this.#settle();
-      this.#stop?.();
-    }
+    if (this.#state === 'running') return false;
+    this.#state = 'cancelled';
+    this.#settle();
     return true;
   }
 
-  /** The call's value; rejects with its error, CancelledError, or TimeoutError after `timeout` seconds. */
+  /** The call's value; rejects with its error, CancelledError, or TimeoutError after `timeout` ms. */
   result(options: WaitOptions = {}): Promise<T> {
+    checkOptionKeys(options, 'result', ['timeout']);
     const t = checkTimeout(options.timeout);
     return this.#waitDone(t).then(() => {
-      if (this.#state === 'cancelled') throw new CancelledError('the future was cancelled');
+      if (this.#state === 'cancelled') throw new CancelledError('the future was cancelled', { cause: this.#error });
       if (this.#hasError) throw this.#error;
       return this.#value as T;
     });
@@ -93,9 +98,10 @@ export class Future<T = unknown> implements PromiseLike<T> {
 
   /** The call's error, or undefined if it succeeded; rejects with CancelledError or TimeoutError. */
   exception(options: WaitOptions = {}): Promise<unknown> {
+    checkOptionKeys(options, 'exception', ['timeout']);
     const t = checkTimeout(options.timeout);
     return this.#waitDone(t).then(() => {
-      if (this.#state === 'cancelled') throw new CancelledError('the future was cancelled');
+      if (this.#state === 'cancelled') throw new CancelledError('the future was cancelled', { cause: this.#error });
       return this.#hasError ? this.#error : undefined;
     });
   }
@@ -145,6 +151,11 @@ export class Future<T = unknown> implements PromiseLike<T> {
   setException(error: unknown): void {
     if (this.done()) return;
     this.#error = error;
+    if (this.#abortRequested) {
+      this.#state = 'cancelled';
+      this.#settle();
+      return;
+    }
     this.#hasError = true;
     this.#state = 'finished';
     this.#settle();
@@ -161,7 +172,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
   }
 
   #settlePromise(): void {
-    if (this.#state === 'cancelled') this.#rejectP!(new CancelledError('the future was cancelled'));
+    if (this.#state === 'cancelled') this.#rejectP!(new CancelledError('the future was cancelled', { cause: this.#error }));
     else if (this.#hasError) this.#rejectP!(this.#error);
     else this.#resolveP!(this.#value as T);
   }
@@ -188,10 +199,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
     return new Promise<void>((resolve, reject) => {
       let timer: ReturnType<typeof setTimeout> | undefined;
       if (timeout !== undefined) {
-        timer = setTimeout(
-          () => reject(new TimeoutError(`the future did not finish within ${timeout} s`)),
-          timeout * 1000,
-        );
+        timer = setTimeout(() => reject(new TimeoutError(`the future did not finish within ${timeout} ms`)), timeout);
       }
       this.addDoneCallback(() => {
         if (timer) clearTimeout(timer);

@@ -20,6 +20,8 @@ export {
   type ParallelGenerator,
 } from './parallel.js';
 export { parallelConfig } from './config.js';
+export { taskContext, type TaskContext } from './task-context.js';
+export type { TaskStats } from './stats.js';
 export type { ModuleRef, TaskFn } from './worker/task-fn.js';
 export type { LogFn } from './verbose.js';
 export { taskEngine } from './task-engine.js';

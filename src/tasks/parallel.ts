@@ -7,7 +7,7 @@
  * and the first error cancels everything that has not started.
  */
 import { TimeoutError } from '../errors.js';
-import { cpuCount } from './common.js';
+import { checkOptionKeys, cpuCount } from './common.js';
 import { currentParallelConfig } from './config.js';
 import { runBatches } from './parallel-results.js';
 import type { RunOptions } from './parallel-run.js';
@@ -15,7 +15,7 @@ import { BACKEND_NAMES, createBackend, isBackendName } from './backends/index.js
 import type { TaskBackend } from './backends/backend.js';
 import { WorkerBackend } from './backends/worker.js';
 import type { Delayed } from './delayed.js';
-import type { ParallelBackend, ParallelOptions, ReturnAs } from './parallel-options.js';
+import { PARALLEL_OPTIONS, type ParallelBackend, type ParallelOptions, type ReturnAs } from './parallel-options.js';
 
 export { delayed, isDelayed, type Delayed } from './delayed.js';
 export type { ParallelBackend, ParallelOptions, ReturnAs } from './parallel-options.js';
@@ -95,6 +95,7 @@ export function parallel(options: ParallelOptions & { returnAs: 'generator' | 'g
 export function parallel(options?: ParallelOptions): ParallelList;
 export function parallel(options: ParallelOptions = {}): ParallelList | ParallelGenerator {
   if (options === null || typeof options !== 'object') throw new TypeError('parallel options must be an object');
+  checkOptionKeys(options, 'parallel', PARALLEL_OPTIONS);
   const o: ParallelOptions = { ...currentParallelConfig() };
   for (const [k, v] of Object.entries(options)) if (v !== undefined) (o as Record<string, unknown>)[k] = v;
 
@@ -115,7 +116,7 @@ export function parallel(options: ParallelOptions = {}): ParallelList | Parallel
   }
   const timeout = o.timeout;
   if (timeout !== undefined && (typeof timeout !== 'number' || !(timeout > 0))) {
-    throw new RangeError(`timeout must be a number of seconds > 0, got ${String(timeout)}`);
+    throw new RangeError(`timeout must be a number of milliseconds > 0, got ${String(timeout)}`);
   }
   const verbose = o.verbose === true ? 10 : o.verbose === false || o.verbose === undefined ? 0 : Number(o.verbose);
   if (!(verbose >= 0)) throw new RangeError(`verbose must be a number >= 0, got ${String(o.verbose)}`);
@@ -132,12 +133,12 @@ export function parallel(options: ParallelOptions = {}): ParallelList | Parallel
       backend,
       batchSize,
       preDispatch,
-      timeoutMs: timeout === undefined ? undefined : timeout * 1000,
+      timeoutMs: timeout,
       verbose,
       log: o.log,
       label,
       runner: backend === 'bullmq' ? createBackend('bullmq', { ...o, concurrency: nJobs }) : runnerFor(backend, nJobs),
-      timeoutError: (n) => new TimeoutError(`a task did not finish within ${timeout} s (batch of ${n})`),
+      timeoutError: (n) => new TimeoutError(`a task did not finish within ${timeout} ms (batch of ${n})`),
     };
     const out = runBatches(tasks, runOpts, returnAs);
     return backend === 'bullmq' ? releasedAfter(out, runOpts.runner) : out;

@@ -9,8 +9,9 @@ import { TaskPool } from './worker/task-pool.js';
 import { toWireFn, type TaskFn } from './worker/task-fn.js';
 import type { WireFn } from './worker/protocol.js';
 import type { ChunkHandle } from './batch.js';
-import { createBackend, type BullmqOptions, type TaskBackend } from './backends/index.js';
-import { defaultWorkers, positiveInt, runOnPool, submitBatch } from './common.js';
+import { BULLMQ_OPTION_KEYS, createBackend, type BullmqOptions, type TaskBackend } from './backends/index.js';
+import { checkIterable, checkOptionKeys, defaultWorkers, positiveInt, runOnPool, submitBatch } from './common.js';
+import type { TaskStats } from './stats.js';
 import { streamChunks } from './stream.js';
 
 /** `connection`, `queue`, ... are for backend 'bullmq' (README "Scale-out"). */
@@ -35,6 +36,8 @@ export interface ChunkOptions {
 type Fn<A extends unknown[], R> = TaskFn<A, R>;
 type Awaited2<R> = R extends PromiseLike<infer U> ? U : R;
 
+const POOL_OPTIONS = ['workers', 'backend', 'initializer', 'initargs', 'maxTasksPerWorker', 'engine', ...BULLMQ_OPTION_KEYS];
+
 export class Pool implements AsyncDisposable {
   readonly workers: number;
   readonly backend: 'worker' | 'bullmq';
@@ -45,6 +48,7 @@ export class Pool implements AsyncDisposable {
 
   constructor(options: PoolOptions = {}) {
     if (options === null || typeof options !== 'object') throw new TypeError('Pool options must be an object');
+    checkOptionKeys(options, 'new Pool', POOL_OPTIONS);
     this.workers = defaultWorkers(options.workers, options.engine, 'workers');
     let maxTasks: number | undefined;
     if (options.maxTasksPerWorker !== undefined && options.maxTasksPerWorker !== null) {
@@ -70,6 +74,7 @@ export class Pool implements AsyncDisposable {
   }
 
   #chunkSize(options: ChunkOptions | undefined, fallback: number): number {
+    checkOptionKeys(options, 'Pool', ['chunkSize']);
     const c = options?.chunkSize;
     return c === undefined || c === null ? fallback : positiveInt(c, 'chunkSize');
   }
@@ -87,11 +92,13 @@ export class Pool implements AsyncDisposable {
 
   /** Ordered results of fn(x) for every x. Default chunk size: ceil(n / (4 × workers)). */
   async map<T, R>(fn: Fn<[T], R>, iterable: Iterable<T>, options?: ChunkOptions): Promise<Awaited2<R>[]> {
+    checkIterable(iterable, 'map: iterable');
     return this.#mapCalls(fn as Fn<unknown[], R>, Array.from(iterable, (x) => [x]), options) as Promise<Awaited2<R>[]>;
   }
 
   /** Like map, but each item is an array of arguments: fn(...args). */
   async starmap<A extends unknown[], R>(fn: Fn<A, R>, iterable: Iterable<A>, options?: ChunkOptions): Promise<Awaited2<R>[]> {
+    checkIterable(iterable, 'starmap: iterable');
     const calls = Array.from(iterable, (a) => {
       if (!Array.isArray(a)) throw new TypeError('starmap: every item must be an array of arguments');
       return a as unknown[];
@@ -168,6 +175,7 @@ export class Pool implements AsyncDisposable {
     ordered: boolean,
   ): AsyncGenerator<Awaited2<R>, void, undefined> {
     const wire = [toWireFn(fn)];
+    checkIterable(iterable, 'imap: iterable');
     this.#checkOpen();
     const chunkSize = this.#chunkSize(options, 1);
     return streamChunks<T, Awaited2<R>>(
@@ -192,6 +200,11 @@ export class Pool implements AsyncDisposable {
   /** Wait for the workers to exit (after close() or terminate()). */
   join(): Promise<void> {
     return (this.#pool ?? this.#remote!).join();
+  }
+
+  /** Counters: tasks completed, failed, cancelled; queue depth; workers alive and replaced. */
+  stats(): TaskStats {
+    return (this.#pool ?? this.#remote!).stats();
   }
 
   /** As Python's `with Pool() as p:` — terminate(). */

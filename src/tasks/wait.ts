@@ -1,5 +1,6 @@
-/** concurrent.futures.as_completed and wait. Timeouts are in seconds, as in Python. */
+/** concurrent.futures.as_completed and wait. Timeouts are in milliseconds. */
 import { TimeoutError } from '../errors.js';
+import { checkOptionKeys } from './common.js';
 import { checkTimeout, Future, futureFailed } from './future.js';
 
 export type ReturnWhen = 'FIRST_COMPLETED' | 'FIRST_EXCEPTION' | 'ALL_COMPLETED';
@@ -50,8 +51,9 @@ export function asCompleted<T>(
   options: AsCompletedOptions = {},
 ): AsyncIterableIterator<CompletedFuture<T>> {
   const all = uniqueFutures(futures as Iterable<Future<T>>, 'asCompleted');
+  checkOptionKeys(options, 'asCompleted', ['timeout']);
   const timeout = checkTimeout(options.timeout);
-  const deadline = timeout === undefined ? undefined : performance.now() + timeout * 1000;
+  const deadline = timeout === undefined ? undefined : performance.now() + timeout;
   const ready: Future<T>[] = [];
   const pending = new Set<Future<T>>();
   for (const f of all) {
@@ -92,7 +94,7 @@ export function asCompleted<T>(
               wake = undefined;
               const n = pending.size;
               finish();
-              reject(new TimeoutError(`${n} (of ${all.length}) futures unfinished after ${timeout} s`));
+              reject(new TimeoutError(`${n} (of ${all.length}) futures unfinished after ${timeout} ms`));
             }, Math.max(0, deadline - performance.now()));
           }
         });
@@ -112,6 +114,7 @@ export async function wait<T>(
   options: WaitForOptions = {},
 ): Promise<DoneAndNotDone<T>> {
   const all = uniqueFutures(futures as Iterable<Future<T>>, 'wait');
+  checkOptionKeys(options, 'wait', ['returnWhen', 'timeout']);
   const returnWhen = options.returnWhen ?? 'ALL_COMPLETED';
   if (returnWhen !== 'FIRST_COMPLETED' && returnWhen !== 'FIRST_EXCEPTION' && returnWhen !== 'ALL_COMPLETED') {
     throw new TypeError(`returnWhen must be 'FIRST_COMPLETED', 'FIRST_EXCEPTION' or 'ALL_COMPLETED', got ${String(returnWhen)}`);
@@ -139,7 +142,7 @@ export async function wait<T>(
         timer = setTimeout(() => {
           finished = true;
           resolve();
-        }, timeout * 1000);
+        }, timeout);
       }
       for (const f of all) if (!f.done()) f.addDoneCallback(check);
     });

@@ -9,6 +9,7 @@
  * references with worker/module-ref.ts, so they mean the same on every backend.
  */
 import type { BatchOutcome } from '../batch.js';
+import type { TaskStats } from '../stats.js';
 import type { TaskFn } from '../worker/task-fn.js';
 
 /** One call: `fn(...args)`. A Delayed is one. */
@@ -28,11 +29,8 @@ export interface BackendJob {
   timeoutMs?: number;
   /** The error for a timeout. */
   onTimeout?: () => unknown;
-  /**
-   * Given only to backends that are `cancellable`: fires when the caller no
-   * longer wants the batch (cancelled while queued, or stopped while running).
-   */
-  signal?: AbortSignal;
+  /** Set by the backend: fires the signal of the batch's running task (task-context.ts); nothing if it is not running. */
+  abort?: () => void;
 }
 
 export interface BackendOptions {
@@ -46,14 +44,16 @@ export interface BackendOptions {
 export interface TaskBackend {
   readonly name: string;
   readonly concurrency: number;
-  /** True if the backend acts on `job.signal` (callers create a signal only then: it costs on every batch). */
-  readonly cancellable?: boolean;
   /** Queue a batch; throws DisposedError after close()/terminate(). */
   submit(job: BackendJob): void;
   /** No more batches; queued ones still run. */
   close(): void;
   /** Resolves once closed and everything submitted has settled. */
   join(): Promise<void>;
-  /** Reject what is queued or running with DisposedError and stop now. */
+  /** Reject what is queued or running with DisposedError and stop now (worker threads are ended by force). */
   terminate(): Promise<void>;
+  /** Stop keeping the process alive for work still running (after shutdown({ wait: false, cancelFutures: true })). */
+  release(): void;
+  /** Counters: completed, failed, cancelled, queued, running, workers (stats.ts). */
+  stats(): TaskStats;
 }

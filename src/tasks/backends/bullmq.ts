@@ -5,6 +5,7 @@
  * one difference: a module reference is resolved on the worker machine (a
  * relative path against the worker's working directory), not here.
  */
+import { emptyStats, type TaskStats } from '../stats.js';
 import { DisposedError, TimeoutError } from '../../errors.js';
 import { isModuleRef, toWireFn, type TaskFn } from '../worker/task-fn.js';
 import type { WireFn } from '../worker/protocol.js';
@@ -47,13 +48,13 @@ function remoteWireCalls(calls: readonly TaskCall[]): { fns: WireFn[]; fi: numbe
 
 export class BullmqBackend implements TaskBackend {
   readonly name = 'bullmq';
-  readonly cancellable = true;
   /** Batches kept in flight by parallel() (nJobs) and the executors (maxWorkers); the workers' own concurrency is theirs. */
   readonly concurrency: number;
   readonly #client: BullmqClient;
   #closed = false;
   #inflight = 0;
   #idle: (() => void)[] = [];
+  readonly #counts = emptyStats();
 
   constructor(options: BullmqOptions & { concurrency: number }, what = 'bullmq backend') {
     const { connection, queue } = checkBullmqOptions(options, what);
@@ -71,8 +72,6 @@ export class BullmqBackend implements TaskBackend {
 
   submit(job: BackendJob): void {
     if (this.#closed) throw new DisposedError('cannot submit to a closed backend');
-    const signal = job.signal;
-    if (signal?.aborted) return;
     const { fns, fi } = remoteWireCalls(job.calls);
     const n = job.calls.length;
     let batch: RemoteBatch | undefined;
@@ -97,15 +96,23 @@ export class BullmqBackend implements TaskBackend {
     const onAbort = () => {
       if (!b.cancel()) b.abort();
     };
-    signal?.addEventListener('abort', onAbort, { once: true });
+    // Stopping a running batch here is BullMQ's job cancellation: the worker ends its thread.
+    job.abort = onAbort;
     this.#inflight++;
     b.promise
       .then(
-        (o) => job.resolve(o),
-        (e) => job.reject(e instanceof TimeoutError && job.onTimeout ? job.onTimeout() : e),
+        (o) => {
+          this.#counts.completed += o.values.length;
+          if (o.hasError) this.#counts.failed++;
+          job.resolve(o);
+        },
+        (e) => {
+          this.#counts.failed += n;
+          job.reject(e instanceof TimeoutError && job.onTimeout ? job.onTimeout() : e);
+        },
       )
       .finally(() => {
-        signal?.removeEventListener('abort', onAbort);
+        job.abort = undefined;
         if (--this.#inflight === 0) for (const w of this.#idle.splice(0)) w();
       });
   }
@@ -122,5 +129,12 @@ export class BullmqBackend implements TaskBackend {
   async terminate(): Promise<void> {
     this.#closed = true;
     await this.#client.close(true);
+  }
+
+  /** Nothing to release: the batches run in other processes. */
+  release(): void {}
+
+  stats(): TaskStats {
+    return { ...this.#counts, running: this.#inflight, workers: this.concurrency };
   }
 }

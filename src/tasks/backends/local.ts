@@ -4,7 +4,9 @@
  * A timeout abandons a call that returned a promise; a synchronous call cannot
  * be interrupted on this thread.
  */
-import { BrokenPoolError, DisposedError, StateError, TimeoutError } from '../../errors.js';
+import { BrokenPoolError, CancelledError, DisposedError, StateError, TimeoutError } from '../../errors.js';
+import { emptyStats, type TaskStats } from '../stats.js';
+import { runInContext, type TaskContext } from '../task-context.js';
 import type { BatchOutcome } from '../batch.js';
 import { importModuleRef, isModuleRef, type AnyFn } from '../worker/module-ref.js';
 import type { TaskFn } from '../worker/task-fn.js';
@@ -33,16 +35,22 @@ function withTimeout(p: PromiseLike<unknown>, ms: number | undefined, err: () =>
 async function runCalls(job: BackendJob): Promise<BatchOutcome> {
   const values: unknown[] = [];
   const t0 = performance.now();
+  const controller = new AbortController();
+  job.abort = () => controller.abort(new CancelledError('the task was cancelled'));
+  const context: TaskContext = { signal: controller.signal };
   try {
     for (const { fn, args } of job.calls) {
       let f = localFn(fn);
       if (isThenable(f)) f = await f;
-      let v = f(...args);
+      const g = f;
+      let v = runInContext(context, () => g.apply(context, args as unknown[]));
       if (isThenable(v)) v = await withTimeout(v, job.timeoutMs, () => job.onTimeout?.() ?? new TimeoutError(`a task did not finish within ${job.timeoutMs} ms`));
       values.push(v);
     }
   } catch (error) {
     return { values, hasError: true, error, ms: performance.now() - t0 };
+  } finally {
+    job.abort = undefined;
   }
   return { values, hasError: false, ms: performance.now() - t0 };
 }
@@ -58,6 +66,7 @@ export class LocalBackend implements TaskBackend {
   #initState: 'none' | 'running' | 'ok' | 'failed';
   #initError: unknown;
   #idle: Array<() => void> = [];
+  readonly #counts = emptyStats();
 
   constructor(name: 'async' | 'sequential', options: BackendOptions) {
     this.name = name;
@@ -97,10 +106,15 @@ export class LocalBackend implements TaskBackend {
     }
     while (this.#running < this.concurrency && this.#queue.length) {
       const job = this.#queue.shift()!;
-      if (job.claim && !job.claim()) continue;
+      if (job.claim && !job.claim()) {
+        this.#counts.cancelled += job.calls.length;
+        continue;
+      }
       this.#running++;
       void runCalls(job).then((o) => {
         this.#running--;
+        this.#counts.completed += o.values.length;
+        if (o.hasError) this.#counts.failed++;
         job.resolve(o);
         this.#pump();
       });
@@ -115,6 +129,15 @@ export class LocalBackend implements TaskBackend {
 
   close(): void { this.#closed = true; }
 
+  /** Nothing to release: calls on this thread hold no thread of their own. */
+  release(): void {}
+
+  stats(): TaskStats {
+    let queued = 0;
+    for (const job of this.#queue) queued += job.calls.length;
+    return { ...this.#counts, queued, running: this.#running, workers: this.concurrency };
+  }
+
   join(): Promise<void> {
     if (!this.#closed) return Promise.reject(new StateError('join() needs close() or terminate() first'));
     if (this.#running === 0 && this.#queue.length === 0) return Promise.resolve();
@@ -124,7 +147,10 @@ export class LocalBackend implements TaskBackend {
   async terminate(): Promise<void> {
     this.#closed = true;
     const err = new DisposedError('the backend has been terminated');
-    for (const job of this.#queue.splice(0)) if (!job.claim || job.claim()) job.reject(err);
+    for (const job of this.#queue.splice(0)) {
+      this.#counts.cancelled += job.calls.length;
+      if (!job.claim || job.claim()) job.reject(err);
+    }
     this.#checkIdle();
   }
 }

@@ -1,7 +1,8 @@
 /** Backend 'worker': batches run on the task worker threads (worker/task-pool.ts); functions travel by source or module reference. */
+import type { TaskStats } from '../stats.js';
 import type { WireFn } from '../worker/protocol.js';
 import { toWireFn } from '../worker/task-fn.js';
-import { TaskPool } from '../worker/task-pool.js';
+import { TaskPool, type TaskJob } from '../worker/task-pool.js';
 import type { BackendJob, BackendOptions, TaskBackend, TaskCall } from './backend.js';
 
 /** The distinct functions of a batch, and which one each call uses (absent when there is one). */
@@ -40,7 +41,7 @@ export class WorkerBackend implements TaskBackend {
 
   submit(job: BackendJob): void {
     const { fns, fi } = wireCalls(job.calls);
-    this.pool.submit({
+    const taskJob: TaskJob = {
       fns,
       fi,
       calls: job.calls.map((c) => c.args as unknown[]),
@@ -49,10 +50,14 @@ export class WorkerBackend implements TaskBackend {
       reject: job.reject,
       timeoutMs: job.timeoutMs === undefined ? undefined : job.timeoutMs * job.calls.length,
       onTimeout: job.onTimeout,
-    });
+    };
+    this.pool.submit(taskJob);
+    job.abort = taskJob.abort;
   }
 
   close(): void { this.pool.close(); }
   join(): Promise<void> { return this.pool.join(); }
   terminate(): Promise<void> { return this.pool.terminate(); }
+  release(): void { this.pool.release(); }
+  stats(): TaskStats { return this.pool.stats(); }
 }

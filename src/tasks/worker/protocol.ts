@@ -7,6 +7,7 @@
  * worker, is what makes tiny tasks cheap (a message round trip costs ~10-50 µs,
  * far more than `x => x + 1`).
  */
+import type { BatchOutcome } from '../batch.js';
 
 /** A function as it travels: by source (compiled once per worker) or by module reference. */
 export type WireFn = { s: string } | { m: string; n: string };
@@ -19,6 +20,12 @@ export interface TaskWorkerData {
 }
 
 /** caller -> worker: run `calls` in order; call i uses fns[fi[i]] (fns[0] when fi is absent). */
+/** caller -> worker: the task with this batch id should stop (its signal fires). */
+export interface AbortMessage {
+  t: 'abort';
+  id: number;
+}
+
 export interface BatchMessage {
   id: number;
   fns: WireFn[];
@@ -43,6 +50,13 @@ export type WorkerMessage =
   | { t: 'ready' }
   | { t: 'init-error'; error: WireError }
   | { t: 'done'; id: number; values: unknown[]; error?: WireError; ms: number };
+
+/** A 'done' message as the pool reports it. */
+export function outcomeOf(msg: Extract<WorkerMessage, { t: 'done' }>): BatchOutcome {
+  const outcome: BatchOutcome = { values: msg.values, hasError: msg.error !== undefined, ms: msg.ms };
+  if (msg.error) outcome.error = deserializeError(msg.error);
+  return outcome;
+}
 
 function cloneable(v: unknown): boolean {
   try {

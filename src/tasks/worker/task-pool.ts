@@ -13,11 +13,12 @@
  * script that forgets to close a pool still exits, but one that awaits a result
  * is not ended early by an empty event loop.
  */
-import { BrokenPoolError, DisposedError, StateError, TimeoutError, WorkerCrashError } from '../../errors.js';
-import type { BatchOutcome } from '../batch.js';
-import { deserializeError, type BatchMessage, type TaskWorkerData, type WireFn, type WorkerMessage } from './protocol.js';
+import { BrokenPoolError, DisposedError, StateError } from '../../errors.js';
+import { deserializeError, outcomeOf, type BatchMessage, type TaskWorkerData, type WireFn, type WorkerMessage } from './protocol.js';
+import { emptyStats, type TaskStats } from '../stats.js';
+import { TaskCosts } from './task-costs.js';
 import { TaskQueue } from './task-queue.js';
-import { postBatch, startSlot, type Entry, type Slot, type TaskJob } from './task-slot.js';
+import { abortEntry, armTimeout, crashError, pickSlot, slotStats, postBatch, startSlot, takeInflight, type Entry, type Slot, type TaskJob } from './task-slot.js';
 
 export type { TaskJob } from './task-slot.js';
 
@@ -45,18 +46,16 @@ export class TaskPool {
   #terminated = false;
   #broken: unknown = undefined;
   #startFailures = 0;
-  #exits: Promise<unknown>[] = [];
+  readonly #costs = new TaskCosts();
+  readonly #counts = emptyStats();
   #idleWaiters: (() => void)[] = [];
+  #released = false;
 
   constructor(opts: TaskPoolOptions) {
     this.size = opts.size;
     this.#depth = opts.depth ?? 2;
     this.#maxTasks = opts.maxTasksPerWorker ?? Infinity;
     this.#data = { initializer: opts.initializer, initargs: opts.initargs ?? [] };
-  }
-
-  get isClosed(): boolean {
-    return this.#closed;
   }
 
   /** Jobs queued or in flight. */
@@ -76,7 +75,9 @@ export class TaskPool {
       job.reject(this.#broken);
       return;
     }
-    this.#queue.push({ job, id: this.#nextId++ });
+    const entry: Entry = { job, id: this.#nextId++ };
+    job.abort = () => abortEntry(entry);
+    this.#queue.push(entry);
     if (!this.#started) {
       this.#started = true;
       for (let i = 0; i < this.size; i++) this.#spawn();
@@ -90,7 +91,6 @@ export class TaskPool {
       exit: (code) => this.#onExit(slot, code),
     });
     this.#slots.push(slot);
-    this.#exits.push(slot.exited);
   }
 
   #onMessage(slot: Slot, msg: WorkerMessage): void {
@@ -99,8 +99,10 @@ export class TaskPool {
       if (!entry || entry.id !== msg.id) return; // the entry was killed (timeout); its worker is going away
       if (entry.timer) clearTimeout(entry.timer);
       if (slot.inflight.length === 0) slot.worker.unref();
-      const outcome: BatchOutcome = { values: msg.values, hasError: msg.error !== undefined, ms: msg.ms };
-      if (msg.error) outcome.error = deserializeError(msg.error);
+      const outcome = outcomeOf(msg);
+      this.#counts.completed += msg.values.length;
+      if (outcome.hasError) this.#counts.failed++;
+      else this.#costs.record(entry.job, msg.ms);
       this.#retireIfDue(slot);
       this.#pump();
       entry.job.resolve(outcome);
@@ -128,25 +130,25 @@ export class TaskPool {
       return;
     }
     // An unexpected exit: the oldest in-flight batch is the culprit.
-    const [culprit, ...rest] = slot.inflight;
-    slot.inflight = [];
-    for (const e of rest) if (e.timer) clearTimeout(e.timer);
+    const [culprit, ...rest] = takeInflight(slot);
     this.#requeueFront(rest);
-    const cause = slot.crashCause;
-    const why = cause instanceof Error ? `: ${cause.message}` : '';
     if (culprit) {
-      if (culprit.timer) clearTimeout(culprit.timer);
-      culprit.job.reject(
-        new WorkerCrashError(`a task worker exited with code ${code} while running a task${why}`, { cause }),
-      );
+      this.#counts.failed += culprit.job.calls.length;
+      culprit.job.reject(crashError(slot, code, 'while running a task'));
     }
     if (!slot.ready && ++this.#startFailures >= MAX_START_FAILURES) {
-      this.#fail(new WorkerCrashError(`task workers keep exiting during start-up (code ${code})${why}`, { cause }));
+      this.#fail(crashError(slot, code, `during start-up (${MAX_START_FAILURES} times in a row)`));
       return;
     }
-    if (!this.#closed || this.pending > 0) this.#spawn();
+    if (!this.#closed || this.pending > 0) this.#respawn();
     this.#pump();
     this.#checkIdle();
+  }
+
+  /** A worker in place of one that left early (crash, timeout, recycling, forced termination). */
+  #respawn(): void {
+    this.#counts.workersReplaced++;
+    this.#spawn();
   }
 
   #requeueFront(entries: Entry[]): void {
@@ -161,8 +163,10 @@ export class TaskPool {
     const queued = this.#queue.drain();
     for (const e of queued) e.job.reject(err);
     for (const s of [...this.#slots]) {
-      for (const e of s.inflight) e.job.reject(err);
-      s.inflight = [];
+      for (const e of takeInflight(s)) {
+        this.#counts.failed += e.job.calls.length;
+        e.job.reject(err);
+      }
       this.#leave(s);
     }
   }
@@ -170,7 +174,7 @@ export class TaskPool {
   #retireIfDue(slot: Slot): void {
     if (slot.sent >= this.#maxTasks && slot.inflight.length === 0 && !slot.leaving) {
       this.#leave(slot);
-      if (!this.#closed) this.#spawn();
+      if (!this.#closed) this.#respawn();
     }
   }
 
@@ -178,22 +182,19 @@ export class TaskPool {
     if (slot.leaving) return;
     slot.leaving = true;
     // ref() so that whoever awaits join()/terminate() is not ended by an empty event loop.
-    slot.worker.ref();
+    if (!this.#released) slot.worker.ref();
     void slot.worker.terminate();
   }
 
   #pump(): void {
     while (this.#queue.length > 0) {
-      // Idle workers first; pipeline onto busy ones only when none is idle.
-      let best: Slot | undefined;
-      for (const s of this.#slots) {
-        if (!s.ready || s.leaving || s.sent >= this.#maxTasks || s.inflight.length >= this.#depth) continue;
-        if (!best || s.inflight.length < best.inflight.length) best = s;
-        if (s.inflight.length === 0) break;
-      }
+      const best = pickSlot(this.#slots, this.#depth, this.#maxTasks);
       if (!best) break;
       const entry = this.#queue.shift()!;
-      if (entry.job.claim && !entry.job.claim()) continue;
+      if (entry.job.claim && !entry.job.claim()) {
+        this.#counts.cancelled += entry.job.calls.length;
+        continue;
+      }
       this.#send(best, entry);
     }
     if (this.#closed) for (const s of this.#slots) if (s.ready && s.inflight.length === 0 && this.pending === 0) this.#leave(s);
@@ -211,12 +212,11 @@ export class TaskPool {
       return;
     }
     entry.slot = slot;
+    entry.tiny = this.#costs.isTiny(job);
     slot.sent++;
     slot.inflight.push(entry);
-    if (slot.inflight.length === 1) slot.worker.ref();
-    if (job.timeoutMs !== undefined && Number.isFinite(job.timeoutMs)) {
-      entry.timer = setTimeout(() => this.#kill(entry, job.onTimeout?.() ?? new TimeoutError(`a task did not finish within ${job.timeoutMs} ms`)), job.timeoutMs);
-    }
+    if (slot.inflight.length === 1 && !this.#released) slot.worker.ref();
+    armTimeout(entry, (err) => this.#kill(entry, err));
   }
 
   /** Drop `job` if queued, or end the thread running it; either way it rejects with `err`. */
@@ -237,12 +237,10 @@ export class TaskPool {
     const i = slot.inflight.indexOf(entry);
     if (i < 0) return;
     slot.inflight.splice(i, 1);
-    const others = slot.inflight;
-    slot.inflight = [];
-    for (const e of others) if (e.timer) clearTimeout(e.timer);
-    this.#requeueFront(others);
+    this.#requeueFront(takeInflight(slot));
     this.#leave(slot);
-    if (!this.#closed || this.pending > 0) this.#spawn();
+    if (!this.#closed || this.pending > 0) this.#respawn();
+    this.#counts.failed += entry.job.calls.length;
     entry.job.reject(err);
     this.#pump();
   }
@@ -263,24 +261,24 @@ export class TaskPool {
 
   /** Reject all queued and running work with DisposedError and stop every worker now. */
   async terminate(): Promise<void> {
-    const already = this.#terminated;
-    this.#closed = true;
-    this.#terminated = true;
-    if (!already) {
+    if (!this.#terminated) {
+      this.#closed = this.#terminated = true;
       const err = new DisposedError('the pool has been terminated');
-      const queued = this.#queue.drain();
-      for (const s of this.#slots) {
-        for (const e of s.inflight) {
-          if (e.timer) clearTimeout(e.timer);
-          queued.push(e);
-        }
-        s.inflight = [];
-        this.#leave(s);
+      const lost = [...this.#queue.drain(), ...this.#slots.flatMap(takeInflight)];
+      for (const s of this.#slots) this.#leave(s);
+      for (const e of lost) {
+        this.#counts.cancelled += e.job.calls.length;
+        e.job.reject(err);
       }
-      for (const e of queued) e.job.reject(err);
       this.#checkIdle();
     }
-    await Promise.all(this.#exits);
+    await this.#allExited();
+  }
+
+  /** Workers stop keeping the process alive, even while running a task (one that never returns must not block exit). */
+  release(): void {
+    this.#released = true;
+    for (const s of this.#slots) s.worker.unref();
   }
 
   /** Resolves once the pool is closed, all its work is done and its workers have exited. */
@@ -288,12 +286,12 @@ export class TaskPool {
     if (!this.#closed) throw new StateError('join() needs close() or terminate() first');
     if (this.pending > 0) await new Promise<void>((r) => this.#idleWaiters.push(r));
     this.#pump();
-    await Promise.all(this.#exits);
+    await this.#allExited();
   }
 
-  /** Resolves when nothing is queued or running. */
-  idle(): Promise<void> {
-    if (this.pending === 0) return Promise.resolve();
-    return new Promise((r) => this.#idleWaiters.push(r));
+  #allExited = (): Promise<unknown> => Promise.all(this.#slots.map((s) => s.exited));
+
+  stats(): TaskStats {
+    return { ...this.#counts, ...slotStats(this.#slots), queued: this.#queue.calls };
   }
 }

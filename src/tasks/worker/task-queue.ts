@@ -4,14 +4,22 @@ import type { Entry } from './task-slot.js';
 export class TaskQueue {
   #items: Entry[] = [];
   #head = 0;
+  #calls = 0;
 
   get length(): number { return this.#items.length - this.#head; }
 
-  push(entry: Entry): void { this.#items.push(entry); }
+  /** Task calls in the queued batches. */
+  get calls(): number { return this.#calls; }
+
+  push(entry: Entry): void {
+    this.#items.push(entry);
+    this.#calls += entry.job.calls.length;
+  }
 
   shift(): Entry | undefined {
     if (this.#head >= this.#items.length) return undefined;
-    const entry = this.#items[this.#head++];
+    const entry = this.#items[this.#head++]!;
+    this.#calls -= entry.job.calls.length;
     if (this.#head === this.#items.length) this.#reset([]);
     else if (this.#head > 1024 && this.#head * 2 > this.#items.length) this.#reset(this.#items.slice(this.#head));
     return entry;
@@ -19,7 +27,9 @@ export class TaskQueue {
 
   /** Put batches back at the front, in order (those a dead or killed worker held). */
   unshift(entries: Entry[]): void {
-    if (entries.length) this.#reset([...entries, ...this.#items.slice(this.#head)]);
+    if (!entries.length) return;
+    for (const e of entries) this.#calls += e.job.calls.length;
+    this.#reset([...entries, ...this.#items.slice(this.#head)]);
   }
 
   /** Take `job`'s entry out of the queue; false if it is not queued. */
@@ -36,6 +46,7 @@ export class TaskQueue {
   drain(): Entry[] {
     const out = this.#items.slice(this.#head);
     this.#reset([]);
+    this.#calls = 0;
     return out;
   }
 

@@ -1,5 +1,6 @@
 /** One task worker thread as the task pool holds it: its thread, its wake word, and the batches it holds. */
 import { Worker } from 'node:worker_threads';
+import { TimeoutError, WorkerCrashError } from '../../errors.js';
 import { workerExecArgv } from '../../runtime/worker-exec-argv.js';
 import type { BatchMessage, TaskWorkerData, WorkerMessage } from './protocol.js';
 import type { BatchOutcome } from '../batch.js';
@@ -17,6 +18,8 @@ export interface TaskJob {
   /** Kill the worker and reject with the error this returns if the job runs longer than timeoutMs. */
   timeoutMs?: number;
   onTimeout?: () => unknown;
+  /** Set by the pool: fires the running task's AbortSignal (task-context.ts); nothing if it is not running. */
+  abort?: () => void;
 }
 
 export interface Entry {
@@ -24,6 +27,8 @@ export interface Entry {
   id: number;
   slot?: Slot;
   timer?: ReturnType<typeof setTimeout>;
+  /** Measured tiny when sent (task-costs.ts): another batch may wait behind it. */
+  tiny?: boolean;
 }
 
 export interface Slot {
@@ -54,6 +59,61 @@ export function startSlot(
   });
   worker.once('exit', on.exit);
   return slot;
+}
+
+/**
+ * The worker for the next batch: an idle one first. A busy one takes more
+ * (pipelining: the next batch is already in its port when the current one
+ * ends) only while everything it holds is measured tiny (task-costs.ts):
+ * otherwise the batch waits for whichever worker comes free first, and never
+ * sits behind a long task.
+ */
+export function pickSlot(slots: readonly Slot[], depth: number, maxTasks: number): Slot | undefined {
+  let best: Slot | undefined;
+  for (const s of slots) {
+    if (!s.ready || s.leaving || s.sent >= maxTasks || s.inflight.length >= depth) continue;
+    if (s.inflight.length === 0) return s;
+    if (s.inflight.every((e) => e.tiny) && (!best || s.inflight.length < best.inflight.length)) best = s;
+  }
+  return best;
+}
+
+/** Empties the slot's in-flight list (oldest first), clearing the timeouts. */
+export function takeInflight(slot: Slot): Entry[] {
+  const out = slot.inflight;
+  slot.inflight = [];
+  for (const e of out) if (e.timer) clearTimeout(e.timer);
+  return out;
+}
+
+/** Fires the running batch's AbortSignal (task-context.ts); nothing if it is not on a worker. */
+export function abortEntry(entry: Entry): void {
+  if (entry.slot?.inflight.includes(entry)) entry.slot.worker.postMessage({ t: 'abort', id: entry.id });
+}
+
+/** The error for work lost with a worker that exited unexpectedly. */
+export function crashError(slot: Slot, code: number, when: string): WorkerCrashError {
+  const cause = slot.crashCause;
+  const why = cause instanceof Error ? `: ${cause.message}` : '';
+  return new WorkerCrashError(`a task worker exited with code ${code} ${when}${why}`, { cause });
+}
+
+/** Starts the batch's timeout, if it has one: `kill` gets the error to reject it with. */
+export function armTimeout(entry: Entry, kill: (err: unknown) => void): void {
+  const { timeoutMs, onTimeout } = entry.job;
+  if (timeoutMs === undefined || !Number.isFinite(timeoutMs)) return;
+  entry.timer = setTimeout(() => kill(onTimeout?.() ?? new TimeoutError(`a task did not finish within ${timeoutMs} ms`)), timeoutMs);
+}
+
+/** Calls running on the slots, and the workers that are not leaving. */
+export function slotStats(slots: readonly Slot[]): { running: number; workers: number } {
+  let running = 0;
+  let workers = 0;
+  for (const s of slots) {
+    for (const e of s.inflight) running += e.job.calls.length;
+    if (!s.leaving) workers++;
+  }
+  return { running, workers };
 }
 
 export function postBatch(slot: Slot, msg: BatchMessage): void {

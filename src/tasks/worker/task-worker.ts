@@ -19,12 +19,15 @@ import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_thread
 import { performance } from 'node:perf_hooks';
 import {
   serializeError,
+  type AbortMessage,
   type BatchMessage,
   type TaskWorkerData,
   type WireFn,
   type WorkerMessage,
 } from './protocol.js';
 import { importExport, type AnyFn } from './module-ref.js';
+import { CancelledError } from '../../errors.js';
+import { TASK_CONTEXT_SLOT, type TaskContext } from '../task-context.js';
 
 const port = parentPort!;
 const cache = new Map<string, AnyFn>();
@@ -115,6 +118,37 @@ function reply(msg: WorkerMessage): Promise<void> | undefined {
 }
 
 /**
+ * The running batch's context (task-context.ts), passed as `this` to every call.
+ * Its AbortController is made only when a task asks for the signal: most never do.
+ */
+let runningId = -1;
+let lastFinished = 0;
+let controller: AbortController | undefined;
+const abortedEarly = new Set<number>();
+const context: TaskContext = {
+  get signal(): AbortSignal {
+    if (!controller) {
+      controller = new AbortController();
+      if (abortedEarly.delete(runningId)) controller.abort(new CancelledError('the task was cancelled'));
+    }
+    return controller.signal;
+  },
+};
+(globalThis as Record<symbol, unknown>)[TASK_CONTEXT_SLOT] = () => (runningId >= 0 ? context : undefined);
+
+function onAbort(msg: AbortMessage): void {
+  if (msg.id === runningId && controller) controller.abort(new CancelledError('the task was cancelled'));
+  else if (msg.id === runningId || msg.id > lastFinished) abortedEarly.add(msg.id);
+}
+
+function endBatch(id: number): void {
+  runningId = -1;
+  lastFinished = id;
+  controller = undefined;
+  abortedEarly.delete(id);
+}
+
+/**
  * Runs a batch synchronously while everything it meets is synchronous (the
  * common case, and the one where a promise hop per batch would dominate a
  * round trip); returns a promise only once it has to await something.
@@ -124,9 +158,16 @@ function runBatch(msg: BatchMessage): Promise<void> | undefined {
   const values: unknown[] = [];
   const fns: AnyFn[] = [];
   let fn: AnyFn | undefined;
-  const fail = (e: unknown) =>
-    reply({ t: 'done', id: msg.id, values, error: serializeError(explainClosure(e, fn)), ms: performance.now() - t0 });
-  const finish = () => reply({ t: 'done', id: msg.id, values, ms: performance.now() - t0 });
+  runningId = msg.id;
+  controller = undefined;
+  const fail = (e: unknown) => {
+    endBatch(msg.id);
+    return reply({ t: 'done', id: msg.id, values, error: serializeError(explainClosure(e, fn)), ms: performance.now() - t0 });
+  };
+  const finish = () => {
+    endBatch(msg.id);
+    return reply({ t: 'done', id: msg.id, values, ms: performance.now() - t0 });
+  };
   const { calls, fi } = msg;
   let k = 0;
   let i = 0;
@@ -156,7 +197,7 @@ function runBatch(msg: BatchMessage): Promise<void> | undefined {
       }
       for (; i < calls.length; i++) {
         fn = (fi ? fns[fi[i]!] : fns[0])!;
-        const v = fn.apply(undefined, calls[i]!);
+        const v = fn.apply(context, calls[i]!);
         if (v !== null && typeof v === 'object' && typeof (v as PromiseLike<unknown>).then === 'function') {
           return resume(v as PromiseLike<unknown>, false);
         }
@@ -211,15 +252,19 @@ async function start(): Promise<void> {
         // Read the counter before looking at the port: a post that lands in between changes it, so the wait returns at once.
         const seen = Atomics.load(wake, 0);
         const next = receiveMessageOnPort(port);
-        if (next !== undefined) backlog.push(next.message as BatchMessage);
+        if (next !== undefined) receive(next.message as BatchMessage | AbortMessage);
         else Atomics.wait(wake, 0, seen);
       }
     } finally {
       pumping = false;
     }
   };
-  port.on('message', (msg: BatchMessage) => {
-    backlog.push(msg);
+  const receive = (msg: BatchMessage | AbortMessage): void => {
+    if ('t' in msg) onAbort(msg);
+    else backlog.push(msg);
+  };
+  port.on('message', (msg: BatchMessage | AbortMessage) => {
+    receive(msg);
     pump();
   });
   port.postMessage({ t: 'ready' } satisfies WorkerMessage);
