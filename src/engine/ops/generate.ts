@@ -60,6 +60,7 @@ export function* linspace(ctx: OpContext, start: unknown, stop: unknown, num?: u
   }
   const dt: Dtype = dtype === undefined ? 'f64' : checkDtype(dtype, `${ctx.op}: dtype`);
   const endpoint = opts?.endpoint ?? true;
+  if (typeof endpoint !== 'boolean') throw new TypeError(`${ctx.op}: endpoint must be true or false; got ${String(endpoint)}`);
   const div = endpoint ? n - 1 : n;
   const delta = b - a;
   const step = div > 0 ? delta / div : 0;
