@@ -85,7 +85,7 @@ export function markdownGrid(report: BenchReport): string {
   ].join('\n');
 }
 
-export function markdown(report: BenchReport, reproduce: string): string {
+export function markdown(report: BenchReport): string {
   const out = [
     '# wasmpar bench',
     '',
@@ -112,6 +112,6 @@ export function markdown(report: BenchReport, reproduce: string): string {
       out.push(mdRow([r.contender, fmtTime(r.msPerOp), fmtNumber(r.throughput!), `±${Math.round((r.spread ?? 0) * 50)}%`, fmtRatio(r.vsWasmpar)]));
     }
   }
-  out.push('', `spread: half the range of the per-round medians, relative to their median. Reproduce: \`${reproduce}\``, '');
+  out.push('', `spread: half the range of the per-round medians, relative to their median. Reproduce: \`${report.command}\``, '');
   return out.join('\n');
 }
