@@ -39,7 +39,7 @@ export function header(report: BenchReport): string[] {
   ];
 }
 
-const LEGEND = 'wasmpar column: throughput (median over rounds); other columns: that contender\'s speed relative to wasmpar in the same rounds (median of per-round ratios; > 1× = faster than wasmpar); blank: no form of this workload for that contender.';
+const LEGEND = 'wasmpar column: throughput (median over rounds); other columns: that contender\'s speed relative to wasmpar in the same rounds (median of per-round ratios, so a burst of load in one round moves it less than it moves the medians; > 1× = faster than wasmpar); blank: no form of this workload for that contender.';
 
 function skippedLines(report: BenchReport): string[] {
   return report.contenders.filter((c) => c.status === 'skipped').map((c) => `${c.name}: skipped — ${c.reason}`);
