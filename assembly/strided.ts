@@ -214,33 +214,49 @@ export function nd_where_u8_8(s: i32, e: i32, d: P): void { whereT<u8, u64>(s, e
 export function nd_where_u8_4(s: i32, e: i32, d: P): void { whereT<u8, u32>(s, e, d); }
 export function nd_where_u8_1(s: i32, e: i32, d: P): void { whereT<u8, u8>(s, e, d); }
 
-// Tiled transpose-copy: the plan's last outer dim (length np) is the one the
-// source walks with unit stride; the destination walks the inner dim with unit
-// stride. A unit is a tb×tb tile (tb rows along that dim × tb inner elements),
-// so both sides touch whole cache lines while the tile sits in L1.
+// Transpose-copy: the plan's last outer dim (length np) is the one the source
+// walks with unit stride; the destination walks the inner dim (length L) with
+// unit stride. A unit is a tile of tr rows × tc columns, with tr elements one
+// cache line of the source: each source line is read once and used whole, while
+// the tr destination rows are written as tr sequential streams. (Square tiles
+// read and write short runs on both sides: slower here, see src/nd/ops/elementwise.ts.)
 // @ts-ignore: decorator
-@inline function tcopyT<T>(start: i32, end: i32, desc: usize, tb: i32): void {
+@inline function tcopyT<T>(start: i32, end: i32, desc: usize, tr: i32, tc: i32): void {
+  const SH = alignof<T>();
   const nd = word(desc, 0), L = word(desc, 1), nops = word(desc, 4);
   const np = word(desc, 5 + 2 * nops + nd - 1);
   const sd = word(desc, 6), ss = word(desc, 8);
-  const colBlocks = (L + tb - 1) / tb, rowBlocks = (np + tb - 1) / tb;
+  const sp = word(desc, 5 + 2 * nops + nd + nd + nd - 1);
+  const colBlocks = (L + tc - 1) / tc, rowBlocks = (np + tr - 1) / tr;
   for (let u = start; u < end; u++) {
     const cb = u % colBlocks, t = u / colBlocks;
     const rb = t % rowBlocks, q = t / rowBlocks;
-    const r0 = rb * tb, rows = min<i32>(tb, np - r0);
-    const c0 = cb * tb, cols = min<i32>(tb, L - c0);
-    for (let r = 0; r < rows; r++) {
-      const row = q * np + r0 + r;
-      const d = at(desc, 0, row, c0), s = at(desc, 1, row, c0);
-      if (sd == <i32>sizeof<T>()) {
-        for (let c = 0; c < cols; c++) store<T>(d + (<usize>c << alignof<T>()), load<T>(s + <usize>(c * ss)));
-      } else {
-        for (let c = 0; c < cols; c++) store<T>(d + <usize>(c * sd), load<T>(s + <usize>(c * ss)));
+    const r0 = rb * tr, rows = min<i32>(tr, np - r0);
+    const c0 = cb * tc, cols = min<i32>(tc, L - c0);
+    const row0 = q * np + r0;
+    const s0 = at(desc, 1, row0, c0), d0 = at(desc, 0, row0, c0);
+    const dp = word(desc, 5 + 2 * nops + nd + nd - 1);
+    if (sp == <i32>sizeof<T>() && sd == <i32>sizeof<T>() && rows == tr && tr == 8) {
+      for (let c = 0; c < cols; c++) {
+        const s = s0 + <usize>(c * ss), d = d0 + (<usize>c << SH);
+        store<T>(d, load<T>(s));
+        store<T>(d + <usize>dp, load<T>(s, 1 << SH));
+        store<T>(d + <usize>(2 * dp), load<T>(s, 2 << SH));
+        store<T>(d + <usize>(3 * dp), load<T>(s, 3 << SH));
+        store<T>(d + <usize>(4 * dp), load<T>(s, 4 << SH));
+        store<T>(d + <usize>(5 * dp), load<T>(s, 5 << SH));
+        store<T>(d + <usize>(6 * dp), load<T>(s, 6 << SH));
+        store<T>(d + <usize>(7 * dp), load<T>(s, 7 << SH));
       }
+      continue;
+    }
+    for (let c = 0; c < cols; c++) {
+      const s = s0 + <usize>(c * ss), d = d0 + <usize>(c * sd);
+      for (let r = 0; r < rows; r++) store<T>(d + <usize>(r * dp), load<T>(s + <usize>(r * sp)));
     }
   }
 }
 
-export function nd_tcopy_8(s: i32, e: i32, d: P, tb: i32): void { tcopyT<u64>(s, e, d, tb); }
-export function nd_tcopy_4(s: i32, e: i32, d: P, tb: i32): void { tcopyT<u32>(s, e, d, tb); }
-export function nd_tcopy_1(s: i32, e: i32, d: P, tb: i32): void { tcopyT<u8>(s, e, d, tb); }
+export function nd_tcopy_8(s: i32, e: i32, d: P, tr: i32, tc: i32): void { tcopyT<u64>(s, e, d, tr, tc); }
+export function nd_tcopy_4(s: i32, e: i32, d: P, tr: i32, tc: i32): void { tcopyT<u32>(s, e, d, tr, tc); }
+export function nd_tcopy_1(s: i32, e: i32, d: P, tr: i32, tc: i32): void { tcopyT<u8>(s, e, d, tr, tc); }

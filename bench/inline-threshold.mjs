@@ -49,7 +49,7 @@ for (const n of sizes) {
     }
   }
 }
-const { p50: t1, load: l1 } = await interleave(tasks, { rounds: QUICK ? 2 : 4, time: QUICK ? 15 : 40, iterations: 5, warmupTime: 5 });
+const { p50: t1, load: l1 } = await interleave(tasks, { rounds: QUICK ? 2 : 4, time: QUICK ? 15 : 40 });
 
 const crossover = {};
 const lines = ['| n | op | inline (1 thread) | always parallel (2 threads) | parallel speed-up |', '| --- | --- | --- | --- | --- |'];
@@ -104,7 +104,7 @@ for (const s of engines) {
   spinTasks.push({ name: `spin ${s.spin} b2b`, batch: SEQ, fn: () => sequence(s, false) });
   spinTasks.push({ name: `spin ${s.spin} gap`, batch: SEQ, fn: () => sequence(s, true) });
 }
-const { p50: t2, load: l2 } = await interleave(spinTasks, { rounds: QUICK ? 3 : 5, time: QUICK ? 40 : 100, iterations: 10, warmupTime: 10 });
+const { p50: t2, load: l2 } = await interleave(spinTasks, { rounds: QUICK ? 3 : 5, time: QUICK ? 40 : 100 });
 const spinLines = [`| spin | spin window | per op, back to back | per op, ${GAP_MS * 1e3} µs JS gap (gap excluded) |`, '| --- | --- | --- | --- |'];
 const spinResult = {};
 for (const s of engines) {

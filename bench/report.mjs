@@ -1,18 +1,21 @@
 /**
- * Shared helpers for the bench suites: interleaved measurement rounds on top of
- * tinybench, medians and ratios, a markdown table, and bench/results/<suite>.json.
+ * Shared helpers for the developer bench suites (kernels, inline-threshold, ...):
+ * interleaved rounds on the timing loop of `wasmpar bench`, the load other
+ * processes put on the machine, quiet-round ratios, a markdown table, and
+ * bench/results/<suite>.json. The product benchmark is `wasmpar bench`
+ * (src/cli/bench/); these suites measure what only developers tune.
  *
- * Why rounds: the machine is shared and noisy, and tinybench runs one task to
- * completion before the next. A burst of contention would then hit one side of
- * a comparison only. Running every task briefly in each of several rounds, with
- * the task order rotated, spreads the noise over both sides; we then report the
- * median over rounds and the median of the per-round ratios.
+ * Why rounds: the machine is shared and noisy. A burst of contention would hit one
+ * side of a comparison only if each ran to completion in turn; running every task
+ * briefly in each of several rounds, the order rotated, spreads it over both.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
-import { Bench } from 'tinybench';
+import { interleave as timedRounds, local, median } from '../dist/cli/bench/timing.js';
+
+export { median };
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const QUICK = process.env.BENCH_QUICK === '1';
@@ -50,53 +53,30 @@ export async function withForeignLoad(fn) {
 }
 
 /**
- * Waits (up to `maxSeconds`, from BENCH_WAIT_QUIET, default 20) for a half
- * second in which other processes use fewer than QUIET_CORES cores, so that a
- * round starts when the machine is calm. Returns the foreign load last seen.
+ * Runs `tasks` ({ name, fn, batch? }) for `rounds` rounds with the timing loop of
+ * `wasmpar bench` (src/cli/bench/timing.ts: one warm-up call, then calls for about
+ * `time` ms per task per round, the order rotated by round). `fn` may be async.
+ * A task with `batch: k` does k operations per call; its times are divided by k.
+ * Returns { p50, min, load }, each { name: [one value per round] }: p50 is the
+ * round's median ms per op, min its best sample, load the cores other processes
+ * used meanwhile.
  */
-export async function waitForQuiet(maxSeconds = Number(process.env.BENCH_WAIT_QUIET ?? 20)) {
-  const until = performance.now() + maxSeconds * 1000;
-  for (;;) {
-    const [, cores] = await withForeignLoad(() => new Promise((r) => setTimeout(r, 500)));
-    if (!(cores >= QUIET_CORES) || performance.now() > until) return cores;
-  }
-}
-
-export function median(values) {
-  const v = values.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
-  if (v.length === 0) return NaN;
-  const m = v.length >> 1;
-  return v.length % 2 ? v[m] : 0.5 * (v[m - 1] + v[m]);
-}
-
-/**
- * Runs `tasks` ({ name, fn, batch? }) for `rounds` rounds; in each round every
- * task gets one short tinybench run, in an order rotated by round. `fn` may be
- * async. A task with `batch: k` does k operations per call; its times are
- * divided by k. `before(round)` runs first in each round (e.g. an external
- * reference that records its own figures). Returns { p50, min, load }, each
- * { name: [one value per round] }: p50 is the round's median ms per op, min its
- * best sample, load the cores other processes used meanwhile.
- */
-export async function interleave(tasks, { rounds = QUICK ? 3 : 7, time = QUICK ? 60 : 150, iterations = 8, warmupTime = 20, before } = {}) {
-  const p50 = Object.fromEntries(tasks.map((t) => [t.name, []]));
+export async function interleave(tasks, { rounds = QUICK ? 3 : 7, time = QUICK ? 60 : 150 } = {}) {
   const min = Object.fromEntries(tasks.map((t) => [t.name, []]));
   const load = Object.fromEntries(tasks.map((t) => [t.name, []]));
-  for (let r = 0; r < rounds; r++) {
-    await waitForQuiet();
-    if (before) await before(r);
-    for (let i = 0; i < tasks.length; i++) {
-      const t = tasks[(i + r) % tasks.length];
-      const bench = new Bench({ time, iterations, warmupTime, warmupIterations: 3, throws: true });
-      bench.add(t.name, t.fn);
-      const [, cores] = await withForeignLoad(() => bench.run());
-      const lat = bench.tasks[0].result.latency;
-      p50[t.name].push(lat.p50 / (t.batch ?? 1));
-      min[t.name].push(lat.min / (t.batch ?? 1));
-      load[t.name].push(cores);
-    }
-  }
-  return { p50, min, load };
+  const runners = new Map(tasks.map((t) => {
+    const runner = local(t.fn, { batch: t.batch });
+    return [t.name, {
+      async time(budgetMs) {
+        const [samples, cores] = await withForeignLoad(() => runner.time(budgetMs));
+        min[t.name].push(Math.min(...samples));
+        load[t.name].push(cores);
+        return samples;
+      },
+    }];
+  }));
+  const { perRound } = await timedRounds(runners, { rounds, budgetMs: time, onError: (name, err) => { throw new Error(`${name}: ${err?.message ?? err}`); } });
+  return { p50: Object.fromEntries(perRound), min, load };
 }
 
 /**

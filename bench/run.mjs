@@ -1,4 +1,7 @@
 /**
+ * The developer suites. The benchmark for users (workloads against plain JS, worker
+ * pools, C and numpy, with a report) is `wasmpar bench` (src/cli/bench/, `npm run bench`).
+ *
  * Runs every bench suite in bench/ (whoever wrote it), one after another, each in its own
  * process (suites start their own engines and worker threads; running them in
  * sequence keeps them from competing for the cores).
@@ -16,11 +19,11 @@ import os from 'node:os';
 const here = dirname(fileURLToPath(import.meta.url));
 // Every bench/*.mjs is a suite except the shared helpers and the files suites
 // load into their own workers (named *-worker.mjs) or import (named _*.mjs).
-// Core first, the long tuning sweep last.
+// The long tuning sweep last.
 const HELPERS = new Set(['report', 'run']);
 const isSuite = (f) => f.endsWith('.mjs') && !f.endsWith('-worker.mjs') && !f.startsWith('_') && !HELPERS.has(f.slice(0, -4));
 const found = readdirSync(here).filter(isSuite).map((f) => f.slice(0, -4));
-const rank = (s) => (s === 'core' ? 0 : s === 'inline-threshold' ? 2 : 1);
+const rank = (s) => (s === 'inline-threshold' ? 1 : 0);
 const SUITES = found.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((w) => !SUITES.includes(w));

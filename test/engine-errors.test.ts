@@ -2,7 +2,7 @@
 // the async form returns a rejected promise (never throws); nothing is written
 // and no scratch memory leaks.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { Engine } from '../dist/index.js';
+import { Engine, OutOfMemoryError } from '../dist/index.js';
 import { SENTINEL, disposeAll, settle, withTimeout } from './helpers/engine-ref.js';
 
 let engines: Engine[];
@@ -150,7 +150,8 @@ describe('Engine.create and memory argument checks', () => {
     expect(() => e.alloc('f16' as any, 4)).toThrow(/dtype/);
     expect(() => e.alloc('f64', -1)).toThrow(RangeError);
     expect(() => e.alloc('f64', 1.5)).toThrow(/\bn\b/);
-    expect(() => e.alloc('f64', 2 ** 40)).toThrow(RangeError);
+    expect(() => e.alloc('f64', 2 ** 40)).toThrow(OutOfMemoryError);
+    expect(() => e.alloc('f64', 2 ** 40)).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_MEMORY' }));
     expect(() => e.from(42 as any)).toThrow(TypeError);
     expect(() => e.from([1, 2], 'int64' as any)).toThrow(/dtype/);
   });
@@ -234,5 +235,34 @@ describe('option keys and aborted signals (both forms)', () => {
     const r = await settle(e.linspace(0, 1, 5, 'f64', { endpoint: 1 as any }), T, 'linspace');
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error).toBeInstanceOf(TypeError);
+  });
+});
+
+describe('foreign and odd data', () => {
+  it('a detached typed array is a TypeError naming the op and the argument, in every form', async () => {
+    const e = engines[1]!;
+    const detached = () => { const a = new Float64Array(8).fill(1); structuredClone(a, { transfer: [a.buffer] }); return a; };
+    const before = e.bytesInUse;
+    const x = e.from([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(() => e.sumSync(detached())).toThrow(/^sumSync: x is a Float64Array whose ArrayBuffer was detached/);
+    expect(() => e.addSync(x, detached())).toThrow(/^addSync: b .*detached/);
+    expect(() => e.mapSync('abs', x, { out: detached() })).toThrow(/^mapSync: out .*detached/);
+    const r = await settle(e.add(detached(), x), T, 'add');
+    expect(r.ok).toBe(false);
+    if (!r.ok) { expect(r.error).toBeInstanceOf(TypeError); expect(r.error.message).toMatch(/^add: a .*detached/); }
+    expect(() => e.from(detached())).toThrow(TypeError);
+    e.free(x);
+    expect(e.bytesInUse).toBe(before);
+  });
+
+  it('from() of non-numbers is a TypeError naming the element, and allocates nothing', () => {
+    const e = engines[0]!;
+    const before = e.bytesInUse;
+    for (const bad of [[1n], [1, 2, 'x'], new Set([1, null]), { length: 2, 0: 1, 1: {} }]) {
+      expect(() => e.from(bad as any)).toThrow(TypeError);
+      expect(() => e.from(bad as any)).toThrow(/^from: data\[\d\] must be a number/);
+    }
+    expect(() => e.from(new BigInt64Array(2) as any)).toThrow(TypeError);
+    expect(e.bytesInUse).toBe(before);
   });
 });

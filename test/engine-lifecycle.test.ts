@@ -201,6 +201,8 @@ describe('worker crash', () => {
           ok = got.ok && got.value[399_997] === 21 && got.value[5] === 15;
         }
         expect(ok, 'the engine computes correctly again').toBe(true);
+        expect(e.stats().workersReplaced, 'stats() counts the replaced worker').toBeGreaterThanOrEqual(1);
+        expect(e.stats().opsFailed).toBeGreaterThanOrEqual(1);
         for (let i = 0; i < 5; i++) {
           const s = await withTimeout(e.sum(x), T, 'sum after heal');
           expect(s).toBe(40_000 * 45);

@@ -20,6 +20,7 @@ const spin = (ms: number, value: unknown) => {
 const tasks = new URL('./helpers/bullmq-tasks.mjs', import.meta.url);
 const mark = { module: tasks, name: 'mark' };
 const flaky = { module: tasks, name: 'flaky' };
+const untilAborted = { module: tasks, name: 'untilAborted' };
 const square = (x: number) => x * x;
 
 describe.skipIf(missing)(`backend 'bullmq'${missing ? ` (skipped: ${missing})` : ''}`, () => {
@@ -128,6 +129,16 @@ describe.skipIf(missing)(`backend 'bullmq'${missing ? ` (skipped: ${missing})` :
     const text = readFileSync(log, 'utf8');
     expect(text).not.toContain('queued start');
     expect(text).not.toContain('long end');
+  });
+
+  it('cancel of a running task reaches it cooperatively: its AbortSignal fires on the worker', async () => {
+    const log = join(dir, 'coop.log');
+    await using ex = new Executor(opts());
+    const f = ex.submit(untilAborted, log);
+    await watchdog(until(() => readFileSync(log, 'utf8').includes('waiting')), 10_000, 'task waiting');
+    expect(f.cancel()).toBe(false);
+    await expect(watchdog(f.result(), 10_000)).rejects.toBeInstanceOf(CancelledError);
+    await watchdog(until(() => readFileSync(log, 'utf8').includes('stopped cooperatively')), 10_000, 'signal seen by the task');
   });
 
   it('timeouts, size limits and option errors are clear', async () => {

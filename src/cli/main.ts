@@ -15,6 +15,7 @@ export interface Subcommand {
 /** Add a subcommand here: name → summary + lazy import. */
 export const COMMANDS: Record<string, Subcommand> = {
   info: { summary: 'threads, SIMD/threads/waitAsync support, memory limits, versions (--json)', load: () => import('./info.js') },
+  bench: { summary: 'benchmark wasmpar against plain JS, worker pools, C, numpy (--quick, --filter, --json, --out)', load: () => import('./bench/index.js') },
   worker: { summary: "run tasks sent with { backend: 'bullmq' } (--redis <url> --queue <name>)", load: () => import('./worker.js') },
 };
 

@@ -5,9 +5,9 @@
  * forms (`op()` → Promise, `opSync()`) on the public class. No `node:` import
  * here: the host comes in as a Platform (platform.ts), set by the entry's Engine.
  */
-import { CancelledError, DisposedError, EnvironmentError } from '../errors.js';
+import { CancelledError, DisposedError, EnvironmentError, OutOfMemoryError } from '../errors.js';
 import { ArrayRegistry } from '../memory/arrays.js';
-import { checkDtype, describe, dtypeOf, DTYPES, type Dtype, type TypedArray, type TypedArrayFor } from '../memory/dtypes.js';
+import { checkDtype, describe, dtypeOf, DTYPES, isDetached, type Dtype, type TypedArray, type TypedArrayFor } from '../memory/dtypes.js';
 import { Heap, PAGE_BYTES } from '../memory/heap.js';
 import { Dispatcher } from '../runtime/dispatcher.js';
 import { KernelTable, kernelNames } from '../runtime/kernel-table.js';
@@ -19,6 +19,7 @@ import { OpContext, type OpEnv } from './op-context.js';
 import { installOps, splitCall, type AnyDecl, type OpRunner } from './op-decl.js';
 import { checkCreateOptions, checkOptions, type EngineOptions, type OpOptions } from './options.js';
 import type { NumericPool } from '../runtime/numeric-pool.js';
+import { OpCounters, type EngineStats } from './stats.js';
 import { threadCanBlock, type Platform } from './platform.js';
 import type { WasmMemory, WasmModule } from '../memory/wasm-types.js';
 
@@ -55,6 +56,7 @@ export class EngineCore {
   readonly #table: KernelTable;
   readonly #driver: DriverConfig;
   readonly #env: OpEnv;
+  readonly #counters = new OpCounters();
   readonly #canBlock: boolean;
   #nextSlot = 1;
   #disposing: Promise<void> | undefined;
@@ -119,7 +121,8 @@ export class EngineCore {
     checkDtype(dtype, 'alloc: dtype');
     if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw new RangeError(`alloc: n must be a non-negative integer; got ${describe(n)}`);
     if (n * DTYPES[dtype].bytes > this.#arrays.heap.maximumBytes) {
-      throw new RangeError(`alloc: ${n} × ${dtype} (${n * DTYPES[dtype].bytes} bytes) exceeds the engine's memory maximum of ${this.#arrays.heap.maximumBytes} bytes`);
+      // numpy's MemoryError: a valid request the engine cannot hold, not a bad argument.
+      throw new OutOfMemoryError(`alloc: ${n} × ${dtype} (${n * DTYPES[dtype].bytes} bytes) exceeds the engine's memory maximum of ${this.#arrays.heap.maximumBytes} bytes`);
     }
     return this.#arrays.alloc(dtype, n) as TypedArrayFor<D>;
   }
@@ -133,7 +136,15 @@ export class EngineCore {
     else if (data != null && typeof (data as Iterable<number>)[Symbol.iterator] === 'function') source = Array.from(data as Iterable<number>);
     else if (data != null && typeof (data as ArrayLike<number>).length === 'number') source = data as ArrayLike<number>;
     else throw new TypeError(`from: data must be an array, a typed array or an iterable of numbers; got ${describe(data)}`);
-    if (ArrayBuffer.isView(source) && !dtypeOf(source)) throw new TypeError(`from: ${describe(source)} is not a supported typed array`);
+    if (ArrayBuffer.isView(source)) {
+      if (!dtypeOf(source)) throw new TypeError(`from: ${describe(source)} is not a supported typed array`);
+      if (isDetached(source)) throw new TypeError('from: data is a typed array whose ArrayBuffer was detached (transferred); it holds no data');
+    } else {
+      // Checked before allocating: TypedArray#set would convert strings to NaN, and throw on a BigInt after the block is taken.
+      for (let i = 0; i < source.length; i++) {
+        if (typeof source[i] !== 'number') throw new TypeError(`from: data[${i}] must be a number; got ${describe(source[i])}`);
+      }
+    }
     const out = this.alloc(d, source.length);
     out.set(source);
     return out;
@@ -143,6 +154,17 @@ export class EngineCore {
   free(array: TypedArray): void {
     this.#live('free');
     this.#arrays.free(array, 'free: array');
+  }
+
+  /** Counters for monitoring: ops completed/failed/cancelled, heap use and peak, memory size, workers replaced, queue depth. */
+  stats(): EngineStats {
+    const heap = this.#arrays.heap, c = this.#counters;
+    return {
+      opsCompleted: c.completed, opsFailed: c.failed, opsCancelled: c.cancelled, opsPending: c.pending,
+      queueDepth: this.#dispatcher.queueDepth, bytesInUse: heap.bytesInUse, peakBytes: heap.peakBytes,
+      memoryBytes: this.memory.buffer.byteLength, maximumBytes: heap.maximumBytes, threads: this.threads,
+      workersReplaced: this.#dispatcher.workersLost,
+    };
   }
 
   /** Bytes currently allocated on the shared heap. */
@@ -166,14 +188,27 @@ export class EngineCore {
    * writes nothing before its arguments are checked.
    */
   #call(name: string, decl: AnyDecl, args: unknown[], sync: boolean): unknown {
-    if (sync) {
-      // Before anything is allocated or published: a job this thread cannot wait for must never start.
-      if (!this.#canBlock) {
-        throw new EnvironmentError(`${name}: the *Sync ops block the thread, and a browser's main thread may not block (Atomics.wait throws there); on a browser's main thread use the async form (await engine.${name.replace(/Sync$/, '')}(...)), or call ${name} inside a Worker`);
-      }
-      const [ctx, op] = this.#start(name, decl, args);
-      return driveSync(this.#driver, ctx, op);
+    if (!sync) return this.#counters.track(this.#callAsync(name, decl, args));
+    try {
+      const value = this.#callSync(name, decl, args);
+      this.#counters.completed++;
+      return value;
+    } catch (err) {
+      this.#counters.failedWith(err);
+      throw err;
     }
+  }
+
+  #callSync(name: string, decl: AnyDecl, args: unknown[]): unknown {
+    // Before anything is allocated or published: a job this thread cannot wait for must never start.
+    if (!this.#canBlock) {
+      throw new EnvironmentError(`${name}: the *Sync ops block the thread, and a browser's main thread may not block (Atomics.wait throws there); on a browser's main thread use the async form (await engine.${name.replace(/Sync$/, '')}(...)), or call ${name} inside a Worker`);
+    }
+    const [ctx, op] = this.#start(name, decl, args);
+    return driveSync(this.#driver, ctx, op);
+  }
+
+  #callAsync(name: string, decl: AnyDecl, args: unknown[]): Promise<unknown> {
     try {
       const [ctx, op, signal] = this.#start(name, decl, args);
       return driveAsync(this.#driver, ctx, op, signal);

@@ -5,7 +5,7 @@
  * succeeds. Scratch is freed when the op ends, on every path.
  */
 import type { ArrayRegistry } from '../memory/arrays.js';
-import { DTYPES, describe, dtypeOf, type Dtype, type TypedArray } from '../memory/dtypes.js';
+import { DTYPES, describe, dtypeOf, isDetached, type Dtype, type TypedArray } from '../memory/dtypes.js';
 import type { ArrayArg, Op } from './op.js';
 import { overlap } from './overlap.js';
 
@@ -85,6 +85,7 @@ export class OpContext {
       throw new TypeError(`${this.op}: ${name} has dtype '${dtype}'; ${this.op} supports ${opts.dtypes.map((d) => `'${d}'`).join(', ')}`);
     }
     const view = x as TypedArray;
+    if (isDetached(view)) throw new TypeError(`${this.op}: ${name} is a ${describe(view).replace(/\(.*/, '')} whose ArrayBuffer was detached (transferred); it holds no data`);
     if (opts.length !== undefined && view.length !== opts.length) {
       throw new RangeError(`${this.op}: ${name} has length ${view.length}; expected ${opts.length}${opts.like ? ` (the length of ${opts.like})` : ''}`);
     }

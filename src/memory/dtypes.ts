@@ -53,6 +53,23 @@ export function checkDtype(value: unknown, name: string): Dtype {
   return value;
 }
 
+/**
+ * Whether a typed array's buffer was detached (transferred, e.g. by
+ * structuredClone(x, { transfer })): it then reads as empty, and writing it throws.
+ */
+export function isDetached(view: ArrayBufferView): boolean {
+  if (view.byteLength !== 0) return false;
+  const buffer = view.buffer as ArrayBufferLike & { detached?: boolean };
+  if (typeof buffer.detached === 'boolean') return buffer.detached;
+  if (buffer.byteLength !== 0) return false;
+  try {
+    new Uint8Array(buffer);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
 /** A short description of a value for error messages. */
 export function describe(value: unknown): string {
   if (value === null) return 'null';

@@ -59,11 +59,11 @@ export class Heap {
     return this.buffer === buffer;
   }
 
-  get bytesInUse(): number {
-    let total = 0;
-    for (const size of this.#liveSize.values()) total += size;
-    return total;
-  }
+  get bytesInUse(): number { return this.#inUse; }
+  /** The most bytes ever in use at once. */
+  get peakBytes(): number { return this.#peak; }
+  #inUse = 0;
+  #peak = 0;
 
 
   /** Allocate `bytes` (rounded up to 64), returning the block's byte address. */
@@ -80,6 +80,8 @@ export class Heap {
     if (block.size === size) this.#free.splice(index, 1);
     else { block.start += size; block.size -= size; }
     this.#liveSize.set(start, size);
+    this.#inUse += size;
+    if (this.#inUse > this.#peak) this.#peak = this.#inUse;
     this.#liveStarts.splice(this.#upperBound(this.#liveStarts, start), 0, start);
     return start;
   }
@@ -89,6 +91,7 @@ export class Heap {
     const size = this.#liveSize.get(ptr);
     if (size === undefined) throw new RangeError(`free: no live block at ${ptr}`);
     this.#liveSize.delete(ptr);
+    this.#inUse -= size;
     this.#liveStarts.splice(this.#upperBound(this.#liveStarts, ptr) - 1, 1);
     this.#insertFree(ptr, size);
   }

@@ -159,6 +159,13 @@ export class Dispatcher {
     return record.outcome.value;
   }
 
+  /** Jobs waiting behind the one in flight. */
+  get queueDepth(): number { return this.#queue.length; }
+
+  /** Workers that died unexpectedly (the pool replaces each one). */
+  get workersLost(): number { return this.#workersLost; }
+  #workersLost = 0;
+
   /** Resolves when no async job is queued or in flight. */
   whenIdle(): Promise<void> { return this.#pumping ? this.#idle : Promise.resolve(); }
 
@@ -204,6 +211,7 @@ export class Dispatcher {
 
   /** Called from the pool's 'exit' event: the worker may have died without its exit hook running. */
   workerExited(worker: number): void {
+    this.#workersLost++;
     const c = this.control;
     Atomics.store(c, STATUS + worker, STATUS_DEAD);
     const gen = Atomics.load(c, GEN);

@@ -16,3 +16,13 @@ export function flaky(path) {
   if (readFileSync(path, 'utf8').length < 2) throw new Error('first try fails');
   return 'ok';
 }
+
+/** Waits for its AbortSignal (cooperative cancellation), then notes it in `path`. */
+export async function untilAborted(path) {
+  const { taskContext } = await import('wasmpar');
+  const { signal } = taskContext();
+  appendFileSync(path, 'waiting\n');
+  await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+  appendFileSync(path, 'stopped cooperatively\n');
+  return 'stopped';
+}

@@ -134,6 +134,9 @@ export async function startBullmqWorker(o: BullmqWorkerOptions): Promise<BullmqW
   };
 }
 
+/** How long a cancelled running batch may take to honour its AbortSignal before its thread is ended. */
+const CANCEL_GRACE_MS = 1000;
+
 function runBatch(pool: TaskPool, data: JobData, calls: unknown[][], signal: AbortSignal | undefined): Promise<BatchOutcome & { failure?: unknown }> {
   return new Promise((resolve) => {
     const fail = (e: unknown) => resolve({ values: [], hasError: false, failure: e, ms: 0 });
@@ -146,15 +149,28 @@ function runBatch(pool: TaskPool, data: JobData, calls: unknown[][], signal: Abo
       resolve,
       reject: fail,
     };
-    // BullMQ's job cancellation: a queued batch is dropped, a running one has its thread ended.
-    const onAbort = () => pool.stop(job, new CancelledError('the batch was cancelled by the caller'));
+    // BullMQ's job cancellation: a queued batch is dropped; a running one is asked to stop (its
+    // tasks' AbortSignal fires), and its thread is ended if it has not stopped after a grace period.
+    let started = false;
+    let grace: ReturnType<typeof setTimeout> | undefined;
+    const stop = () => pool.stop(job, new CancelledError('the batch was cancelled by the caller'));
+    const onAbort = () => {
+      if (!started) return stop();
+      job.abort?.();
+      grace = setTimeout(stop, CANCEL_GRACE_MS);
+    };
     signal?.addEventListener('abort', onAbort, { once: true });
-    job.resolve = (o) => {
+    const settle = () => {
+      clearTimeout(grace);
       signal?.removeEventListener('abort', onAbort);
+    };
+    job.claim = () => (started = true);
+    job.resolve = (o) => {
+      settle();
       resolve(o);
     };
     job.reject = (e) => {
-      signal?.removeEventListener('abort', onAbort);
+      settle();
       fail(e);
     };
     if (signal?.aborted) onAbort();
