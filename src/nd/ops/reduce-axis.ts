@@ -41,6 +41,8 @@ export function wantsAxis(x: unknown, o: AxisOptions | undefined): boolean {
   return !ArrayBuffer.isView(x) || (o !== undefined && (o.axis !== undefined && o.axis !== null || o.keepdims === true || o.out !== undefined));
 }
 
+const FLAT = new Set<ReduceName>(['sum', 'mean', 'min', 'max', 'argmin', 'argmax', 'variance', 'std', 'norm']);
+
 function* flatReduce(ctx: OpContext, name: ReduceName, flat: ArrayBufferView, ddof: unknown): Op<number> {
   switch (name) {
     case 'sum': return yield* red.sum(ctx, flat);
@@ -57,6 +59,10 @@ function* flatReduce(ctx: OpContext, name: ReduceName, flat: ArrayBufferView, dd
 export function* reduceND(ctx: OpContext, name: ReduceName, x: unknown, o: AxisOptions = {}): Op<NDArray | number> {
   const X = requireNDArray(x, ctx.op, 'x', allocatorOf(ctx));
   if (o.keepdims !== undefined && typeof o.keepdims !== 'boolean') throw new TypeError(`${ctx.op}: keepdims must be a boolean; got ${describe(o.keepdims)}`);
+  // The common case first, with nothing else to plan: every axis of a contiguous array.
+  if ((o.axis === undefined || o.axis === null) && !o.keepdims && o.out === undefined && FLAT.has(name) && X.isContiguous) {
+    return yield* flatReduce(ctx, name, flatOf(X), o.ddof);
+  }
   const keepdims = o.keepdims === true;
   const arg = name === 'argmin' || name === 'argmax';
   if (arg && Array.isArray(o.axis)) throw new TypeError(`${ctx.op}: axis must be an integer (one axis) for ${name}; got ${describe(o.axis)}`);
