@@ -56,7 +56,7 @@ function expectClose(got: ArrayLike<number>, want: ArrayLike<number | bigint>, d
     const g = got[i]!, w = toNum(want[i]!);
     if (Number.isNaN(w)) { expect(Number.isNaN(g), `${label} [${i}] want NaN got ${g}`).toBe(true); continue; }
     if (rel === 0) { expect(g === w || (g === 0 && w === 0), `${label} [${i}] ${g} vs ${w} (${dtype})`).toBe(true); continue; }
-    expect(Math.abs(g - w) <= rel * Math.max(1, Math.abs(w)), `${label} [${i}] ${g} vs ${w}`).toBe(true);
+    expect(g === w || Math.abs(g - w) <= rel * Math.max(1, Math.abs(w)), `${label} [${i}] ${g} vs ${w}`).toBe(true);
   }
 }
 
@@ -178,6 +178,27 @@ numpySuite('N-d ops vs numpy', () => {
     await compare(pending);
   }, 180_000);
 
+  it('variance and std with ddof, up to and past the reduced count (numpy: inf, or NaN for no spread)', async () => {
+    const r = rng(29);
+    const pending: Pending[] = [];
+    for (let t = 0; t < 60; t++) {
+      const e = engines[t % engines.length]!;
+      const dtype = pick(r, DT);
+      const shape = pick(r, [[3, 4], [2, 1, 5], [1, 3], [4]]);
+      // Every third case constant along the reduced axis: zero spread.
+      const x = t % 3 === 0 ? e.full(shape, 3, dtype) : randomView(e, r, shape, dtype, 0, 9);
+      const axis = t % 4 === 0 ? undefined : Math.floor(r() * shape.length);
+      const count = axis === undefined ? shape.reduce((p, d) => p * d, 1) : shape[axis]!;
+      const ddof = Math.floor(r() * (count + 2));
+      const op = t % 2 ? 'variance' : 'std';
+      const got = await run<NDArray | number>(e, r() < 0.5, op, x, axis === undefined ? { ddof } : { axis, ddof });
+      const np = op === 'variance' ? 'np.var' : 'np.std';
+      pending.push({ label: `${op} ${dtype} (${shape}) axis=${axis} ddof=${ddof}`, got: got as NDArray, rel: dtype === 'f32' ? 1e-5 : 1e-12,
+        py: { code: `out = ${np}(x, dtype=np.float64, axis=${axis ?? 'None'}, ddof=${ddof})`, inputs: { x } } });
+    }
+    await compare(pending);
+  }, 120_000);
+
   it('cumsum, sort and argsort along an axis', async () => {
     const r = rng(17);
     const pending: Pending[] = [];
@@ -297,6 +318,33 @@ numpySuite('N-d ops vs numpy', () => {
     await expect(e.add(a, e.zeros([5]), { out })).rejects.toThrow(RangeError);
     await expect(e.sum(a, { axis: 2 })).rejects.toThrow(RangeError);
     expect([...out].every((v) => v === 5)).toBe(true);
+  });
+
+  it('a view over a detached (transferred) buffer: every op names the argument, before any view arithmetic', async () => {
+    const e = engines[0]!;
+    const detachedView = () => {
+      const ab = new ArrayBuffer(48);
+      const v = e.ndarray(new Float64Array(ab), [2, 3]);
+      structuredClone(ab, { transfer: [ab] });
+      return v;
+    };
+    const x = detachedView(), ok = e.zeros([2, 3]), out = e.full([2, 3], 5);
+    const cases: Array<[string, () => unknown, string]> = [
+      ['add a', () => e.addSync(x, ok, { out }), 'addSync: a is a view whose Float64Array'],
+      ['add b', () => e.addSync(ok, x, { out }), 'addSync: b is a view whose Float64Array'],
+      ['sum axis', () => e.sumSync(x, { axis: 0 }), 'sumSync: x is a view'],
+      ['matmul', () => e.matmulSync(ok, x), 'matmulSync: b is a view'],
+      ['copy', () => e.copySync(x, out), 'copySync: src is a view'],
+      ['concatenate', () => e.concatenateSync([ok, x]), 'concatenateSync: arrays[1] is a view'],
+      ['where', () => e.whereSync(ok, x, 1, { out }), 'whereSync: x is a view'],
+      ['out', () => e.addSync(ok, ok, { out: detachedView() }), 'addSync: out is a view'],
+    ];
+    for (const [label, f, msg] of cases) {
+      expect(f, label).toThrow(TypeError);
+      expect(f, label).toThrow(msg);
+      expect([...out].every((v) => v === 5), label).toBe(true);
+    }
+    await expect(withTimeout(e.sort(x, { axis: 0 }), 10_000, 'sort')).rejects.toThrow('sort: x is a view whose Float64Array');
   });
 
   it('reductions are the same bits for 1, 2 and 3 threads, sync and async', async () => {

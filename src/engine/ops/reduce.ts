@@ -55,16 +55,19 @@ function checkDdof(ctx: OpContext, ddof: unknown): number {
   return ddof;
 }
 
+/** numpy's divisor max(n - ddof, 0): ddof ≥ n gives inf, or NaN when every deviation is 0. */
+export function dof(n: number, ddof: number): number { return Math.max(n - ddof, 0); }
+
 /**
  * Two passes (mean, then Σ(x-mean)²): stable where the one-pass formula cancels
- * catastrophically. Divides by max(n - ddof, 0) as numpy does: ddof >= n gives
+ * catastrophically. Divides by dof(n, ddof) as numpy does: ddof >= n gives
  * Infinity (NaN when every deviation is 0), an empty array NaN.
  */
 export function* variance(ctx: OpContext, x: unknown, ddofArg?: unknown): Op<number> {
   const ddof = checkDdof(ctx, ddofArg);
   const X = ctx.input(x, 'x');
   if (X.length === 0) return NaN;
-  const div = Math.max(X.length - ddof, 0);
+  const div = dof(X.length, ddof);
   if (X.dtype === 'u8') return yield* byteVariance(ctx, X, div);
   const m = (yield* sumOf(X)) / X.length;
   const partials = yield { kernel: `sumsqdev_${X.dtype}`, n: X.length, args: [X.ptr, m], partials: true };

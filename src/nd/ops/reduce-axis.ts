@@ -106,8 +106,8 @@ export function* reduceND(ctx: OpContext, name: ReduceName, x: unknown, o: AxisO
       for (let i = 0; i < size; i++) a[i] = a[i]! / count;
       const dev = (yield* reduceJob(ctx, PX, axes, kept, REDUCE_CODES.sumsqdev, false, acc.base))!;
       const d = dev.acc.nd.data as Float64Array;
-      const denom = count - ddof;
-      for (let i = 0; i < size; i++) d[i] = denom > 0 ? d[i]! / denom : NaN;
+      const denom = red.dof(count, ddof);
+      for (let i = 0; i < size; i++) d[i] = d[i]! / denom;
       if (name === 'std') for (let i = 0; i < size; i++) d[i] = Math.sqrt(d[i]!);
       acc = dev.acc;
     }
