@@ -320,6 +320,33 @@ numpySuite('N-d ops vs numpy', () => {
     expect([...out].every((v) => v === 5)).toBe(true);
   });
 
+  it('a view over a detached (transferred) buffer: every op names the argument, before any view arithmetic', async () => {
+    const e = engines[0]!;
+    const detachedView = () => {
+      const ab = new ArrayBuffer(48);
+      const v = e.ndarray(new Float64Array(ab), [2, 3]);
+      structuredClone(ab, { transfer: [ab] });
+      return v;
+    };
+    const x = detachedView(), ok = e.zeros([2, 3]), out = e.full([2, 3], 5);
+    const cases: Array<[string, () => unknown, string]> = [
+      ['add a', () => e.addSync(x, ok, { out }), 'addSync: a is a view whose Float64Array'],
+      ['add b', () => e.addSync(ok, x, { out }), 'addSync: b is a view whose Float64Array'],
+      ['sum axis', () => e.sumSync(x, { axis: 0 }), 'sumSync: x is a view'],
+      ['matmul', () => e.matmulSync(ok, x), 'matmulSync: b is a view'],
+      ['copy', () => e.copySync(x, out), 'copySync: src is a view'],
+      ['concatenate', () => e.concatenateSync([ok, x]), 'concatenateSync: arrays[1] is a view'],
+      ['where', () => e.whereSync(ok, x, 1, { out }), 'whereSync: x is a view'],
+      ['out', () => e.addSync(ok, ok, { out: detachedView() }), 'addSync: out is a view'],
+    ];
+    for (const [label, f, msg] of cases) {
+      expect(f, label).toThrow(TypeError);
+      expect(f, label).toThrow(msg);
+      expect([...out].every((v) => v === 5), label).toBe(true);
+    }
+    await expect(withTimeout(e.sort(x, { axis: 0 }), 10_000, 'sort')).rejects.toThrow('sort: x is a view whose Float64Array');
+  });
+
   it('reductions are the same bits for 1, 2 and 3 threads, sync and async', async () => {
     const r = rng(29);
     for (const shape of [[300, 257], [64, 3, 129], [1000, 7]]) {
