@@ -38,6 +38,19 @@ type Awaited2<R> = R extends PromiseLike<infer U> ? U : R;
 
 const POOL_OPTIONS = ['workers', 'backend', 'initializer', 'initargs', 'maxTasksPerWorker', 'engine', ...BULLMQ_OPTION_KEYS];
 
+/**
+ * Every item, as map needs them all to size its chunks. A sync iterable is read at
+ * once; an async one (which Array.from would silently read as empty) to its end.
+ */
+function itemsOf<T>(iterable: Iterable<T> | AsyncIterable<T>): T[] | Promise<T[]> {
+  if (typeof (iterable as Iterable<T>)[Symbol.iterator] === 'function') return Array.from(iterable as Iterable<T>);
+  return (async () => {
+    const out: T[] = [];
+    for await (const x of iterable as AsyncIterable<T>) out.push(x);
+    return out;
+  })();
+}
+
 export class Pool implements AsyncDisposable {
   readonly workers: number;
   readonly backend: 'worker' | 'bullmq';
@@ -91,15 +104,19 @@ export class Pool implements AsyncDisposable {
   }
 
   /** Ordered results of fn(x) for every x. Default chunk size: ceil(n / (4 × workers)). */
-  async map<T, R>(fn: Fn<[T], R>, iterable: Iterable<T>, options?: ChunkOptions): Promise<Awaited2<R>[]> {
+  async map<T, R>(fn: Fn<[T], R>, iterable: Iterable<T> | AsyncIterable<T>, options?: ChunkOptions): Promise<Awaited2<R>[]> {
     checkIterable(iterable, 'map: iterable');
-    return this.#mapCalls(fn as Fn<unknown[], R>, Array.from(iterable, (x) => [x]), options) as Promise<Awaited2<R>[]>;
+    // No await for a sync iterable: the work is submitted now, so `p.map(...); p.close()` still runs it.
+    const got = itemsOf(iterable);
+    const items = Array.isArray(got) ? got : await got;
+    return this.#mapCalls(fn as Fn<unknown[], R>, items.map((x) => [x]), options) as Promise<Awaited2<R>[]>;
   }
 
   /** Like map, but each item is an array of arguments: fn(...args). */
-  async starmap<A extends unknown[], R>(fn: Fn<A, R>, iterable: Iterable<A>, options?: ChunkOptions): Promise<Awaited2<R>[]> {
+  async starmap<A extends unknown[], R>(fn: Fn<A, R>, iterable: Iterable<A> | AsyncIterable<A>, options?: ChunkOptions): Promise<Awaited2<R>[]> {
     checkIterable(iterable, 'starmap: iterable');
-    const calls = Array.from(iterable, (a) => {
+    const got = itemsOf(iterable);
+    const calls = (Array.isArray(got) ? got : await got).map((a) => {
       if (!Array.isArray(a)) throw new TypeError('starmap: every item must be an array of arguments');
       return a as unknown[];
     });
