@@ -197,4 +197,16 @@ describe('Pool', () => {
     expect(new Pool({ engine: { threads: 3 } }).workers).toBe(3);
     return expect(pool.map((x: number) => x, [1], { chunkSize: 0 })).rejects.toThrow(RangeError);
   });
+
+  it('a bad argument names the method it was given to', async () => {
+    const id = (x: number) => x;
+    const typo = { chunksize: 2 } as never;
+    await expect(pool.map(id, [1], typo)).rejects.toThrow(/^Pool\.map: unknown option 'chunksize'.*'chunkSize'/);
+    await expect(pool.starmap(id, [[1]], typo)).rejects.toThrow(/^Pool\.starmap: unknown option 'chunksize'/);
+    expect(() => pool.imap(id, [1], typo)).toThrow(/^Pool\.imap: unknown option 'chunksize'/);
+    expect(() => pool.imapUnordered(id, [1], typo)).toThrow(/^Pool\.imapUnordered: unknown option 'chunksize'/);
+    expect(() => pool.imapUnordered(id, 5 as never)).toThrow(/^imapUnordered: iterable must be an iterable/);
+    expect(() => pool.imap(id, 5 as never)).toThrow(/^imap: iterable must be an iterable/);
+    await expect(pool.map(id, 5 as never)).rejects.toThrow(TypeError);
+  });
 });

@@ -86,8 +86,8 @@ export class Pool implements AsyncDisposable {
     });
   }
 
-  #chunkSize(options: ChunkOptions | undefined, fallback: number): number {
-    checkOptionKeys(options, 'Pool', ['chunkSize']);
+  #chunkSize(options: ChunkOptions | undefined, fallback: number, where: string): number {
+    checkOptionKeys(options, `Pool.${where}`, ['chunkSize']);
     const c = options?.chunkSize;
     return c === undefined || c === null ? fallback : positiveInt(c, 'chunkSize');
   }
@@ -109,7 +109,7 @@ export class Pool implements AsyncDisposable {
     // No await for a sync iterable: the work is submitted now, so `p.map(...); p.close()` still runs it.
     const got = itemsOf(iterable);
     const items = Array.isArray(got) ? got : await got;
-    return this.#mapCalls(fn as Fn<unknown[], R>, items.map((x) => [x]), options) as Promise<Awaited2<R>[]>;
+    return this.#mapCalls(fn as Fn<unknown[], R>, items.map((x) => [x]), options, 'map') as Promise<Awaited2<R>[]>;
   }
 
   /** Like map, but each item is an array of arguments: fn(...args). */
@@ -120,13 +120,13 @@ export class Pool implements AsyncDisposable {
       if (!Array.isArray(a)) throw new TypeError('starmap: every item must be an array of arguments');
       return a as unknown[];
     });
-    return this.#mapCalls(fn as Fn<unknown[], R>, calls, options) as Promise<Awaited2<R>[]>;
+    return this.#mapCalls(fn as Fn<unknown[], R>, calls, options, 'starmap') as Promise<Awaited2<R>[]>;
   }
 
-  async #mapCalls(fn: Fn<unknown[], unknown>, calls: unknown[][], options?: ChunkOptions): Promise<unknown[]> {
+  async #mapCalls(fn: Fn<unknown[], unknown>, calls: unknown[][], options: ChunkOptions | undefined, where: string): Promise<unknown[]> {
     const wire = [toWireFn(fn)];
     this.#checkOpen();
-    const size = this.#chunkSize(options, Math.max(1, Math.ceil(calls.length / (4 * this.workers))));
+    const size = this.#chunkSize(options, Math.max(1, Math.ceil(calls.length / (4 * this.workers))), where);
     const handles: ChunkHandle[] = [];
     for (let i = 0; i < calls.length; i += size) handles.push(this.#run(fn, wire, calls.slice(i, i + size)));
     const out = new Array<unknown>(calls.length);
@@ -192,9 +192,10 @@ export class Pool implements AsyncDisposable {
     ordered: boolean,
   ): AsyncGenerator<Awaited2<R>, void, undefined> {
     const wire = [toWireFn(fn)];
-    checkIterable(iterable, 'imap: iterable');
+    const where = ordered ? 'imap' : 'imapUnordered';
+    checkIterable(iterable, `${where}: iterable`);
     this.#checkOpen();
-    const chunkSize = this.#chunkSize(options, 1);
+    const chunkSize = this.#chunkSize(options, 1, where);
     return streamChunks<T, Awaited2<R>>(
       iterable,
       (items) => this.#run(fn as Fn<unknown[], unknown>, wire, items.map((x) => [x])),
