@@ -123,18 +123,18 @@ describe('stats', () => {
   it('pool.stats(): completed, failed, cancelled, queue depth, workers replaced', async () => {
     const pool = new Pool({ workers: 2 });
     try {
-      expect(pool.stats()).toMatchObject({ completed: 0, failed: 0, queued: 0, running: 0, workersReplaced: 0 });
+      expect(pool.stats()).toMatchObject({ tasksCompleted: 0, tasksFailed: 0, queueDepth: 0, tasksRunning: 0, workersReplaced: 0 });
       await watchdog(pool.map((x: number) => x + 1, [1, 2, 3, 4, 5], { chunkSize: 1 }));
       await watchdog(pool.apply(() => { throw new Error('no'); }).catch(() => {}));
       const crash = await watchdog(pool.apply(() => process.exit(3)).catch((e: unknown) => e));
       expect(crash).toMatchObject({ code: 'ERR_WORKER_CRASH' });
       await watchdog(pool.apply((x: number) => x, [1]));
       const s = pool.stats();
-      expect(s.completed).toBe(6);
-      expect(s.failed).toBe(2);
+      expect(s.tasksCompleted).toBe(6);
+      expect(s.tasksFailed).toBe(2);
       expect(s.workersReplaced).toBe(1);
       expect(s.workers).toBe(2);
-      expect(s.queued + s.running).toBe(0);
+      expect(s.queueDepth + s.tasksRunning).toBe(0);
     } finally {
       await pool.terminate();
     }
@@ -147,14 +147,14 @@ describe('stats', () => {
       const a = ex.submit(untilAborted, flag, 0);
       const b = ex.submit((x: number) => x, 1);
       await running(a);
-      expect(ex.stats()).toMatchObject({ queued: 1, running: 1 });
+      expect(ex.stats()).toMatchObject({ queueDepth: 1, tasksRunning: 1 });
       expect(b.cancel()).toBe(true);
       a.cancel();
       await flagged(flag, 0);
       await watchdog(ex.shutdown());
       const s = ex.stats();
-      expect(s.cancelled, backend).toBe(1);
-      expect(s.failed, backend).toBe(1);
+      expect(s.tasksCancelled, backend).toBe(1);
+      expect(s.tasksFailed, backend).toBe(1);
     }
   });
 });

@@ -1,21 +1,25 @@
-/** Counters of a task pool or executor: what ran, what failed, what waits (pool.stats(), executor.stats()). */
+/**
+ * Counters of a task pool or executor (pool.stats(), executor.stats()), named
+ * as engine.stats() names its own (src/engine/stats.ts): opsCompleted there,
+ * tasksCompleted here; queueDepth and workersReplaced alike.
+ */
 export interface TaskStats {
   /** Calls that returned a value. */
-  completed: number;
+  tasksCompleted: number;
   /** Calls that threw, and calls lost with their worker (crash, timeout). */
-  failed: number;
-  /** Calls cancelled before they started, or ended by terminate()/shutdown({ cancelFutures }). */
-  cancelled: number;
-  /** Calls waiting for a worker. */
-  queued: number;
+  tasksFailed: number;
+  /** Calls cancelled before they started, or ended by terminate(). */
+  tasksCancelled: number;
   /** Calls handed to a worker and not finished. */
-  running: number;
-  /** Workers alive now ('worker' backend; for local backends, the concurrency). */
+  tasksRunning: number;
+  /** Calls waiting for a worker. */
+  queueDepth: number;
+  /** Workers alive now ('worker' backend; for the other backends, the concurrency). */
   workers: number;
-  /** Workers started to replace one that crashed, timed out, was recycled or terminated by force. */
+  /** Workers started in place of one that crashed, timed out or was recycled. */
   workersReplaced: number;
 }
 
 export function emptyStats(): TaskStats {
-  return { completed: 0, failed: 0, cancelled: 0, queued: 0, running: 0, workers: 0, workersReplaced: 0 };
+  return { tasksCompleted: 0, tasksFailed: 0, tasksCancelled: 0, tasksRunning: 0, queueDepth: 0, workers: 0, workersReplaced: 0 };
 }

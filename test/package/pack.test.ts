@@ -1,6 +1,6 @@
 // The package as users get it: `npm pack`, then the tarball installed offline
 // into fresh ESM, CommonJS, TypeScript (no DOM lib) and Vite projects, each run;
-// `npx wasmpar info` from the install; the Vite app in Chromium on the dev
+// `npx wasmpar info` and `npx wasmpar bench` from the install; the Vite app in Chromium on the dev
 // server and from `vite build`. Every child process and page wait has a timeout.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { execFile } from 'node:child_process';
@@ -116,6 +116,21 @@ describe('the packed tarball', () => {
     const info = JSON.parse(r.stdout) as { engine: { ok: boolean }; support: Record<string, boolean>; wasmpar: string };
     expect(info.engine.ok).toBe(true);
     expect(info.support).toEqual({ simd: true, threads: true, waitAsync: true });
+  }, T);
+
+  it('npx wasmpar bench --quick works from the installed tarball: the three report files name every contender', async () => {
+    const dir = join(tmp, 'esm');
+    // Two workloads, one round: the whole --quick run takes about a minute; this checks the installed command end to end.
+    const r = ok(await run('npm', ['exec', '--offline', '--', 'wasmpar', 'bench', '--quick', '--filter', 'sum,tiny-tasks', '--rounds', '1', '--out', 'bench-out'], dir, 170_000), 'npx wasmpar bench');
+    const report = JSON.parse(readFileSync(join(dir, 'bench-out/latest.json'), 'utf8')) as { contenders: Array<{ name: string; status: string; reason?: string }> };
+    expect(report.contenders.map((c) => c.name)).toEqual(['wasmpar', 'wasm-1t', 'plain-js', 'piscina', 'tinypool', 'workerpool', 'native', 'numpy', 'numexpr', 'tfjs-wasm']);
+    for (const c of report.contenders) if (c.status !== 'ran') expect(c.reason, c.name).toMatch(/\w/);
+    expect(report.contenders.find((c) => c.name === 'wasmpar')?.status).toBe('ran');
+    // The consumer installed no worker-pool peers: skipped, saying how to add them.
+    expect(report.contenders.find((c) => c.name === 'piscina')?.reason).toMatch(/not installed.*npm install -D piscina/);
+    expect(readFileSync(join(dir, 'bench-out/latest.md'), 'utf8')).toMatch(/^\| sum \|/m);
+    expect(readFileSync(join(dir, 'bench-out/latest.svg'), 'utf8')).toMatch(/^<svg /);
+    expect(r.stdout).toMatch(/^tiny-tasks\s/m);
   }, T);
 
   // `wasmpar bench --quick` takes about a minute: run by `npm run test:package` (WASMPAR_PACK_BENCH=1), not by `npm test`.

@@ -52,7 +52,8 @@ async function one(sync) {
       try { await call('add', x, z); } catch { expectedErrors++; }
     } else if (r < 0.8 && !sync) {
       const ac = new AbortController();
-      const xf = e.from(x, 'f64');
+      // Big enough to go to the workers in several chunks, so the abort lands mid-op or in the queue.
+      const xf = e.alloc('f64', 300_000);
       free.push(xf);
       const p = e.map('sqrt', xf, { signal: ac.signal });
       ac.abort();
@@ -88,7 +89,7 @@ const seconds = (Date.now() - started) / 1000;
 const stats = e.stats();
 await e.dispose();
 
-console.log(`engine soak: ${done} ops in ${seconds.toFixed(1)} s (${expectedErrors} bad-argument errors, ${cancelled} cancelled by design)`);
+console.log(`engine soak: ${done} ops in ${seconds.toFixed(1)} s (${expectedErrors} bad-argument errors, ${cancelled} cancelled by their signal)`);
 console.log('ops      engineBytes  v8HeapMiB  rssMiB  memoryMiB  peakMiB');
 for (const s of samples) {
   console.log(`${String(s.ops).padStart(7)}  ${String(s.engineBytes).padStart(11)}  ${s.v8HeapMiB.toFixed(1).padStart(9)}  ${s.rssMiB.toFixed(1).padStart(6)}  ${s.memoryMiB.toFixed(0).padStart(9)}  ${s.peakMiB.toFixed(1).padStart(7)}`);

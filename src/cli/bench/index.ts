@@ -18,12 +18,12 @@ export interface BenchFiles {
   svg: string;
 }
 
-export function writeReport(report: BenchReport, dir: string, reproduce: string): BenchFiles {
+export function writeReport(report: BenchReport, dir: string): BenchFiles {
   const out = resolve(dir);
   mkdirSync(out, { recursive: true });
   const files = { json: resolve(out, 'latest.json'), md: resolve(out, 'latest.md'), svg: resolve(out, 'latest.svg') };
   writeFileSync(files.json, `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(files.md, markdown(report, reproduce));
+  writeFileSync(files.md, markdown(report));
   writeFileSync(files.svg, svgChart(report));
   return files;
 }
@@ -35,8 +35,9 @@ export async function run(argv: readonly string[]): Promise<number> {
   const workloads = selectWorkloads(await loadWorkloads(), args.filter);
   const progress = new Progress(process.stderr);
   progress.log(`wasmpar bench: ${workloads.length} workload(s), ${args.threads} threads, ${args.quick ? 'quick' : 'full'} run; results in ${resolve(args.out)}`);
-  const report = await runBench(workloads, { quick: args.quick, threads: args.threads, rounds: args.rounds, budgetMs: args.budgetMs, size: args.size }, progress);
-  const files = writeReport(report, args.out, ['npx wasmpar bench', ...argv].join(' '));
+  const command = ['npx wasmpar bench', ...argv].join(' ');
+  const report = await runBench(workloads, { quick: args.quick, threads: args.threads, rounds: args.rounds, budgetMs: args.budgetMs, size: args.size }, progress, command);
+  const files = writeReport(report, args.out);
   if (args.json) console.log(JSON.stringify(report, null, 2));
   else console.log(terminalTable(report));
   progress.log(`wrote ${files.json}, ${files.md}, ${files.svg}`);

@@ -39,7 +39,7 @@ export function header(report: BenchReport): string[] {
   ];
 }
 
-const LEGEND = 'wasmpar column: throughput (median over rounds); other columns: that contender\'s speed relative to wasmpar in the same rounds (median of per-round ratios; > 1× = faster than wasmpar); blank: no form of this workload for that contender.';
+const LEGEND = 'wasmpar column: throughput (median over rounds); other columns: that contender\'s speed relative to wasmpar in the same rounds (median of per-round ratios, so a burst of load in one round moves it less than it moves the medians; > 1× = faster than wasmpar); blank: no form of this workload for that contender.';
 
 function skippedLines(report: BenchReport): string[] {
   return report.contenders.filter((c) => c.status === 'skipped').map((c) => `${c.name}: skipped — ${c.reason}`);
@@ -85,7 +85,7 @@ export function markdownGrid(report: BenchReport): string {
   ].join('\n');
 }
 
-export function markdown(report: BenchReport, reproduce: string): string {
+export function markdown(report: BenchReport): string {
   const out = [
     '# wasmpar bench',
     '',
@@ -112,6 +112,6 @@ export function markdown(report: BenchReport, reproduce: string): string {
       out.push(mdRow([r.contender, fmtTime(r.msPerOp), fmtNumber(r.throughput!), `±${Math.round((r.spread ?? 0) * 50)}%`, fmtRatio(r.vsWasmpar)]));
     }
   }
-  out.push('', `spread: half the range of the per-round medians, relative to their median. Reproduce: \`${reproduce}\``, '');
+  out.push('', `spread: half the range of the per-round medians, relative to their median. Reproduce: \`${report.command}\``, '');
   return out.join('\n');
 }

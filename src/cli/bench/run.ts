@@ -56,6 +56,8 @@ export interface BenchReport {
   tool: 'wasmpar bench';
   format: 1;
   date: string;
+  /** The command line that produced this report. */
+  command: string;
   mode: 'quick' | 'full';
   threads: number;
   rounds: number;
@@ -119,7 +121,7 @@ function summarize(workloads: WorkloadResult[], facts: Record<string, string>): 
   });
 }
 
-export async function runBench(workloads: Workload[], opts: RunOptions, progress: Progress): Promise<BenchReport> {
+export async function runBench(workloads: Workload[], opts: RunOptions, progress: Progress, command: string): Promise<BenchReport> {
   const t0 = performance.now();
   const m = machine();
   const ctx = new BenchContext({ threads: opts.threads, quick: opts.quick });
@@ -137,7 +139,7 @@ export async function runBench(workloads: Workload[], opts: RunOptions, progress
     await ctx.close();
   }
   return {
-    tool: 'wasmpar bench', format: 1, date: new Date().toISOString(), mode: opts.quick ? 'quick' : 'full',
+    tool: 'wasmpar bench', format: 1, date: new Date().toISOString(), command, mode: opts.quick ? 'quick' : 'full',
     threads: opts.threads, rounds: opts.rounds, budgetMs: opts.budgetMs,
     elapsedSeconds: Math.round((performance.now() - t0) / 100) / 10,
     machine: m, loadavgAfter: machine().loadavg, contenders: summarize(out, ctx.facts), facts: ctx.facts, workloads: out,

@@ -102,12 +102,12 @@ export class BullmqBackend implements TaskBackend {
     b.promise
       .then(
         (o) => {
-          this.#counts.completed += o.values.length;
-          if (o.hasError) this.#counts.failed++;
+          this.#counts.tasksCompleted += o.values.length;
+          if (o.hasError) this.#counts.tasksFailed++;
           job.resolve(o);
         },
         (e) => {
-          this.#counts.failed += n;
+          this.#counts.tasksFailed += n;
           job.reject(e instanceof TimeoutError && job.onTimeout ? job.onTimeout() : e);
         },
       )
@@ -135,6 +135,6 @@ export class BullmqBackend implements TaskBackend {
   release(): void {}
 
   stats(): TaskStats {
-    return { ...this.#counts, running: this.#inflight, workers: this.concurrency };
+    return { ...this.#counts, tasksRunning: this.#inflight, workers: this.concurrency };
   }
 }

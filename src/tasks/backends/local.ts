@@ -107,14 +107,14 @@ export class LocalBackend implements TaskBackend {
     while (this.#running < this.concurrency && this.#queue.length) {
       const job = this.#queue.shift()!;
       if (job.claim && !job.claim()) {
-        this.#counts.cancelled += job.calls.length;
+        this.#counts.tasksCancelled += job.calls.length;
         continue;
       }
       this.#running++;
       void runCalls(job).then((o) => {
         this.#running--;
-        this.#counts.completed += o.values.length;
-        if (o.hasError) this.#counts.failed++;
+        this.#counts.tasksCompleted += o.values.length;
+        if (o.hasError) this.#counts.tasksFailed++;
         job.resolve(o);
         this.#pump();
       });
@@ -135,7 +135,7 @@ export class LocalBackend implements TaskBackend {
   stats(): TaskStats {
     let queued = 0;
     for (const job of this.#queue) queued += job.calls.length;
-    return { ...this.#counts, queued, running: this.#running, workers: this.concurrency };
+    return { ...this.#counts, queueDepth: queued, tasksRunning: this.#running, workers: this.concurrency };
   }
 
   join(): Promise<void> {
@@ -148,7 +148,7 @@ export class LocalBackend implements TaskBackend {
     this.#closed = true;
     const err = new DisposedError('the backend has been terminated');
     for (const job of this.#queue.splice(0)) {
-      this.#counts.cancelled += job.calls.length;
+      this.#counts.tasksCancelled += job.calls.length;
       if (!job.claim || job.claim()) job.reject(err);
     }
     this.#checkIdle();

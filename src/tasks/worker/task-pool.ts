@@ -100,8 +100,8 @@ export class TaskPool {
       if (entry.timer) clearTimeout(entry.timer);
       if (slot.inflight.length === 0) slot.worker.unref();
       const outcome = outcomeOf(msg);
-      this.#counts.completed += msg.values.length;
-      if (outcome.hasError) this.#counts.failed++;
+      this.#counts.tasksCompleted += msg.values.length;
+      if (outcome.hasError) this.#counts.tasksFailed++;
       else this.#costs.record(entry.job, msg.ms);
       this.#retireIfDue(slot);
       this.#pump();
@@ -133,7 +133,7 @@ export class TaskPool {
     const [culprit, ...rest] = takeInflight(slot);
     this.#requeueFront(rest);
     if (culprit) {
-      this.#counts.failed += culprit.job.calls.length;
+      this.#counts.tasksFailed += culprit.job.calls.length;
       culprit.job.reject(crashError(slot, code, 'while running a task'));
     }
     if (!slot.ready && ++this.#startFailures >= MAX_START_FAILURES) {
@@ -164,7 +164,7 @@ export class TaskPool {
     for (const e of queued) e.job.reject(err);
     for (const s of [...this.#slots]) {
       for (const e of takeInflight(s)) {
-        this.#counts.failed += e.job.calls.length;
+        this.#counts.tasksFailed += e.job.calls.length;
         e.job.reject(err);
       }
       this.#leave(s);
@@ -192,7 +192,7 @@ export class TaskPool {
       if (!best) break;
       const entry = this.#queue.shift()!;
       if (entry.job.claim && !entry.job.claim()) {
-        this.#counts.cancelled += entry.job.calls.length;
+        this.#counts.tasksCancelled += entry.job.calls.length;
         continue;
       }
       this.#send(best, entry);
@@ -240,7 +240,7 @@ export class TaskPool {
     this.#requeueFront(takeInflight(slot));
     this.#leave(slot);
     if (!this.#closed || this.pending > 0) this.#respawn();
-    this.#counts.failed += entry.job.calls.length;
+    this.#counts.tasksFailed += entry.job.calls.length;
     entry.job.reject(err);
     this.#pump();
   }
@@ -267,7 +267,7 @@ export class TaskPool {
       const lost = [...this.#queue.drain(), ...this.#slots.flatMap(takeInflight)];
       for (const s of this.#slots) this.#leave(s);
       for (const e of lost) {
-        this.#counts.cancelled += e.job.calls.length;
+        this.#counts.tasksCancelled += e.job.calls.length;
         e.job.reject(err);
       }
       this.#checkIdle();
@@ -292,6 +292,6 @@ export class TaskPool {
   #allExited = (): Promise<unknown> => Promise.all(this.#slots.map((s) => s.exited));
 
   stats(): TaskStats {
-    return { ...this.#counts, ...slotStats(this.#slots), queued: this.#queue.calls };
+    return { ...this.#counts, ...slotStats(this.#slots), queueDepth: this.#queue.calls };
   }
 }

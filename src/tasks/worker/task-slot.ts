@@ -106,14 +106,14 @@ export function armTimeout(entry: Entry, kill: (err: unknown) => void): void {
 }
 
 /** Calls running on the slots, and the workers that are not leaving. */
-export function slotStats(slots: readonly Slot[]): { running: number; workers: number } {
+export function slotStats(slots: readonly Slot[]): { tasksRunning: number; workers: number } {
   let running = 0;
   let workers = 0;
   for (const s of slots) {
     for (const e of s.inflight) running += e.job.calls.length;
     if (!s.leaving) workers++;
   }
-  return { running, workers };
+  return { tasksRunning: running, workers };
 }
 
 export function postBatch(slot: Slot, msg: BatchMessage): void {

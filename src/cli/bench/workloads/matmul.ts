@@ -40,8 +40,15 @@ export default {
     native: nativeForm('matmul'),
     ...pythonForms('matmul', ['numpy']),
     'tfjs-wasm': async (_ctx, n) => {
-      const core = resolvePeer('@tensorflow/tfjs-core');
-      const wasm = resolvePeer('@tensorflow/tfjs-backend-wasm');
+      const need = '@tensorflow/tfjs-core and @tensorflow/tfjs-backend-wasm';
+      const resolve = (name: string) => {
+        try {
+          return resolvePeer(name);
+        } catch {
+          throw new Skip(`${need} are not installed (npm install -D ${need.replace(' and ', ' ')} in this project to compare)`);
+        }
+      };
+      const core = resolve('@tensorflow/tfjs-core'), wasm = resolve('@tensorflow/tfjs-backend-wasm');
       const tf = (await import(pathToFileURL(core.path).href)) as Tf & { default?: Tf };
       await import(pathToFileURL(wasm.path).href);
       const t = tf.default ?? tf;
