@@ -181,9 +181,9 @@ describe.skipIf(missing)(`backend 'bullmq'${missing ? ` (skipped: ${missing})` :
     const r = spawnSync(process.execPath, ['--input-type=module', '-e', `
       import { Redis } from 'ioredis';
       const c = new Redis(${JSON.stringify(connection)});
-      const completed = async () => (await c.xrevrange('${key}', '+', '-', 'COUNT', 20)).some(([, f]) => f[1] === 'completed');
-      if (await completed()) process.exit(4); // too late: the job finished before this started
-      await c.xadd('${key}', '*', 'event', 'unrelated');
+      if ((await c.llen('bull:${QUEUE}:active')) === 0) process.exit(4); // too late: the job already finished
+      const from = (await c.xadd('${key}', '*', 'event', 'unrelated'));
+      const completed = async () => (await c.xrange('${key}', '(' + from, '+')).some(([, f]) => f[1] === 'completed');
       const end = Date.now() + 10000;
       while (!(await completed())) {
         if (Date.now() > end) process.exit(3);
