@@ -86,14 +86,19 @@ describe.each(ENGINE_CONFIGS.map((c, i) => [c.label, i] as const))('reductions o
     });
   }
 
-  it('ddof: variance and std divide by n - ddof; n - ddof <= 0 gives NaN', async () => {
+  it('ddof: variance and std divide by max(n - ddof, 0) as numpy: inf, or NaN when every deviation is 0', async () => {
     const e = engines[ei]!;
     const x = e.from([2, 4, 4, 4, 5, 5, 7, 9], 'f64');
     expect(e.varianceSync(x)).toBe(4);
     expect(await withTimeout(e.variance(x, { ddof: 1 }), T, 'variance')).toBeCloseTo(32 / 7, 14);
     expect(e.stdSync(x)).toBe(2);
     expect(await withTimeout(e.std(x, { ddof: 1 }), T, 'std')).toBeCloseTo(Math.sqrt(32 / 7), 14);
-    expect(e.varianceSync(x, { ddof: 8 })).toBeNaN();
+    expect(e.varianceSync(x, { ddof: 8 })).toBe(Infinity);
+    expect(await withTimeout(e.std(x, { ddof: 9 }), T, 'std')).toBe(Infinity);
+    expect(e.varianceSync(e.from([5, 5, 5], 'f64'), { ddof: 3 })).toBeNaN();
+    expect(e.varianceSync(e.from([1, 3], 'u8'), { ddof: 2 })).toBe(Infinity);
+    expect(e.varianceSync(e.from([7, 7], 'u8'), { ddof: 4 })).toBeNaN();
+    expect(e.varianceSync(e.from([], 'f64'), { ddof: 0 })).toBeNaN();
     expect(e.varianceSync(e.from([3], 'f64'))).toBe(0);
     // Two-pass variance does not cancel catastrophically around a large mean.
     const big = e.from(Float64Array.from({ length: 65537 }, (_, i) => 1e9 + (i % 2)), 'f64');

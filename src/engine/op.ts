@@ -3,8 +3,9 @@
  * back each job's per-chunk partials. The engine drives the same generator
  * synchronously (`sumSync`) or asynchronously (`await sum`), which is why the two
  * forms give bit-identical results: same jobs, same chunks, same combine order.
- * `try/finally` inside an op frees scratch memory on every path, because the
- * driver calls `generator.throw(err)` / `generator.return()` on failure.
+ * `try/finally` inside an op frees scratch memory on every path: when a job fails
+ * (or is cancelled) the driver hands the error back with `generator.throw(err)`, so
+ * it surfaces at the op's `yield` and unwinds through the op's own `finally` blocks.
  */
 import type { Dtype } from '../memory/dtypes.js';
 import type { JobOutcome } from '../runtime/job-outcome.js';
@@ -31,7 +32,7 @@ export interface KernelJob {
    * Omitted: chosen by the scheduler from n and `cost`.
    */
   chunk?: number;
-  /** Arguments after (start, end): byte addresses and numbers (at most 12). */
+  /** Arguments after (start, end): byte addresses and numbers (at most MAX_ARGS = 16, runtime/protocol.ts). */
   args: readonly number[];
   /** Collect each chunk's f64 return value; the op receives them in chunk order. */
   partials?: boolean;

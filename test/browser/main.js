@@ -144,7 +144,15 @@ async function crashes(checks) {
     await healthy('after an error event');
 
     // A kernel that closes its worker: that op fails, the thread is replaced.
-    const closer = (v) => { if (typeof WorkerGlobalScope !== 'undefined' && v > 0.99) self.close(); return v; };
+    // The calling thread computes chunks too: on a loaded machine it could take them all
+    // before any worker enters, and then nothing closes. Slowing the caller's chunks down
+    // (a busy wait per element, off the workers) leaves the workers chunks to claim.
+    const closer = (v) => {
+      if (typeof WorkerGlobalScope !== 'undefined') { if (v > 0.99) self.close(); return v; }
+      const until = performance.now() + 0.02;
+      while (performance.now() < until);
+      return v;
+    };
     const err = await failure(guard(engine.map(closer, x), 'map that calls self.close()'));
     check('an op whose kernel calls self.close() rejects with a WasmparError', err instanceof WasmparError, err);
     await new Promise((r) => setTimeout(r, 200));

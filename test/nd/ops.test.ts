@@ -56,7 +56,7 @@ function expectClose(got: ArrayLike<number>, want: ArrayLike<number | bigint>, d
     const g = got[i]!, w = toNum(want[i]!);
     if (Number.isNaN(w)) { expect(Number.isNaN(g), `${label} [${i}] want NaN got ${g}`).toBe(true); continue; }
     if (rel === 0) { expect(g === w || (g === 0 && w === 0), `${label} [${i}] ${g} vs ${w} (${dtype})`).toBe(true); continue; }
-    expect(Math.abs(g - w) <= rel * Math.max(1, Math.abs(w)), `${label} [${i}] ${g} vs ${w}`).toBe(true);
+    expect(g === w || Math.abs(g - w) <= rel * Math.max(1, Math.abs(w)), `${label} [${i}] ${g} vs ${w}`).toBe(true);
   }
 }
 
@@ -177,6 +177,27 @@ numpySuite('N-d ops vs numpy', () => {
     }
     await compare(pending);
   }, 180_000);
+
+  it('variance and std with ddof, up to and past the reduced count (numpy: inf, or NaN for no spread)', async () => {
+    const r = rng(29);
+    const pending: Pending[] = [];
+    for (let t = 0; t < 60; t++) {
+      const e = engines[t % engines.length]!;
+      const dtype = pick(r, DT);
+      const shape = pick(r, [[3, 4], [2, 1, 5], [1, 3], [4]]);
+      // Every third case constant along the reduced axis: zero spread.
+      const x = t % 3 === 0 ? e.full(shape, 3, dtype) : randomView(e, r, shape, dtype, 0, 9);
+      const axis = t % 4 === 0 ? undefined : Math.floor(r() * shape.length);
+      const count = axis === undefined ? shape.reduce((p, d) => p * d, 1) : shape[axis]!;
+      const ddof = Math.floor(r() * (count + 2));
+      const op = t % 2 ? 'variance' : 'std';
+      const got = await run<NDArray | number>(e, r() < 0.5, op, x, axis === undefined ? { ddof } : { axis, ddof });
+      const np = op === 'variance' ? 'np.var' : 'np.std';
+      pending.push({ label: `${op} ${dtype} (${shape}) axis=${axis} ddof=${ddof}`, got: got as NDArray, rel: dtype === 'f32' ? 1e-5 : 1e-12,
+        py: { code: `out = ${np}(x, dtype=np.float64, axis=${axis ?? 'None'}, ddof=${ddof})`, inputs: { x } } });
+    }
+    await compare(pending);
+  }, 120_000);
 
   it('cumsum, sort and argsort along an axis', async () => {
     const r = rng(17);

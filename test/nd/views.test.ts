@@ -124,6 +124,25 @@ describe('NDArray views vs numpy', () => {
     expect(new NDArray(Float64Array.from([0.125, 10, 3]), [3]).toString()).toBe(res[3]);
   });
 
+  it('toString prints floats, specials, 0-d, size-0 and long rows exactly as numpy str()', () => {
+    const T = { f64: Float64Array, f32: Float32Array, i32: Int32Array, u32: Uint32Array, u8: Uint8Array } as const;
+    const ramp = (n: number, f: (i: number) => number) => Array.from({ length: n }, (_, i) => f(i));
+    const cases: [keyof typeof T, number[], number[]][] = [
+      ['f64', [2], [1e10, 1]], ['f64', [2], [0.1, 1e-5]], ['f64', [3], [NaN, -Infinity, 1]], ['f64', [2], [-0, 1]],
+      ['f64', [2], [1.123456789, 2]], ['f64', [2], [123456789, 1.5]], ['f64', [2], [1000, 1]], ['f64', [2], [1001, 1]],
+      ['f64', [3], [1e300, -1e-300, 0]], ['f64', [2], [NaN, NaN]], ['f64', [2], [Infinity, NaN]], ['f64', [2], [0.30000000000000004, 1]],
+      ['f32', [4], [0.1, 1 / 3, 2.5, -7]], ['f32', [3], [1e-7, 1, 3e9]], ['u32', [3], [4294967295, 0, 1]], ['i32', [40], ramp(40, (i) => i * 37 - 500)],
+      ['f64', [30], ramp(30, (i) => i * 1.5)], ['f64', [3, 20], ramp(60, Math.sin)], ['f64', [2000], ramp(2000, (i) => i / 7)],
+      ['f64', [1200, 2], ramp(2400, (i) => i)], ['f64', [2, 2, 2], [1, 2, 3, 4, 5, 6, 7, 1e-9]],
+      ['f64', [2, 0], []], ['u8', [0], []], ['f64', [], [1e20]], ['f64', [], [0.1]], ['f64', [], [-0]], ['f32', [], [0.1]],
+      ['i32', [], [5]], ['f64', [], [1e-5]], ['f64', [], [123]], ['f64', [], [NaN]],
+    ];
+    const lit = (v: number) => (Number.isNaN(v) ? "float('nan')" : v === Infinity ? "float('inf')" : v === -Infinity ? "-float('inf')" : Object.is(v, -0) ? '-0.0' : String(v));
+    const dt = { f64: 'float64', f32: 'float32', i32: 'int32', u32: 'uint32', u8: 'uint8' };
+    const want = numpyBatch(cases.map(([d, s, v]) => ({ code: `r = str(np.array([${v.map(lit).join(',')}], dtype=np.${dt[d]}).reshape((${s.join(',')}${s.length === 1 ? ',' : ''})))` }))) as string[];
+    cases.forEach(([d, s, v], k) => expect(new NDArray(T[d].from(v), s).toString(), `${d} (${s}) ${v.slice(0, 4)}`).toBe(want[k]));
+  });
+
   it('scijs ndarray and stdlib ndarray round-trip by duck typing', async () => {
     const data = Float64Array.from({ length: 12 }, (_, i) => i);
     const s = ndarray(data, [3, 4]).transpose(1, 0).hi(3, 2).step(-1, 1);

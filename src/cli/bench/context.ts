@@ -8,7 +8,6 @@ import { Engine } from '../../index.js';
 import { buildNative, NativeServer } from './native.js';
 import { createPeer, type PeerName, type PeerPool } from './peers.js';
 import { findPython, PythonServer } from './python.js';
-import { Skip } from './runner.js';
 
 type Lazy<T> = () => Promise<T>;
 
@@ -87,5 +86,3 @@ export class BenchContext {
     }
   }
 }
-
-export { Skip };

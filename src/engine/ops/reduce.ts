@@ -53,15 +53,18 @@ function checkDdof(ctx: OpContext, ddof: unknown): number {
   return ddof;
 }
 
+/** numpy's divisor max(n - ddof, 0): ddof ≥ n gives inf, or NaN when every deviation is 0. */
+export function dof(n: number, ddof: number): number { return Math.max(n - ddof, 0); }
+
 /** Two passes (mean, then Σ(x-mean)²): stable where the one-pass formula cancels catastrophically. */
 export function* variance(ctx: OpContext, x: unknown, ddofArg?: unknown): Op<number> {
   const ddof = checkDdof(ctx, ddofArg);
   const X = ctx.input(x, 'x');
-  if (X.length - ddof <= 0) return NaN;
+  if (X.length === 0) return NaN;
   if (X.dtype === 'u8') return yield* byteVariance(ctx, X, ddof);
   const m = (yield* sumOf(X)) / X.length;
   const partials = yield { kernel: `sumsqdev_${X.dtype}`, n: X.length, args: [X.ptr, m], partials: true };
-  return pairwiseSum(partials!) / (X.length - ddof);
+  return pairwiseSum(partials!) / dof(X.length, ddof);
 }
 
 /**
@@ -79,7 +82,7 @@ function* byteVariance(ctx: OpContext, X: ArrayArg, ddof: number): Op<number> {
   for (let c = 0; c < chunks; c++) { s1 += m[2 * c]!; s2 += m[2 * c + 1]!; }
   // n·Σx² − (Σx)² can pass 2^53: exact in BigInt, then one rounding each way.
   const num = BigInt(n) * BigInt(s2) - BigInt(s1) * BigInt(s1);
-  return Number(num) / (n * (n - ddof));
+  return Number(num) / (n * dof(n, ddof));
 }
 
 export function* std(ctx: OpContext, x: unknown, ddof?: unknown): Op<number> {

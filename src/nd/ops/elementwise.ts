@@ -102,7 +102,7 @@ export function* binaryND(ctx: OpContext, name: ew.BinaryOp, a: unknown, b: unkn
     B = requireNDArray(b, ctx.op, 'b', alloc);
     if (B.dtype !== dtype) throw new TypeError(`${ctx.op}: b has dtype '${B.dtype}' but a has dtype '${dtype}'; they must match`);
   }
-  const shape = broadcastShapes(ctx.op, A.shape, B.shape);
+  const shape = sameShape(A.shape, B.shape) ? A.shape : broadcastShapes(ctx.op, A.shape, B.shape);
   const o = checkOut(ctx, out, shape, dtype);
   if (sameShape(A.shape, shape) && sameShape(B.shape, shape) && A.isContiguous && B.isContiguous && contiguousAs(o, shape)) {
     return wrap(ctx, yield* ew.binary(ctx, name, flatOf(A), flatOf(B), o && flatOf(o)), shape, o);

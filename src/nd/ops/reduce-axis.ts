@@ -41,6 +41,8 @@ export function wantsAxis(x: unknown, o: AxisOptions | undefined): boolean {
   return !ArrayBuffer.isView(x) || (o !== undefined && (o.axis !== undefined && o.axis !== null || o.keepdims === true || o.out !== undefined));
 }
 
+const FLAT = new Set<ReduceName>(['sum', 'mean', 'min', 'max', 'argmin', 'argmax', 'variance', 'std', 'norm']);
+
 function* flatReduce(ctx: OpContext, name: ReduceName, flat: ArrayBufferView, ddof: unknown): Op<number> {
   switch (name) {
     case 'sum': return yield* red.sum(ctx, flat);
@@ -57,6 +59,10 @@ function* flatReduce(ctx: OpContext, name: ReduceName, flat: ArrayBufferView, dd
 export function* reduceND(ctx: OpContext, name: ReduceName, x: unknown, o: AxisOptions = {}): Op<NDArray | number> {
   const X = requireNDArray(x, ctx.op, 'x', allocatorOf(ctx));
   if (o.keepdims !== undefined && typeof o.keepdims !== 'boolean') throw new TypeError(`${ctx.op}: keepdims must be a boolean; got ${describe(o.keepdims)}`);
+  // The common case first, with nothing else to plan: every axis of a contiguous array.
+  if ((o.axis === undefined || o.axis === null) && !o.keepdims && o.out === undefined && FLAT.has(name) && X.isContiguous) {
+    return yield* flatReduce(ctx, name, flatOf(X), o.ddof);
+  }
   const keepdims = o.keepdims === true;
   const arg = name === 'argmin' || name === 'argmax';
   if (arg && Array.isArray(o.axis)) throw new TypeError(`${ctx.op}: axis must be an integer (one axis) for ${name}; got ${describe(o.axis)}`);
@@ -100,8 +106,8 @@ export function* reduceND(ctx: OpContext, name: ReduceName, x: unknown, o: AxisO
       for (let i = 0; i < size; i++) a[i] = a[i]! / count;
       const dev = (yield* reduceJob(ctx, PX, axes, kept, REDUCE_CODES.sumsqdev, false, acc.base))!;
       const d = dev.acc.nd.data as Float64Array;
-      const denom = count - ddof;
-      for (let i = 0; i < size; i++) d[i] = denom > 0 ? d[i]! / denom : NaN;
+      const denom = red.dof(count, ddof);
+      for (let i = 0; i < size; i++) d[i] = d[i]! / denom;
       if (name === 'std') for (let i = 0; i < size; i++) d[i] = Math.sqrt(d[i]!);
       acc = dev.acc;
     }

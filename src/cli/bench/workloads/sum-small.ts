@@ -1,5 +1,6 @@
 import { nativeForm, pythonForms } from '../forms.js';
 import * as js from '../js-chunks.js';
+import { consume } from '../streaming.js';
 import { local } from '../timing.js';
 import type { Workload } from '../types.js';
 
@@ -9,7 +10,6 @@ import type { Workload } from '../types.js';
  * the call into wasm costs more than a JS loop. Each timed call sums BATCH times.
  */
 const BATCH = 200;
-let sink = 0;
 
 const fill = (x: Float64Array) => { for (let i = 0; i < x.length; i++) x[i] = (i % 1000) * 1e-3; };
 
@@ -26,16 +26,14 @@ export default {
       const e = await ctx.engine();
       const x = e.alloc('f64', n);
       fill(x);
-      return local(() => { for (let i = 0; i < BATCH; i++) sink += e.sumSync(x); }, { batch: BATCH, dispose: () => e.free(x) });
+      return local(() => { let s = 0; for (let i = 0; i < BATCH; i++) s += e.sumSync(x); consume(s); }, { batch: BATCH, dispose: () => e.free(x) });
     },
     'plain-js': async (_ctx, n) => {
       const x = new Float64Array(n);
       fill(x);
-      return local(() => { for (let i = 0; i < BATCH; i++) sink += js.sum(x, x, 0, n); }, { batch: BATCH });
+      return local(() => { let s = 0; for (let i = 0; i < BATCH; i++) s += js.sum(x, x, 0, n); consume(s); }, { batch: BATCH });
     },
     native: nativeForm('sum'),
     ...pythonForms('sum', ['numpy', 'numexpr']),
   },
 } satisfies Workload;
-
-export const _sink = () => sink;
