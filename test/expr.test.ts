@@ -196,8 +196,9 @@ describe('errors, all before anything is written', () => {
     ['a + s', { s: new Int16Array(2) }, /variable 's' must be a typed array/, TypeError],
     ['a + s', { s: [1, 2] }, /variable 's' must be a typed array/, TypeError],
     ['a + b3', { b3: new Float64Array(3) }, /could not be broadcast together with shapes \(2,\) \(3,\)/, RangeError],
-    ['u + 300', { u: new Uint8Array(2) }, /300, which does not fit the dtype 'u8'/, RangeError],
+    ['u + 300', { u: new Uint8Array(2) }, /^evaluate(Sync)?: the number 300, which does not fit the dtype 'u8'/, RangeError],
     ['u + k', { u: new Uint8Array(2), k: -1 }, /'k' is -1, which does not fit the dtype 'u8'/, RangeError],
+    ['u * (100 + 200)', { u: new Uint8Array(2) }, /the number at column 10 is 300, which does not fit the dtype 'u8'/, RangeError],
     ['2 + 3', {}, /no array operand/, TypeError],
   ];
   it.each(types)('%s', async (src, extra, re, cls) => {

@@ -64,7 +64,9 @@ export function scalarValue(value: number, kind: ScalarKind, dt: Dt, op: string,
   const r = RANGE[dt]!;
   if (kind === 'bool' || dt === 'bool') return value ? 1 : 0;
   if (!Number.isInteger(value) || value < r[0] || value > r[1]) {
-    throw new RangeError(`${op}: ${what()} is ${value}, which does not fit the dtype '${dt}' it is combined with (range ${r[0]}..${r[1]})`);
+    const w = what();
+    // 'the number 300' already says its value; a name or a folded part needs it.
+    throw new RangeError(`${op}: ${w === `the number ${value}` ? w : `${w} is ${value}`}, which does not fit the dtype '${dt}' it is combined with (range ${r[0]}..${r[1]})`);
   }
   return value;
 }

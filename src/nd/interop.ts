@@ -4,7 +4,7 @@
  * ({ data, shape, strides, offset }) become NDArray views over the same data
  * (zero copy when the data is an engine array).
  */
-import { describe, dtypeOf, type TypedArray } from '../memory/dtypes.js';
+import { describe, dtypeOf, isDetached, type TypedArray } from '../memory/dtypes.js';
 import { NDArray, type Allocator } from './ndarray.js';
 
 export const ND_KINDS = 'a typed array, an NDArray, or a scijs/stdlib ndarray';
@@ -35,5 +35,7 @@ export function toNDArray(x: unknown, alloc?: Allocator, op = 'ndarray', name = 
 export function requireNDArray(x: unknown, op: string, name: string, alloc?: Allocator): NDArray {
   const a = toNDArray(x, alloc, op, name);
   if (!a) throw new TypeError(`${op}: ${name} must be ${ND_KINDS}; got ${describe(x)}`);
+  // Caught here, before any view arithmetic reads the empty buffer and fails obscurely.
+  if (isDetached(a.data)) throw new TypeError(`${op}: ${name} is a view whose ${describe(a.data).replace(/\(.*/, '')}'s ArrayBuffer was detached (transferred); it holds no data`);
   return a;
 }

@@ -3,8 +3,8 @@
 // broadcasts), every dtype, threads 1–3, sync and async, keepdims, strided `out`
 // views with guard elements around them, and numpy's errors.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Engine, NDArray } from '../../dist/index.js';
-import { createEngines, disposeAll, withTimeout } from '../helpers/engine-ref.js';
+import { CancelledError, type Engine, type NDArray } from '../../dist/index.js';
+import { createEngines, disposeAll, settle, withTimeout } from '../helpers/engine-ref.js';
 import { numpyBatch, numpySuite, type OracleCase, type OracleOutcome } from '../numpy/oracle.js';
 import { rng } from './numpy-batch.js';
 
@@ -318,6 +318,55 @@ numpySuite('N-d ops vs numpy', () => {
     await expect(e.add(a, e.zeros([5]), { out })).rejects.toThrow(RangeError);
     await expect(e.sum(a, { axis: 2 })).rejects.toThrow(RangeError);
     expect([...out].every((v) => v === 5)).toBe(true);
+  });
+
+  it('a view over a detached (transferred) buffer: every op names the argument, before any view arithmetic', async () => {
+    const e = engines[0]!;
+    const detachedView = () => {
+      const ab = new ArrayBuffer(48);
+      const v = e.ndarray(new Float64Array(ab), [2, 3]);
+      structuredClone(ab, { transfer: [ab] });
+      return v;
+    };
+    const x = detachedView(), ok = e.zeros([2, 3]), out = e.full([2, 3], 5);
+    const cases: Array<[string, () => unknown, string]> = [
+      ['add a', () => e.addSync(x, ok, { out }), 'addSync: a is a view whose Float64Array'],
+      ['add b', () => e.addSync(ok, x, { out }), 'addSync: b is a view whose Float64Array'],
+      ['sum axis', () => e.sumSync(x, { axis: 0 }), 'sumSync: x is a view'],
+      ['matmul', () => e.matmulSync(ok, x), 'matmulSync: b is a view'],
+      ['copy', () => e.copySync(x, out), 'copySync: src is a view'],
+      ['concatenate', () => e.concatenateSync([ok, x]), 'concatenateSync: arrays[1] is a view'],
+      ['where', () => e.whereSync(ok, x, 1, { out }), 'whereSync: x is a view'],
+      ['out', () => e.addSync(ok, ok, { out: detachedView() }), 'addSync: out is a view'],
+    ];
+    for (const [label, f, msg] of cases) {
+      expect(f, label).toThrow(TypeError);
+      expect(f, label).toThrow(msg);
+      expect([...out].every((v) => v === 5), label).toBe(true);
+    }
+    await expect(withTimeout(e.sort(x, { axis: 0 }), 10_000, 'sort')).rejects.toThrow('sort: x is a view whose Float64Array');
+  });
+
+  it('cancelling a multi-step op (batched matmul) rejects with CancelledError and frees its fresh result', async () => {
+    // Each batch's matmul pins the op's own fresh result as its `out`; the cleanup
+    // used to free that result while still pinned: a TypeError, and the result leaked.
+    for (const e of engines) {
+      const a = e.full([12, 160, 160], 1), b = e.full([160, 160], 2);
+      const base = e.bytesInUse;
+      let cancelled = 0;
+      for (const delay of [0, 0, 1, 1, 2, 4]) {
+        const ac = new AbortController();
+        const p = e.matmul(a, b, { signal: ac.signal });
+        if (delay === 0) queueMicrotask(() => ac.abort()); else setTimeout(() => ac.abort(), delay);
+        const r = await settle(p, 20_000, 'matmul');
+        if (r.ok) e.free(r.value);
+        else { expect(r.error).toBeInstanceOf(CancelledError); cancelled++; }
+        expect(e.bytesInUse).toBe(base);
+      }
+      // One thread runs every job inline, before the abort can land.
+      if (e.threads > 1) expect(cancelled).toBeGreaterThan(0);
+      e.free(a); e.free(b);
+    }
   });
 
   it('reductions are the same bits for 1, 2 and 3 threads, sync and async', async () => {
