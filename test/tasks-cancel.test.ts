@@ -103,6 +103,24 @@ describe('the last resort and the process', () => {
     expect(r.code).toBe(0);
   });
 
+  for (const n of [1, 3]) {
+    it(`shutdown() after cancelling every queued future on a cold executor (maxWorkers ${n}) settles: the script runs on`, async () => {
+      // The workers start with only cancelled work queued: they leave at once, and the process must not end under shutdown().
+      const file = scriptFile(`
+        import { Executor } from '${distIndex}';
+        const ex = new Executor({ maxWorkers: ${n} });
+        const fs = [1, 2, 3, 4].map((x) => ex.submit((v) => v, x));
+        const cancelled = fs.map((f) => f.cancel());
+        await ex.shutdown();
+        console.log(cancelled.join(','), fs.every((f) => f.cancelled()), ex.stats().tasksCancelled);
+      `);
+      const r = await runNode([file], { timeout: 15_000 });
+      expect(r.signal, 'the process had to be killed by the watchdog').toBe(null);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout.trim()).toBe('true,true,true,true true 4');
+    });
+  }
+
   it('executor.terminate() ends a stuck worker by force: its future rejects, the process can exit', async () => {
     const file = scriptFile(`
       import { Executor } from '${distIndex}';

@@ -19,6 +19,32 @@ describe('Pool', () => {
     expect(await watchdog(pool.apply((a: number, b: string) => b.repeat(a), [3, 'ab']))).toBe('ababab');
   });
 
+  it('map and starmap read an async iterable to its end (not as an empty list), in order', async () => {
+    async function* items(n: number) {
+      for (let i = 0; i < n; i++) {
+        await new Promise((r) => setTimeout(r, i % 3));
+        yield i;
+      }
+    }
+    for (const n of [0, 1, 7, 61]) {
+      const want = Array.from({ length: n }, (_, i) => i * 3);
+      expect(await watchdog(pool.map((x: number) => x * 3, items(n)))).toEqual(want);
+      expect(await watchdog(pool.map((x: number) => x * 3, items(n), { chunkSize: 4 }))).toEqual(want);
+      async function* pairs() {
+        for await (const i of items(n)) yield [i, 3] as [number, number];
+      }
+      expect(await watchdog(pool.starmap((a: number, b: number) => a * b, pairs()))).toEqual(want);
+    }
+  });
+
+  it('map submits a sync iterable at once: map(...) then close() still runs it', async () => {
+    const p = new Pool({ workers: 1 });
+    const r = p.map((x: number) => x + 1, new Set([1, 2, 3]));
+    p.close();
+    await watchdog(p.join(), 10_000, 'join');
+    expect(await watchdog(r)).toEqual([2, 3, 4]);
+  });
+
   it('imap yields in input order, imapUnordered in completion order', async () => {
     const delays = [300, 10, 150, 0];
     const ordered = await collect(pool.imap((d: number) => ((end) => { while (Date.now() < end); return d; })(Date.now() + d), delays));
@@ -170,5 +196,17 @@ describe('Pool', () => {
     expect(() => new Pool({ engine: {} as never })).toThrow(TypeError);
     expect(new Pool({ engine: { threads: 3 } }).workers).toBe(3);
     return expect(pool.map((x: number) => x, [1], { chunkSize: 0 })).rejects.toThrow(RangeError);
+  });
+
+  it('a bad argument names the method it was given to', async () => {
+    const id = (x: number) => x;
+    const typo = { chunksize: 2 } as never;
+    await expect(pool.map(id, [1], typo)).rejects.toThrow(/^Pool\.map: unknown option 'chunksize'.*'chunkSize'/);
+    await expect(pool.starmap(id, [[1]], typo)).rejects.toThrow(/^Pool\.starmap: unknown option 'chunksize'/);
+    expect(() => pool.imap(id, [1], typo)).toThrow(/^Pool\.imap: unknown option 'chunksize'/);
+    expect(() => pool.imapUnordered(id, [1], typo)).toThrow(/^Pool\.imapUnordered: unknown option 'chunksize'/);
+    expect(() => pool.imapUnordered(id, 5 as never)).toThrow(/^imapUnordered: iterable must be an iterable/);
+    expect(() => pool.imap(id, 5 as never)).toThrow(/^imap: iterable must be an iterable/);
+    await expect(pool.map(id, 5 as never)).rejects.toThrow(TypeError);
   });
 });

@@ -159,13 +159,16 @@ export class OpContext {
 
   /** Copy staged outputs back (on success) and free all scratch (always) and unreturned results (on failure). */
   finish(ok: boolean): void {
+    const fresh = this.#fresh;
     try {
-      if (ok) { if (this.#copyBack) for (const { from, to } of this.#copyBack) to.set(from); }
-      else if (this.#fresh) for (const view of this.#fresh) this.#arrays.free(view);
+      if (ok && this.#copyBack) for (const { from, to } of this.#copyBack) to.set(from);
     } finally {
-      if (this.#scratch) for (const ptr of this.#scratch) this.#arrays.heap.free(ptr);
+      // Unpin first: a multi-step op (matmul, N-d plans) reads its own fresh result in a
+      // later step, which pins it; freeing it while pinned would throw and leak it.
       if (this.#pinned) for (const start of this.#pinned) this.#arrays.unpin(start);
+      if (this.#scratch) for (const ptr of this.#scratch) this.#arrays.heap.free(ptr);
       this.#scratch = this.#copyBack = this.#fresh = this.#pinned = undefined;
+      if (!ok && fresh) for (const view of fresh) this.#arrays.free(view);
     }
   }
 

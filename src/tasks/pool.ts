@@ -38,6 +38,19 @@ type Awaited2<R> = R extends PromiseLike<infer U> ? U : R;
 
 const POOL_OPTIONS = ['workers', 'backend', 'initializer', 'initargs', 'maxTasksPerWorker', 'engine', ...BULLMQ_OPTION_KEYS];
 
+/**
+ * Every item, as map needs them all to size its chunks. A sync iterable is read at
+ * once; an async one (which Array.from would silently read as empty) to its end.
+ */
+function itemsOf<T>(iterable: Iterable<T> | AsyncIterable<T>): T[] | Promise<T[]> {
+  if (typeof (iterable as Iterable<T>)[Symbol.iterator] === 'function') return Array.from(iterable as Iterable<T>);
+  return (async () => {
+    const out: T[] = [];
+    for await (const x of iterable as AsyncIterable<T>) out.push(x);
+    return out;
+  })();
+}
+
 export class Pool implements AsyncDisposable {
   readonly workers: number;
   readonly backend: 'worker' | 'bullmq';
@@ -73,8 +86,8 @@ export class Pool implements AsyncDisposable {
     });
   }
 
-  #chunkSize(options: ChunkOptions | undefined, fallback: number): number {
-    checkOptionKeys(options, 'Pool', ['chunkSize']);
+  #chunkSize(options: ChunkOptions | undefined, fallback: number, where: string): number {
+    checkOptionKeys(options, `Pool.${where}`, ['chunkSize']);
     const c = options?.chunkSize;
     return c === undefined || c === null ? fallback : positiveInt(c, 'chunkSize');
   }
@@ -91,25 +104,29 @@ export class Pool implements AsyncDisposable {
   }
 
   /** Ordered results of fn(x) for every x. Default chunk size: ceil(n / (4 × workers)). */
-  async map<T, R>(fn: Fn<[T], R>, iterable: Iterable<T>, options?: ChunkOptions): Promise<Awaited2<R>[]> {
+  async map<T, R>(fn: Fn<[T], R>, iterable: Iterable<T> | AsyncIterable<T>, options?: ChunkOptions): Promise<Awaited2<R>[]> {
     checkIterable(iterable, 'map: iterable');
-    return this.#mapCalls(fn as Fn<unknown[], R>, Array.from(iterable, (x) => [x]), options) as Promise<Awaited2<R>[]>;
+    // No await for a sync iterable: the work is submitted now, so `p.map(...); p.close()` still runs it.
+    const got = itemsOf(iterable);
+    const items = Array.isArray(got) ? got : await got;
+    return this.#mapCalls(fn as Fn<unknown[], R>, items.map((x) => [x]), options, 'map') as Promise<Awaited2<R>[]>;
   }
 
   /** Like map, but each item is an array of arguments: fn(...args). */
-  async starmap<A extends unknown[], R>(fn: Fn<A, R>, iterable: Iterable<A>, options?: ChunkOptions): Promise<Awaited2<R>[]> {
+  async starmap<A extends unknown[], R>(fn: Fn<A, R>, iterable: Iterable<A> | AsyncIterable<A>, options?: ChunkOptions): Promise<Awaited2<R>[]> {
     checkIterable(iterable, 'starmap: iterable');
-    const calls = Array.from(iterable, (a) => {
+    const got = itemsOf(iterable);
+    const calls = (Array.isArray(got) ? got : await got).map((a) => {
       if (!Array.isArray(a)) throw new TypeError('starmap: every item must be an array of arguments');
       return a as unknown[];
     });
-    return this.#mapCalls(fn as Fn<unknown[], R>, calls, options) as Promise<Awaited2<R>[]>;
+    return this.#mapCalls(fn as Fn<unknown[], R>, calls, options, 'starmap') as Promise<Awaited2<R>[]>;
   }
 
-  async #mapCalls(fn: Fn<unknown[], unknown>, calls: unknown[][], options?: ChunkOptions): Promise<unknown[]> {
+  async #mapCalls(fn: Fn<unknown[], unknown>, calls: unknown[][], options: ChunkOptions | undefined, where: string): Promise<unknown[]> {
     const wire = [toWireFn(fn)];
     this.#checkOpen();
-    const size = this.#chunkSize(options, Math.max(1, Math.ceil(calls.length / (4 * this.workers))));
+    const size = this.#chunkSize(options, Math.max(1, Math.ceil(calls.length / (4 * this.workers))), where);
     const handles: ChunkHandle[] = [];
     for (let i = 0; i < calls.length; i += size) handles.push(this.#run(fn, wire, calls.slice(i, i + size)));
     const out = new Array<unknown>(calls.length);
@@ -175,9 +192,10 @@ export class Pool implements AsyncDisposable {
     ordered: boolean,
   ): AsyncGenerator<Awaited2<R>, void, undefined> {
     const wire = [toWireFn(fn)];
-    checkIterable(iterable, 'imap: iterable');
+    const where = ordered ? 'imap' : 'imapUnordered';
+    checkIterable(iterable, `${where}: iterable`);
     this.#checkOpen();
-    const chunkSize = this.#chunkSize(options, 1);
+    const chunkSize = this.#chunkSize(options, 1, where);
     return streamChunks<T, Awaited2<R>>(
       iterable,
       (items) => this.#run(fn as Fn<unknown[], unknown>, wire, items.map((x) => [x])),

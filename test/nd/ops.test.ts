@@ -3,8 +3,8 @@
 // broadcasts), every dtype, threads 1–3, sync and async, keepdims, strided `out`
 // views with guard elements around them, and numpy's errors.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Engine, NDArray } from '../../dist/index.js';
-import { createEngines, disposeAll, withTimeout } from '../helpers/engine-ref.js';
+import { CancelledError, type Engine, type NDArray } from '../../dist/index.js';
+import { createEngines, disposeAll, settle, withTimeout } from '../helpers/engine-ref.js';
 import { numpyBatch, numpySuite, type OracleCase, type OracleOutcome } from '../numpy/oracle.js';
 import { rng } from './numpy-batch.js';
 
@@ -310,6 +310,8 @@ numpySuite('N-d ops vs numpy', () => {
       ['concat dims', () => e.concatenateSync([a, e.zeros([3, 5])], { axis: 0 }), /along dimension 1, the array at index 0 has size 4 and the array at index 1 has size 5/],
       ['unknown key', () => e.sumSync(a, { axes: 1 } as never), /axes/],
       ['reshape', () => a.reshape(5, 2), 'reshape: cannot reshape array of size 12 into shape (5,2)'],
+      ['bad scijs view', () => e.addSync({ data: new Float64Array(2), shape: [3], stride: [1], offset: 0 }, 1, { out: e.zeros([3]) }),
+        'addSync: a is not a valid ndarray view: shape (3,) with strides (1) and offset 0 reaches elements 0..2, outside data of length 2'],
     ];
     for (const [label, f, msg] of cases) {
       expect(f, label).toThrow(msg);
@@ -345,6 +347,28 @@ numpySuite('N-d ops vs numpy', () => {
       expect([...out].every((v) => v === 5), label).toBe(true);
     }
     await expect(withTimeout(e.sort(x, { axis: 0 }), 10_000, 'sort')).rejects.toThrow('sort: x is a view whose Float64Array');
+  });
+
+  it('cancelling a multi-step op (batched matmul) rejects with CancelledError and frees its fresh result', async () => {
+    // Each batch's matmul pins the op's own fresh result as its `out`; the cleanup
+    // used to free that result while still pinned: a TypeError, and the result leaked.
+    for (const e of engines) {
+      const a = e.full([12, 160, 160], 1), b = e.full([160, 160], 2);
+      const base = e.bytesInUse;
+      let cancelled = 0;
+      for (const delay of [0, 0, 1, 1, 2, 4]) {
+        const ac = new AbortController();
+        const p = e.matmul(a, b, { signal: ac.signal });
+        if (delay === 0) queueMicrotask(() => ac.abort()); else setTimeout(() => ac.abort(), delay);
+        const r = await settle(p, 20_000, 'matmul');
+        if (r.ok) e.free(r.value);
+        else { expect(r.error).toBeInstanceOf(CancelledError); cancelled++; }
+        expect(e.bytesInUse).toBe(base);
+      }
+      // One thread runs every job inline, before the abort can land.
+      if (e.threads > 1) expect(cancelled).toBeGreaterThan(0);
+      e.free(a); e.free(b);
+    }
   });
 
   it('reductions are the same bits for 1, 2 and 3 threads, sync and async', async () => {

@@ -115,7 +115,9 @@ export class TaskPool {
         return;
       }
       this.#pump();
-      if (slot.inflight.length === 0) slot.worker.unref();
+      // Not a leaving worker: #pump may have just ended it (closed, and its queue held only cancelled work),
+      // and an unref()ed thread being terminated lets the process exit under whoever awaits join().
+      if (slot.inflight.length === 0 && !slot.leaving) slot.worker.unref();
     } else if (msg.t === 'init-error') {
       const cause = deserializeError(msg.error);
       this.#fail(new BrokenPoolError(`the pool's initializer failed: ${(cause as Error)?.message ?? String(cause)}`, { cause }));
