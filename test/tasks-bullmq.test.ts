@@ -2,9 +2,11 @@
  * The task APIs on backend 'bullmq', against a real redis-server and real
  * `wasmpar worker` processes (test/helpers/redis.ts starts and stops them).
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asCompleted, CancelledError, ConnectionError, delayed, Executor, parallel, Pool, TimeoutError, wait } from '../src/index.js';
 import { freePort, redisMissing, startRedis, startWorker, type RedisServer, type WorkerProcess } from './helpers/redis.js';
@@ -167,6 +169,30 @@ describe.skipIf(missing)(`backend 'bullmq'${missing ? ` (skipped: ${missing})` :
   it('Pool.map on the queue', async () => {
     await using pool = new Pool({ ...opts(), workers: 3 });
     expect(await watchdog(pool.map(square, [1, 2, 3, 4]))).toEqual([1, 4, 9, 16]);
+  });
+
+  it('a result whose event was trimmed from the stream is still delivered (the client looks the job up)', async () => {
+    await using ex = new Executor(opts());
+    const f = ex.submit(spin, 2500, 'late');
+    await watchdog(until(() => f.running()), 10_000, 'running');
+    // spawnSync blocks this thread: an unrelated event answers the read this client has pending, so
+    // no read waits when the job completes; the stream is emptied before this client reads again.
+    const key = `bull:${QUEUE}:events`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', `
+      import { Redis } from 'ioredis';
+      const c = new Redis(${JSON.stringify(connection)});
+      if ((await c.llen('bull:${QUEUE}:active')) === 0) process.exit(4); // too late: the job already finished
+      const from = (await c.xadd('${key}', '*', 'event', 'unrelated'));
+      const completed = async () => (await c.xrange('${key}', '(' + from, '+')).some(([, f]) => f[1] === 'completed');
+      const end = Date.now() + 10000;
+      while (!(await completed())) {
+        if (Date.now() > end) process.exit(3);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await c.xtrim('${key}', 'MAXLEN', 0);
+      c.disconnect();`], { cwd: fileURLToPath(new URL('..', import.meta.url)), timeout: 20_000 });
+    expect(r.status, String(r.stderr)).toBe(0);
+    expect(await watchdog(f, 15_000, 'result after the trim')).toBe('late');
   });
 
   it('a worker killed mid-batch: the batch reruns on another worker, its result arrives once', async () => {

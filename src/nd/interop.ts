@@ -28,7 +28,8 @@ export function toNDArray(x: unknown, alloc?: Allocator, op = 'ndarray', name = 
   try {
     return new NDArray(o.data, o.shape.slice(), strides.slice(), o.offset ?? 0, alloc, op);
   } catch (err) {
-    throw new RangeError(`${op}: ${name} is not a valid ndarray view: ${(err as Error).message}`);
+    const why = (err as Error).message.replace(`${op}: `, '');
+    throw new RangeError(`${op}: ${name} is not a valid ndarray view: ${why}`);
   }
 }
 

@@ -310,6 +310,8 @@ numpySuite('N-d ops vs numpy', () => {
       ['concat dims', () => e.concatenateSync([a, e.zeros([3, 5])], { axis: 0 }), /along dimension 1, the array at index 0 has size 4 and the array at index 1 has size 5/],
       ['unknown key', () => e.sumSync(a, { axes: 1 } as never), /axes/],
       ['reshape', () => a.reshape(5, 2), 'reshape: cannot reshape array of size 12 into shape (5,2)'],
+      ['bad scijs view', () => e.addSync({ data: new Float64Array(2), shape: [3], stride: [1], offset: 0 }, 1, { out: e.zeros([3]) }),
+        'addSync: a is not a valid ndarray view: shape (3,) with strides (1) and offset 0 reaches elements 0..2, outside data of length 2'],
     ];
     for (const [label, f, msg] of cases) {
       expect(f, label).toThrow(msg);

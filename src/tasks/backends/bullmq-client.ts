@@ -18,8 +18,12 @@ import type { WireFn } from '../worker/protocol.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES } from './bullmq-codec.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS, type ConnectionSpec } from './bullmq-connect.js';
 import type { Backoff } from './bullmq-options.js';
-import { lostError, openSession, type Session } from './bullmq-session.js';
+import { lostError, openSession, type Session, type SessionEvents } from './bullmq-session.js';
+import { startSweep } from './bullmq-sweep.js';
 import { CANCEL_EVENT, decodeResult, encodeCalls, EVENTS_MAX_LEN, JOB_NAME, type JobData } from './bullmq-wire.js';
+
+/** A stream quiet this long (ms) while batches are pending makes the client look their jobs up. */
+const SWEEP_MS = 2000;
 
 export interface BullmqClientOptions {
   connection: ConnectionSpec;
@@ -73,6 +77,8 @@ export class BullmqClient {
   #closed = false;
   /** Removals and cancel requests on their way to Redis: close() lets them arrive first. */
   #stopping = new Set<Promise<void>>();
+  #lastEvent = Date.now();
+  #stopSweep: (() => void) | undefined;
 
   constructor(o: BullmqClientOptions) {
     this.#o = o;
@@ -199,40 +205,49 @@ export class BullmqClient {
   }
 
   async #open(): Promise<Session> {
-    const find = (id: string) => this.#pending.get(id);
+    const find = (id: string) => {
+      this.#lastEvent = Date.now();
+      return this.#pending.get(id);
+    };
+    const handlers: SessionEvents = {
+      active: (id) => {
+        const p = find(id);
+        if (p?.state !== 'queued') return;
+        p.state = 'active';
+        p.onActive?.();
+      },
+      completed: (id, returnvalue) => {
+        const p = find(id);
+        if (!p) return;
+        try {
+          const r = decodeResult(returnvalue);
+          if (r.failure !== undefined) this.#settle(p, undefined, r.failure);
+          else this.#settle(p, { values: r.values, hasError: r.hasError, error: r.error, ms: r.ms });
+        } catch (e) {
+          this.#settle(p, undefined, e);
+        }
+      },
+      // Only infrastructure failures end here (a task's error completes the job, as its outcome).
+      failed: (id, reason) => {
+        const p = find(id);
+        if (p) this.#settle(p, undefined, new WorkerCrashError(`the batch failed on the worker side: ${reason}`));
+      },
+      removed: (id) => {
+        const p = find(id);
+        if (p) this.#settle(p, undefined, new CancelledError('the job was removed from the queue'));
+      },
+      lost: (err) => this.#fail(err),
+    };
     try {
-      return await openSession(
-        { connection: this.#o.connection, queue: this.queueName, prefix: this.#o.prefix, connectTimeoutMs: this.#connectTimeout },
-        {
-          active: (id) => {
-            const p = find(id);
-            if (p?.state !== 'queued') return;
-            p.state = 'active';
-            p.onActive?.();
-          },
-          completed: (id, returnvalue) => {
-            const p = find(id);
-            if (!p) return;
-            try {
-              const r = decodeResult(returnvalue);
-              if (r.failure !== undefined) this.#settle(p, undefined, r.failure);
-              else this.#settle(p, { values: r.values, hasError: r.hasError, error: r.error, ms: r.ms });
-            } catch (e) {
-              this.#settle(p, undefined, e);
-            }
-          },
-          // Only infrastructure failures end here (a task's error completes the job, as its outcome).
-          failed: (id, reason) => {
-            const p = find(id);
-            if (p) this.#settle(p, undefined, new WorkerCrashError(`the batch failed on the worker side: ${reason}`));
-          },
-          removed: (id) => {
-            const p = find(id);
-            if (p) this.#settle(p, undefined, new CancelledError('the job was removed from the queue'));
-          },
-          lost: (err) => this.#fail(err),
-        },
-      );
+      const o = { connection: this.#o.connection, queue: this.queueName, prefix: this.#o.prefix, connectTimeoutMs: this.#connectTimeout };
+      const session = await openSession(o, handlers);
+      this.#stopSweep = startSweep(session, SWEEP_MS, {
+        pendingIds: () => [...this.#pending.values()].filter((p) => !this.#toAdd.includes(p)).map((p) => p.id),
+        lastEventAt: () => this.#lastEvent,
+        completed: (id, rv) => handlers.completed(id, rv),
+        failed: (id, reason) => handlers.failed(id, reason),
+      });
+      return session;
     } catch (e) {
       this.#fail(e as Error);
       throw e;
@@ -251,6 +266,7 @@ export class BullmqClient {
   async close(stopJobs = false): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#stopSweep?.();
     const err = new DisposedError('the bullmq backend was closed before the batch finished');
     for (const p of [...this.#pending.values()]) {
       this.#settle(p, undefined, err);
