@@ -59,15 +59,21 @@ export async function withForeignLoad(fn) {
  * A task with `batch: k` does k operations per call; its times are divided by k.
  * Returns { p50, min, load }, each { name: [one value per round] }: p50 is the
  * round's median ms per op, min its best sample, load the cores other processes
- * used meanwhile.
+ * used meanwhile. `before` (optional, may be async) runs once at the start of every round:
+ * suites measure out-of-process references there (a C or numexpr run), so those interleave
+ * with the tasks too.
  */
-export async function interleave(tasks, { rounds = QUICK ? 3 : 7, time = QUICK ? 60 : 150 } = {}) {
+export async function interleave(tasks, { rounds = QUICK ? 3 : 7, time = QUICK ? 60 : 150, before } = {}) {
   const min = Object.fromEntries(tasks.map((t) => [t.name, []]));
+  // timedRounds times every task once per round, one after another: a round starts
+  // at every tasks.length-th call.
+  let calls = 0;
   const load = Object.fromEntries(tasks.map((t) => [t.name, []]));
   const runners = new Map(tasks.map((t) => {
     const runner = local(t.fn, { batch: t.batch });
     return [t.name, {
       async time(budgetMs) {
+        if (before && calls++ % tasks.length === 0) await before();
         const [samples, cores] = await withForeignLoad(() => runner.time(budgetMs));
         min[t.name].push(Math.min(...samples));
         load[t.name].push(cores);
