@@ -117,6 +117,36 @@ describe('Pool', () => {
     expect(te).toBeInstanceOf(TypeError);
   });
 
+  it("a task error keeps its class when the class does not set `name`, and an AggregateError keeps its errors", async () => {
+    const http = (await watchdog(pool.apply(() => {
+      class HttpError extends Error {
+        status = 404;
+      }
+      throw new HttpError('not found');
+    }).catch((e: unknown) => e))) as Error & { status: number };
+    expect(http.constructor.name).toBe('HttpError');
+    expect(http.name).toBe(new Error('x').name); // inherited, as on the worker
+    expect(http).toBeInstanceOf(Error);
+    expect([http.message, http.status]).toEqual(['not found', 404]);
+    // A subclass of a built-in that keeps the built-in's name is still an instance of it.
+    const bad = (await watchdog(pool.apply(() => {
+      class BadShape extends RangeError {}
+      throw new BadShape('shape');
+    }).catch((e: unknown) => e))) as Error;
+    expect(bad).toBeInstanceOf(RangeError);
+    expect([bad.constructor.name, bad.name, bad.message]).toEqual(['BadShape', 'RangeError', 'shape']);
+    for (const n of [0, 1, 3]) {
+      const agg = (await watchdog(pool.apply((k: number) => {
+        throw new AggregateError(Array.from({ length: k }, (_, i) => (i % 2 ? new TypeError(`e${i}`) : new Error(`e${i}`))), 'several');
+      }, [n]).catch((e: unknown) => e))) as AggregateError;
+      expect(agg).toBeInstanceOf(AggregateError);
+      expect(agg.message).toBe('several');
+      expect(agg.errors.map((e: Error) => [e.constructor.name, e.message])).toEqual(
+        Array.from({ length: n }, (_, i) => [i % 2 ? 'TypeError' : 'Error', `e${i}`]),
+      );
+    }
+  });
+
   it('refuses closures with a clear message', async () => {
     const factor = 3;
     const err = (await watchdog(pool.map((x: number) => x * factor, [1, 2]).catch((e: unknown) => e))) as Error;

@@ -42,6 +42,10 @@ export type WireError =
       stack?: string;
       props?: Record<string, unknown>;
       cause?: WireError;
+      /** The constructor's name when it differs from `name` (a subclass that does not set `name`). */
+      cls?: string;
+      /** An AggregateError's `errors` (an own property, but not enumerable). */
+      errors?: WireError[];
     }
   | { kind: 'value'; value: unknown };
 
@@ -86,6 +90,11 @@ export function serializeError(e: unknown, depth = 0): WireError {
     };
     if (hasProps) out.props = props;
     if (err.cause !== undefined && depth < 4) out.cause = serializeError(err.cause, depth + 1);
+    const cls = typeof err.constructor === 'function' ? err.constructor.name : '';
+    if (cls && cls !== out.name) out.cls = cls;
+    if (Array.isArray(err.errors) && !Object.hasOwn(props, 'errors') && depth < 4) {
+      out.errors = err.errors.map((x: unknown) => serializeError(x, depth + 1));
+    }
     return out;
   }
   return { kind: 'value', value: cloneable(e) ? e : String(e) };
@@ -102,28 +111,38 @@ const builtins: Record<string, ErrorConstructor> = {
 };
 const dynamicClasses = new Map<string, ErrorConstructor>();
 
-/** An Error subclass named like the remote one, so `err.constructor.name` and `err.name` match. */
-function classFor(name: string): ErrorConstructor {
-  const builtin = builtins[name];
-  if (builtin) return builtin;
-  let cls = dynamicClasses.get(name);
-  if (!cls) {
-    cls = { [name]: class extends Error {} }[name] as unknown as ErrorConstructor;
-    dynamicClasses.set(name, cls);
+/**
+ * A class named like the remote one, so `err.constructor.name` and `err.name` match; a
+ * subclass of a built-in error that keeps its `name` (class Foo extends TypeError) stays
+ * an `instanceof` that built-in.
+ */
+function classFor(name: string, cls = name): ErrorConstructor {
+  const base = builtins[name] ?? Error;
+  if (cls === name && builtins[name]) return base;
+  const key = `${base.name} ${cls}`;
+  let c = dynamicClasses.get(key);
+  if (!c) {
+    c = { [cls]: class extends base {} }[cls] as unknown as ErrorConstructor;
+    dynamicClasses.set(key, c);
   }
-  return cls;
+  return c;
 }
 
 export function deserializeError(w: WireError): unknown {
   if (w.kind === 'value') return w.value;
-  const Cls = classFor(w.name);
-  const err = new Cls(w.message) as Error & Record<string, unknown>;
+  const errors = w.errors?.map(deserializeError);
+  const err = (
+    (w.cls ?? w.name) === 'AggregateError' ? new AggregateError(errors ?? [], w.message) : new (classFor(w.name, w.cls))(w.message)
+  ) as Error & Record<string, unknown>;
   if (err.name !== w.name) {
     Object.defineProperty(err, 'name', { value: w.name, writable: true, configurable: true, enumerable: false });
   }
   // The remote stack is the useful one: it points into the task function.
   if (w.stack) err.stack = w.stack;
   if (w.props) Object.assign(err, w.props);
+  if (errors && !Array.isArray(err.errors)) {
+    Object.defineProperty(err, 'errors', { value: errors, writable: true, configurable: true, enumerable: false });
+  }
   if (w.cause) {
     Object.defineProperty(err, 'cause', {
       value: deserializeError(w.cause),
