@@ -2,6 +2,7 @@
 // thread instantiates one module against the shared memory.
 export * from './elementwise';
 export * from './reduce';
+export * from './reduce-exact';
 export * from './reduce-extremes';
 export * from './scan';
 export * from './scan-lookback';

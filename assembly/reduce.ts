@@ -101,8 +101,9 @@ function pairwise<T>(kind: i32, x: usize, y: usize, n: i32, mean: f64): f64 {
   return pairwise<T>(kind, x + o, y + o, end - start, mean);
 }
 
-// Exact integer sums in 64-bit lanes (products of u32 use u64 lanes). u8 lanes
-// are folded pairwise to 32 bits first; that cannot overflow (4 * 255^2 < 2^32).
+// Exact integer sums in 64-bit lanes: Σx of any dtype, Σx² and Σx·y of u8 (lanes
+// folded pairwise to 32 bits first; that cannot overflow: 4 * 255^2 < 2^32).
+// i32/u32 products need more than 64 bits in all: reduce-exact.ts.
 // @ts-ignore: decorator
 @inline function isum<T>(kind: i32, start: i32, end: i32, x: usize, y: usize): f64 {
   const SH = shiftOf<T>();
@@ -172,8 +173,6 @@ export function sum_u32(s: i32, e: i32, x: P): f64 { return sumT<u32>(SUM, s, e,
 export function sum_u8(s: i32, e: i32, x: P): f64 { return sumT<u8>(SUM, s, e, x, 0, 0); }
 export function sumsq_f64(s: i32, e: i32, x: P): f64 { return sumT<f64>(SQ, s, e, x, 0, 0); }
 export function sumsq_f32(s: i32, e: i32, x: P): f64 { return sumT<f32>(SQ, s, e, x, 0, 0); }
-export function sumsq_i32(s: i32, e: i32, x: P): f64 { return sumT<i32>(SQ, s, e, x, 0, 0); }
-export function sumsq_u32(s: i32, e: i32, x: P): f64 { return sumT<u32>(SQ, s, e, x, 0, 0); }
 export function sumsq_u8(s: i32, e: i32, x: P): f64 { return sumT<u8>(SQ, s, e, x, 0, 0); }
 export function sumsqdev_f64(s: i32, e: i32, x: P, m: f64): f64 { return sumT<f64>(DEV, s, e, x, 0, m); }
 export function sumsqdev_f32(s: i32, e: i32, x: P, m: f64): f64 { return sumT<f32>(DEV, s, e, x, 0, m); }
@@ -182,8 +181,6 @@ export function sumsqdev_u32(s: i32, e: i32, x: P, m: f64): f64 { return sumT<u3
 export function sumsqdev_u8(s: i32, e: i32, x: P, m: f64): f64 { return sumT<u8>(DEV, s, e, x, 0, m); }
 export function dot_f64(s: i32, e: i32, a: P, b: P): f64 { return sumT<f64>(DOT, s, e, a, b, 0); }
 export function dot_f32(s: i32, e: i32, a: P, b: P): f64 { return sumT<f32>(DOT, s, e, a, b, 0); }
-export function dot_i32(s: i32, e: i32, a: P, b: P): f64 { return sumT<i32>(DOT, s, e, a, b, 0); }
-export function dot_u32(s: i32, e: i32, a: P, b: P): f64 { return sumT<u32>(DOT, s, e, a, b, 0); }
 export function dot_u8(s: i32, e: i32, a: P, b: P): f64 { return sumT<u8>(DOT, s, e, a, b, 0); }
 
 // u8 variance from exact moments: Σx and Σx² of a chunk in integer lanes (a

@@ -10,7 +10,8 @@
 //   [3] L  [4] inner stride (bytes)  [5] block  [6] blocks per kept index
 //   [7] base address of x
 //   [8..8+nk) kept dims, then their strides; then nr reduced dims, then their strides.
-import { sum_f64, sum_f32, sum_i32, sum_u32, sum_u8, sumsq_f64, sumsq_f32, sumsq_i32, sumsq_u32, sumsq_u8 } from './reduce';
+import { sum_f64, sum_f32, sum_i32, sum_u32, sum_u8, sumsq_f64, sumsq_f32, sumsq_u8 } from './reduce';
+import { sumsqRounded } from './reduce-exact';
 import { sumsqdev_f64, sumsqdev_f32, sumsqdev_i32, sumsqdev_u32, sumsqdev_u8 } from './reduce';
 import { min_f64, min_f32, min_i32, min_u32, min_u8, max_f64, max_f32, max_i32, max_u32, max_u8 } from './reduce-extremes';
 import { argmin_f64, argmin_f32, argmin_i32, argmin_u32, argmin_u8 } from './reduce-extremes';
@@ -78,11 +79,11 @@ import { word } from './strided';
     if (op == MIN) return min_u8(0, n, p); if (op == MAX) return max_u8(0, n, p);
     if (op == ARGMIN) return argmin_u8(0, n, p); return argmax_u8(0, n, p);
   } else if (isSigned<T>()) {
-    if (op == SUM) return sum_i32(0, n, p); if (op == SUMSQ) return sumsq_i32(0, n, p); if (op == DEV) return sumsqdev_i32(0, n, p, m);
+    if (op == SUM) return sum_i32(0, n, p); if (op == SUMSQ) return sumsqRounded<i32>(0, n, p); if (op == DEV) return sumsqdev_i32(0, n, p, m);
     if (op == MIN) return min_i32(0, n, p); if (op == MAX) return max_i32(0, n, p);
     if (op == ARGMIN) return argmin_i32(0, n, p); return argmax_i32(0, n, p);
   }
-  if (op == SUM) return sum_u32(0, n, p); if (op == SUMSQ) return sumsq_u32(0, n, p); if (op == DEV) return sumsqdev_u32(0, n, p, m);
+  if (op == SUM) return sum_u32(0, n, p); if (op == SUMSQ) return sumsqRounded<u32>(0, n, p); if (op == DEV) return sumsqdev_u32(0, n, p, m);
   if (op == MIN) return min_u32(0, n, p); if (op == MAX) return max_u32(0, n, p);
   if (op == ARGMIN) return argmin_u32(0, n, p); return argmax_u32(0, n, p);
 }

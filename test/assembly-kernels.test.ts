@@ -203,8 +203,17 @@ describe('reduction kernels', () => {
         fillRandom(a.v, dt); fillRandom(b.v, dt);
         const xs = Array.from(a.v.subarray(s, s + n)), ys = Array.from(b.v.subarray(s, s + n));
         const label = `${dt} n=${n} s=${s}`;
-        const sum = k[`sum_${dt}`](s, s + n, a.ptr), sq = k[`sumsq_${dt}`](s, s + n, a.ptr);
-        const dot = k[`dot_${dt}`](s, s + n, a.ptr, b.ptr);
+        const sum = k[`sum_${dt}`](s, s + n, a.ptr);
+        // i32/u32 Σx² and Σx·y store exact (Σhi, Σlo) halves (assembly/reduce-exact.ts).
+        const wide = dt === 'i32' || dt === 'u32';
+        const halves = (call: (o: number) => number) => {
+          if (!wide) return call(0);
+          const o = alloc('f64', 2);
+          call(o.ptr);
+          return BigInt(o.v[0]) * 2n ** 32n + BigInt(o.v[1]);
+        };
+        const sq = halves((o) => (wide ? k[`sumsq_${dt}`](s, s + n, a.ptr, o, 1 << 30) : k[`sumsq_${dt}`](s, s + n, a.ptr)));
+        const dot = halves((o) => (wide ? k[`dot_${dt}`](s, s + n, a.ptr, b.ptr, o, 1 << 30) : k[`dot_${dt}`](s, s + n, a.ptr, b.ptr)));
         const mean = xs.reduce((p, q) => p + q, 0) / n;
         expectClose(k[`sumsqdev_${dt}`](s, s + n, a.ptr, mean), xs.map((v) => (v - mean) ** 2), `sumsqdev ${label}`);
         if (isFloat(dt)) {
@@ -214,8 +223,9 @@ describe('reduction kernels', () => {
         } else {
           const X = xs.map(BigInt), Y = ys.map(BigInt);
           expect(sum, `sum ${label}`).toBe(wrapSum(dt, X));
-          expect(sq, `sumsq ${label}`).toBe(wrapSum(dt, X.map((v) => v * v)));
-          expect(dot, `dot ${label}`).toBe(wrapSum(dt, X.map((v, i) => v * Y[i])));
+          const exact = (t: bigint[]) => t.reduce((p, q) => p + q, 0n);
+          expect(sq, `sumsq ${label}`).toBe(wide ? exact(X.map((v) => v * v)) : wrapSum(dt, X.map((v) => v * v)));
+          expect(dot, `dot ${label}`).toBe(wide ? exact(X.map((v, i) => v * Y[i])) : wrapSum(dt, X.map((v, i) => v * Y[i])));
         }
       }
     });
@@ -254,14 +264,18 @@ describe('reduction kernels', () => {
     const n = 4099;
     const x = alloc('u32', n);
     x.v.fill(2 ** 32 - 1);
-    expect(k.sumsq_u32(0, n, x.ptr)).toBe(Number(BigInt.asUintN(64, BigInt(n) * (2n ** 32n - 1n) ** 2n)));
+    const o = alloc('f64', 2);
+    k.sumsq_u32(0, n, x.ptr, o.ptr, n);
+    // Past 2^64: exact in the (Σhi, Σlo) halves, where 64-bit lanes wrapped.
+    expect(BigInt(o.v[0]) * 2n ** 32n + BigInt(o.v[1])).toBe(BigInt(n) * (2n ** 32n - 1n) ** 2n);
     // products overflow 2^53 and cancel: a double accumulator gets 2^31 + 3
     const a = alloc('i32', 16), b = alloc('i32', 16);
     a.v.fill(0); b.v.fill(0);
     a.v[0] = 2 ** 31 - 1; b.v[0] = 2 ** 31 - 1;
     a.v[5] = 2 ** 31 - 1; b.v[5] = -(2 ** 31 - 2);
     a.v[13] = 3; b.v[13] = 1;
-    expect(k.dot_i32(0, 16, a.ptr, b.ptr)).toBe(2 ** 31 + 2);
+    k.dot_i32(0, 16, a.ptr, b.ptr, o.ptr, 16);
+    expect(o.v[0] * 2 ** 32 + o.v[1]).toBe(2 ** 31 + 2);
   });
 
   it('pairwise summation beats naive summation on adversarial input', () => {

@@ -227,6 +227,25 @@ describe('Executor and Future', () => {
     for (const f of tail) expect(f.done()).toBe(true);
   });
 
+  it('a timeout beyond what setTimeout can wait (Infinity, 2^31 ms, 1e12 ms) waits, rather than firing after 1 ms', async () => {
+    const aex = new Executor({ maxWorkers: 2, backend: 'async' });
+    try {
+      for (const timeout of [Infinity, 2 ** 31, 1e12]) {
+        // Settles on a later macrotask (after a 1 ms overflowed timer would already have fired).
+        const later = () => aex.submit(async (v: number) => { await new Promise((r) => setTimeout(r, 20)); return v; }, timeout);
+        expect(await watchdog(later().result({ timeout }))).toBe(timeout);
+        expect(await watchdog(later().exception({ timeout }))).toBe(undefined);
+        const { done, notDone } = await watchdog(wait([later(), later()], { timeout }));
+        expect([done.size, notDone.size]).toEqual([2, 0]);
+        const seen: number[] = [];
+        for await (const f of asCompleted([later()], { timeout })) seen.push(await f.result());
+        expect(seen).toEqual([timeout]);
+      }
+    } finally {
+      await watchdog(aex.shutdown(), 10_000, 'shutdown');
+    }
+  });
+
   it('heals after a worker crash', async () => {
     const f = ex.submit(() => process.exit(2));
     expect(await watchdog(f.exception())).toMatchObject({ code: 'ERR_WORKER_CRASH' });

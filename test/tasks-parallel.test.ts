@@ -126,6 +126,17 @@ describe('parallel / delayed', () => {
     expect(await watchdog(parallel({ nJobs: 2 })(range(4).map((i) => delayed(square)(i))))).toEqual([0, 1, 4, 9]);
   });
 
+  it('a timeout beyond what setTimeout can wait does not fire early, also once multiplied by a batch', async () => {
+    const later = async (v: number) => { await new Promise((r) => setTimeout(r, 20)); return v; };
+    for (const backend of ['worker', 'async', 'sequential'] as const) {
+      // 3e7 ms is a valid timer, but a batch of 100 gets 3e9 ms: past the 2^31 - 1 ms a timer can wait.
+      for (const timeout of [2 ** 31, 1e12, 3e7]) {
+        const out = await watchdog(parallel({ nJobs: 2, backend, timeout, batchSize: 100 })(range(101).map((i) => delayed(later)(i))));
+        expect(out).toEqual(range(101));
+      }
+    }
+  });
+
   it('parallelConfig scopes defaults over async code', async () => {
     await parallelConfig({ nJobs: 3, backend: 'async' }, async () => {
       await new Promise((r) => setTimeout(r, 1));

@@ -8,8 +8,9 @@ import { MAX_CHUNKS } from './protocol.js';
 /**
  * Work (elements × cost) a chunk should carry: ~15–40 µs. Each claim is an atomic
  * on a line every thread writes; at 16K elements a streaming chunk took ~2.5 µs
- * and claims cost ~20% of an 8M sum with 2 threads (bench/core.mjs). 64K keeps
- * that to a few percent and still gives hundreds of chunks to balance big jobs.
+ * and claims cost ~20% of an 8M sum with 2 threads (measured when the size was
+ * chosen; `wasmpar bench --filter sum` times that op today).
+ * 64K keeps that to a few percent and still gives hundreds of chunks to balance big jobs.
  */
 export const CHUNK_WORK = 65_536;
 /** Chunk sizes are multiples of this so SIMD main loops see aligned-size blocks. */

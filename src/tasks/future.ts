@@ -5,6 +5,7 @@
  */
 import { CancelledError, StateError, TimeoutError } from '../errors.js';
 import { checkOptionKeys } from './common.js';
+import { timerFor } from './timer.js';
 
 type State = 'pending' | 'running' | 'finished' | 'cancelled';
 
@@ -197,10 +198,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
   #waitDone(timeout: number | undefined): Promise<void> {
     if (this.done()) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      if (timeout !== undefined) {
-        timer = setTimeout(() => reject(new TimeoutError(`the future did not finish within ${timeout} ms`)), timeout);
-      }
+      const timer = timerFor(timeout, () => reject(new TimeoutError(`the future did not finish within ${timeout} ms`)));
       this.addDoneCallback(() => {
         if (timer) clearTimeout(timer);
         resolve();

@@ -2,6 +2,7 @@
 import { TimeoutError } from '../errors.js';
 import { checkOptionKeys } from './common.js';
 import { checkTimeout, Future, futureFailed } from './future.js';
+import { timerFor } from './timer.js';
 
 export type ReturnWhen = 'FIRST_COMPLETED' | 'FIRST_EXCEPTION' | 'ALL_COMPLETED';
 
@@ -90,12 +91,12 @@ export function asCompleted<T>(
             resolve();
           };
           if (deadline !== undefined) {
-            timer = setTimeout(() => {
+            timer = timerFor(Math.max(0, deadline - performance.now()), () => {
               wake = undefined;
               const n = pending.size;
               finish();
               reject(new TimeoutError(`${n} (of ${all.length}) futures unfinished after ${timeout} ms`));
-            }, Math.max(0, deadline - performance.now()));
+            });
           }
         });
       }
@@ -138,12 +139,10 @@ export async function wait<T>(
         if (timer) clearTimeout(timer);
         resolve();
       };
-      if (timeout !== undefined) {
-        timer = setTimeout(() => {
-          finished = true;
-          resolve();
-        }, timeout);
-      }
+      timer = timerFor(timeout, () => {
+        finished = true;
+        resolve();
+      });
       for (const f of all) if (!f.done()) f.addDoneCallback(check);
     });
   }

@@ -26,14 +26,28 @@ export function* arange(ctx: OpContext, start: unknown, stop?: unknown, step?: u
   const dt: Dtype = dtype === undefined ? 'f64' : checkDtype(dtype, `${ctx.op}: dtype`);
   const len = Math.max(0, Math.ceil((b - a) / s));
   if (len > MAX_LENGTH) throw new RangeError(`${ctx.op}: the result would have ${len} elements; at most ${MAX_LENGTH}`);
+  // numpy stores start and start + step in the dtype, then fills start + i * (their difference).
+  let first: number, second: number, delta: number;
+  if (dt === 'f64') { first = a; second = a + s; delta = second - first; }
+  else if (dt === 'f32') { first = Math.fround(a); second = Math.fround(a + s); delta = Math.fround(second - first); }
+  else { first = Math.trunc(a); second = Math.trunc(a + s); delta = second - first; }
+  if (len > 0) fits(ctx, dt, first, first + (len - 1) * delta);
   const out = ctx.output(opts?.out, 'out', dt, len);
-  // numpy stores start and start + step, then fills start + i * (their difference).
-  let first: number, delta: number;
-  if (dt === 'f64') { first = a; delta = (a + s) - a; }
-  else if (dt === 'f32') { first = Math.fround(a); delta = Math.fround(a + s) - first; }
-  else { first = Math.trunc(a); delta = Math.trunc(a + s) - first; }
-  if (len > 0) yield { kernel: `arange_${dt}`, n: len, args: [out.ptr, first, delta] };
+  if (len > 0) yield { kernel: `arange_${dt}`, n: len, args: [out.ptr, first, delta, second] };
   return ctx.result(out);
+}
+
+const INT_RANGE: Partial<Record<Dtype, [number, number]>> = { i32: [-2147483648, 2147483647], u32: [0, 4294967295], u8: [0, 255] };
+
+/** Integer dtypes: the first and last values (the others lie between) must be representable. */
+function fits(ctx: OpContext, dt: Dtype, from: number, to: number): void {
+  const r = INT_RANGE[dt];
+  if (!r) return;
+  for (const v of [from, to]) {
+    if (!(v >= r[0] && v <= r[1])) {
+      throw new RangeError(`${ctx.op}: the values run from ${from} to ${to}, outside dtype '${dt}' [${r[0]}, ${r[1]}]`);
+    }
+  }
 }
 
 /** linspace(start, stop, num = 50, dtype = 'f64', { endpoint = true }): the last value is exactly stop. */
@@ -47,10 +61,14 @@ export function* linspace(ctx: OpContext, start: unknown, stop: unknown, num?: u
   const dt: Dtype = dtype === undefined ? 'f64' : checkDtype(dtype, `${ctx.op}: dtype`);
   const endpoint = opts?.endpoint ?? true;
   if (typeof endpoint !== 'boolean') throw new TypeError(`${ctx.op}: endpoint must be true or false; got ${String(endpoint)}`);
-  const out = ctx.output(opts?.out, 'out', dt, n);
   const div = endpoint ? n - 1 : n;
-  const step = div > 0 ? (b - a) / div : 0;
-  // The kernel pins element num-1 to stop only when its last argument says so.
-  if (n > 0) yield { kernel: `linspace_${dt}`, n, args: [out.ptr, a, step, b, endpoint ? n : 0] };
+  const delta = b - a;
+  const step = div > 0 ? delta / div : 0;
+  // numpy: i * step + start, or (i / div) * delta + start where the step underflows to 0.
+  const at = (i: number) => (endpoint && n > 1 && i === n - 1 ? b : step !== 0 ? i * step + a : div > 0 ? (i / div) * delta + a : a);
+  if (n > 0) fits(ctx, dt, Math.floor(at(0)), Math.floor(at(n - 1)));
+  const out = ctx.output(opts?.out, 'out', dt, n);
+  // The kernel pins element num-1 to stop only when its `num` argument says so.
+  if (n > 0) yield { kernel: `linspace_${dt}`, n, args: [out.ptr, a, step, b, endpoint ? n : 0, Math.max(div, 1), delta] };
   return ctx.result(out);
 }

@@ -36,6 +36,7 @@ export function* histogram(ctx: OpContext, x: unknown, opts?: HistogramOptions):
   if (n === 0) { counts.fill(0); return ctx.result(out) as Uint32Array; }
   const chunk = histChunk(n);
   if (X.dtype === 'u8') return yield* histogramBytes(ctx, X.ptr, n, chunk, out, bins, lo, hi);
+  let detected = false;
   if (lo === undefined || hi === undefined) {
     const mins = (yield { kernel: `histogram_min_${X.dtype}`, n, chunk, args: [X.ptr], partials: true })!;
     let m = Infinity;
@@ -46,21 +47,48 @@ export function* histogram(ctx: OpContext, x: unknown, opts?: HistogramOptions):
     if (!Number.isFinite(m) || !Number.isFinite(M)) {
       throw new RangeError(`${ctx.op}: autodetected range of [${m}, ${M}] is not finite; pass range: [lo, hi]`);
     }
-    lo = m; hi = M;
+    lo = m; hi = M; detected = true;
   }
-  [lo, hi] = widenEmpty(lo, hi);
   const rows = Math.ceil(n / chunk);
   // Each row has a dummy slot at index bins for values that are not counted, and
   // is padded to whole cache lines (assembly/histogram.ts, rowStride).
   const scratch = ctx.scratch('u32', rows * (Math.ceil((bins + 1) / 16) * 16));
-  yield { kernel: `histogram_${X.dtype}`, n, chunk, args: [X.ptr, scratch.ptr, chunk, bins, lo, hi], cost: 4 };
+  const p = binParams(X.dtype === 'f32', bins, lo, hi, detected);
+  yield { kernel: `histogram_${X.dtype}`, n, chunk, args: [X.ptr, scratch.ptr, chunk, bins, p.lo, p.hi, p.norm, p.first, p.step, p.flags], cost: 4 };
   yield { kernel: 'histogram_merge', n: bins, args: [scratch.ptr, out.ptr, rows, bins], cost: rows };
   return ctx.result(out) as Uint32Array;
 }
 
-/** numpy widens an empty range to one unit around the value. */
-function widenEmpty(lo: number, hi: number): [number, number] {
-  return lo === hi ? [lo - 0.5, hi + 0.5] : [lo, hi];
+const F32_MAX = 3.4028234663852886e38;
+
+/**
+ * The arguments of numpy's uniform-bin arithmetic (numpy/lib/histograms.py),
+ * for the kernels (assembly/histogram.ts). numpy widens an empty range to one
+ * unit around the value. Its edges are linspace(first, last, bins + 1) in the
+ * bins' dtype: the data's for f32 (unless lo or hi lies outside the f32 range),
+ * else f64. For f32 data numpy compares and subtracts in f32 (lo and hi rounded
+ * to f32), multiplies by norm in f32 when norm fits an f32 (value-based
+ * casting), and with an autodetected range (f32 min and max) even computes the
+ * edges in f32 arithmetic; a given range (Python floats) gives f64 edges
+ * rounded to f32.
+ */
+function binParams(f32Data: boolean, bins: number, lo: number, hi: number, detected: boolean) {
+  const widen = lo === hi;
+  const first = widen ? lo - 0.5 : lo, last = widen ? hi + 0.5 : hi;
+  const f32 = f32Data && Math.abs(first) <= F32_MAX && Math.abs(last) <= F32_MAX;
+  const f32Edges = f32 && detected && !widen;
+  // numpy subtracts the edges in their own type: f32 scalars of the autodetected range stay f32.
+  const width = f32Edges ? Math.fround(last - first) : last - first;
+  const norm = bins / width;
+  // Bins narrower than ~16 f32 ulps of the range's ends: numpy's f32 estimate can
+  // be off by more than a bin, so the kernel reproduces its rounding (else not needed).
+  const f32Mul = f32 && Math.abs(norm) <= F32_MAX && width / bins < 16 * 2 ** -23 * Math.max(Math.abs(first), Math.abs(last));
+  const r = f32 ? Math.fround : (v: number) => v;
+  return {
+    lo: r(first), hi: r(last), norm: f32Mul ? Math.fround(norm) : norm, first: f32Edges ? Math.fround(first) : first,
+    step: f32Edges ? Math.fround(width / bins) : (last - first) / bins,
+    flags: f32 ? 1 | (f32Edges ? 2 : 0) | (f32Mul ? 4 : 0) : 0,
+  };
 }
 
 /**
@@ -76,7 +104,7 @@ function* histogramBytes(ctx: OpContext, ptr: number, n: number, chunk: number, 
     lo = (yield { kernel: 'histogram_u8_extreme', n: 1, chunk: 1, args: [counts.ptr, rows, 0], partials: true })![0]!;
     hi = (yield { kernel: 'histogram_u8_extreme', n: 1, chunk: 1, args: [counts.ptr, rows, 1], partials: true })![0]!;
   }
-  [lo, hi] = widenEmpty(lo, hi);
-  yield { kernel: 'histogram_u8_bins', n: 1, chunk: 1, args: [counts.ptr, out.ptr, rows, bins, lo, hi] };
+  const p = binParams(false, bins, lo, hi, false);
+  yield { kernel: 'histogram_u8_bins', n: 1, chunk: 1, args: [counts.ptr, out.ptr, rows, bins, p.lo, p.hi, p.norm, p.first, p.step] };
   return ctx.result(out) as Uint32Array;
 }

@@ -97,7 +97,7 @@ export function* argsort(ctx: OpContext, x: unknown, opts?: SortOptions): Op<Uin
   const shifts = n < 2 ? [] : yield* activeDigits(X, ctx, chunk, bits);
   const P = shifts.length;
   if (P === 0) {
-    yield { kernel: 'arange_u32', n, args: [out.ptr, 0, 1] };
+    yield { kernel: 'arange_u32', n, args: [out.ptr, 0, 1, 1] };
     return ctx.result(out) as Uint32Array;
   }
   const hist = ctx.scratch('u32', rows * radix);

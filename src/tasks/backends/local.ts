@@ -11,6 +11,7 @@ import type { BatchOutcome } from '../batch.js';
 import { importModuleRef, isModuleRef, type AnyFn } from '../worker/module-ref.js';
 import type { TaskFn } from '../worker/task-fn.js';
 import type { BackendJob, BackendOptions, TaskBackend } from './backend.js';
+import { MAX_TIMER_MS } from '../timer.js';
 
 const isThenable = (v: unknown): v is PromiseLike<unknown> =>
   v !== null && (typeof v === 'object' || typeof v === 'function') && typeof (v as PromiseLike<unknown>).then === 'function';
@@ -23,7 +24,7 @@ export function localFn(fn: TaskFn): AnyFn | Promise<AnyFn> {
 }
 
 function withTimeout(p: PromiseLike<unknown>, ms: number | undefined, err: () => unknown): Promise<unknown> {
-  if (ms === undefined || !Number.isFinite(ms)) return Promise.resolve(p);
+  if (ms === undefined || !(ms <= MAX_TIMER_MS)) return Promise.resolve(p);
   let timer: ReturnType<typeof setTimeout> | undefined;
   return Promise.race([
     Promise.resolve(p),

@@ -5,6 +5,7 @@ import { workerExecArgv } from '../../runtime/worker-exec-argv.js';
 import type { BatchMessage, TaskWorkerData, WorkerMessage } from './protocol.js';
 import type { BatchOutcome } from '../batch.js';
 import type { WireFn } from './protocol.js';
+import { timerFor } from '../timer.js';
 
 export interface TaskJob {
   fns: WireFn[];
@@ -101,8 +102,7 @@ export function crashError(slot: Slot, code: number, when: string): WorkerCrashE
 /** Starts the batch's timeout, if it has one: `kill` gets the error to reject it with. */
 export function armTimeout(entry: Entry, kill: (err: unknown) => void): void {
   const { timeoutMs, onTimeout } = entry.job;
-  if (timeoutMs === undefined || !Number.isFinite(timeoutMs)) return;
-  entry.timer = setTimeout(() => kill(onTimeout?.() ?? new TimeoutError(`a task did not finish within ${timeoutMs} ms`)), timeoutMs);
+  entry.timer = timerFor(timeoutMs, () => kill(onTimeout?.() ?? new TimeoutError(`a task did not finish within ${timeoutMs} ms`)));
 }
 
 /** Calls running on the slots, and the workers that are not leaving. */
