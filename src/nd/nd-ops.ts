@@ -33,6 +33,7 @@ export interface AxisOptions extends OpOptions {
 }
 export interface AxisVarianceOptions extends AxisOptions { ddof?: number }
 export interface OneAxisOptions extends OpOptions { axis?: number; out?: NDInput }
+export interface ArgOptions extends OneAxisOptions { keepdims?: boolean }
 export interface JoinOptions extends OpOptions { axis?: number; out?: NDInput }
 
 type Bin<M extends Mode> = {
@@ -63,7 +64,7 @@ export interface NdOps<M extends Mode = 'sync'> extends Omit<CoreOps<M>, 'fill' 
 
   sum: Red<M>; mean: Red<M>; min: Red<M>; max: Red<M>; norm: Red<M>;
   prod: Red<M>; any: Red<M>; all: Red<M>;
-  argmin: Red<M, OneAxisOptions>; argmax: Red<M, OneAxisOptions>;
+  argmin: Red<M, ArgOptions>; argmax: Red<M, ArgOptions>;
   variance: Red<M, AxisVarianceOptions> & ((x: TypedArray, opts?: VarianceOptions) => Ret<number, M>);
   std: Red<M, AxisVarianceOptions> & ((x: TypedArray, opts?: VarianceOptions) => Ret<number, M>);
 
@@ -129,7 +130,7 @@ export const ND_OPS = {
   where: { params: ['cond', 'x', 'y'], options: ['out'], run: (c: never, cond: unknown, x: unknown, y: unknown, o: { out?: unknown } | undefined) => loose<AnyOp>(where(c, cond, x, y, o?.out)) },
   sum: reduce('sum'), mean: reduce('mean'), min: reduce('min'), max: reduce('max'), norm: reduce('norm'),
   prod: reduce('prod'), any: reduce('any'), all: reduce('all'),
-  argmin: { ...reduce('argmin'), options: ['axis', 'out'] }, argmax: { ...reduce('argmax'), options: ['axis', 'out'] },
+  argmin: { ...reduce('argmin'), options: ['axis', 'keepdims', 'out'] }, argmax: { ...reduce('argmax'), options: ['axis', 'keepdims', 'out'] },
   variance: reduce('variance', ['ddof']), std: reduce('std', ['ddof']),
   cumsum: {
     ...CORE_OPS.cumsum, options: ['axis', 'out'],

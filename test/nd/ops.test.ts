@@ -199,6 +199,26 @@ numpySuite('N-d ops vs numpy', () => {
     await compare(pending);
   }, 120_000);
 
+  it('argmin/argmax with keepdims along an axis, as numpy; keepdims without an axis on N-d is a TypeError', async () => {
+    const r = rng(31);
+    const pending: Pending[] = [];
+    for (let t = 0; t < 40; t++) {
+      const e = engines[t % engines.length]!;
+      const dtype = pick(r, DT);
+      const shape = randomShape(r, 4, 5).map((d) => Math.max(d, 1));
+      if (shape.length === 0) shape.push(4);
+      const x = randomView(e, r, shape, dtype);
+      const axis = Math.floor(r() * shape.length) - (r() < 0.4 ? shape.length : 0);
+      const op = t % 2 ? 'argmax' : 'argmin';
+      const got = await run<NDArray>(e, r() < 0.5, op, x, { axis, keepdims: true });
+      pending.push({ label: `${op} ${dtype} (${shape}) axis ${axis} keepdims`, got: got as NDArray, rel: 0, py: { code: `out = np.${op}(x, axis=${axis}, keepdims=True)`, inputs: { x } } });
+    }
+    await compare(pending);
+    const e = engines[0]!;
+    expect(() => e.argmaxSync(e.zeros([2, 3]), { keepdims: true })).toThrow('argmaxSync: keepdims needs an axis for argmax');
+    expect(e.argminSync(e.asarray([3, 1, 2]), { keepdims: true }).toArray()).toEqual([1]);
+  }, 120_000);
+
   it('cumsum, sort and argsort along an axis', async () => {
     const r = rng(17);
     const pending: Pending[] = [];

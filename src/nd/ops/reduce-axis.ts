@@ -66,6 +66,8 @@ export function* reduceND(ctx: OpContext, name: ReduceName, x: unknown, o: AxisO
   const keepdims = o.keepdims === true;
   const arg = name === 'argmin' || name === 'argmax';
   if (arg && Array.isArray(o.axis)) throw new TypeError(`${ctx.op}: axis must be an integer (one axis) for ${name}; got ${describe(o.axis)}`);
+  // The general plan would index within the reduced block, not numpy's flat C-order index.
+  if (arg && keepdims && (o.axis === undefined || o.axis === null) && X.ndim > 1) throw new TypeError(`${ctx.op}: keepdims needs an axis for ${name}; for the flat index pass no keepdims`);
   const axes = arg && o.axis !== undefined && o.axis !== null ? [normalizeAxis(o.axis, X.ndim, ctx.op)] : normalizeAxes(o.axis, X.ndim, ctx.op);
   let ddof = 0;
   if (name === 'variance' || name === 'std') {
