@@ -145,6 +145,8 @@ describe.skipIf(missing)(`backend 'bullmq'${missing ? ` (skipped: ${missing})` :
 
   it('timeouts, size limits and option errors are clear', async () => {
     await expect(watchdog(parallel({ ...opts(), nJobs: 2, timeout: 200 })([delayed(spin)(5000, 1)]))).rejects.toBeInstanceOf(TimeoutError);
+    // A timeout no timer can wait for means none (Infinity must not reach the worker as JSON null).
+    expect(await watchdog(parallel({ ...opts(), nJobs: 2, timeout: Infinity })([delayed(spin)(50, 7)]))).toEqual([7]);
     await using ex = new Executor({ ...opts(), maxPayloadBytes: 1000 });
     await expect(watchdog(ex.submit(square, new Float64Array(1000) as never))).rejects.toThrow(/maxPayloadBytes/);
     expect(() => new Executor({ backend: 'bullmq' } as never)).toThrow(/needs a `connection`/);

@@ -14,6 +14,7 @@
 import { randomBytes } from 'node:crypto';
 import { CancelledError, ConnectionError, DisposedError, WorkerCrashError } from '../../errors.js';
 import type { BatchOutcome } from '../batch.js';
+import { MAX_TIMER_MS } from '../timer.js';
 import type { WireFn } from '../worker/protocol.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES } from './bullmq-codec.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS, type ConnectionSpec } from './bullmq-connect.js';
@@ -101,7 +102,9 @@ export class BullmqClient {
     if (this.#closed) throw new DisposedError('the bullmq backend has been closed');
     const data: JobData = { v: 1, fns: req.fns, calls: encodeCalls(req.calls, this.#maxPayload), n: req.calls.length };
     if (req.fi) data.fi = req.fi;
-    if (req.timeoutMs !== undefined) data.timeoutMs = req.timeoutMs;
+    // A timeout no timer can wait for (Infinity, or past 2^31-1 ms) means none; it must not
+    // reach the worker as JSON, where Infinity would arrive as null and fire at once.
+    if (req.timeoutMs !== undefined && req.timeoutMs <= MAX_TIMER_MS) data.timeoutMs = req.timeoutMs;
     let resolve!: (o: BatchOutcome) => void;
     let reject!: (e: unknown) => void;
     const promise = new Promise<BatchOutcome>((res, rej) => {
