@@ -9,9 +9,10 @@ import { emptyStats, type TaskStats } from '../stats.js';
 import { DisposedError, TimeoutError } from '../../errors.js';
 import { isModuleRef, toWireFn, type TaskFn } from '../worker/task-fn.js';
 import type { WireFn } from '../worker/protocol.js';
-import type { BackendJob, TaskBackend, TaskCall } from './backend.js';
+import type { BackendJob, TaskBackend } from './backend.js';
 import { BullmqClient, type RemoteBatch } from './bullmq-client.js';
 import { checkBullmqOptions, type BullmqOptions } from './bullmq-options.js';
+import { wireCalls } from './worker.js';
 
 export type { BullmqOptions } from './bullmq-options.js';
 
@@ -27,23 +28,6 @@ function remoteWireFn(fn: TaskFn): WireFn {
     wireCache.set(fn, w);
   }
   return w;
-}
-
-function remoteWireCalls(calls: readonly TaskCall[]): { fns: WireFn[]; fi: number[] | undefined } {
-  const fns: WireFn[] = [];
-  const index = new Map<WireFn, number>();
-  const fi: number[] = [];
-  for (const c of calls) {
-    const w = remoteWireFn(c.fn);
-    let k = index.get(w);
-    if (k === undefined) {
-      k = fns.length;
-      fns.push(w);
-      index.set(w, k);
-    }
-    fi.push(k);
-  }
-  return { fns, fi: fns.length > 1 ? fi : undefined };
 }
 
 export class BullmqBackend implements TaskBackend {
@@ -72,7 +56,7 @@ export class BullmqBackend implements TaskBackend {
 
   submit(job: BackendJob): void {
     if (this.#closed) throw new DisposedError('cannot submit to a closed backend');
-    const { fns, fi } = remoteWireCalls(job.calls);
+    const { fns, fi } = wireCalls(job.calls, remoteWireFn);
     const n = job.calls.length;
     let batch: RemoteBatch | undefined;
     try {

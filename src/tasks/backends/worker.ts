@@ -1,17 +1,24 @@
 /** Backend 'worker': batches run on the task worker threads (worker/task-pool.ts); functions travel by source or module reference. */
 import type { TaskStats } from '../stats.js';
 import type { WireFn } from '../worker/protocol.js';
-import { toWireFn } from '../worker/task-fn.js';
+import { toWireFn, type TaskFn } from '../worker/task-fn.js';
 import { TaskPool, type TaskJob } from '../worker/task-pool.js';
 import type { BackendJob, BackendOptions, TaskBackend, TaskCall } from './backend.js';
 
-/** The distinct functions of a batch, and which one each call uses (absent when there is one). */
-export function wireCalls(calls: readonly TaskCall[]): { fns: WireFn[]; fi: number[] | undefined } {
+/**
+ * The distinct functions of a batch, and which one each call uses (absent when there is one).
+ * `toWire` must return the same object for the same function (both converters cache), since
+ * functions are told apart by identity.
+ */
+export function wireCalls(
+  calls: readonly TaskCall[],
+  toWire: (fn: TaskFn) => WireFn = toWireFn,
+): { fns: WireFn[]; fi: number[] | undefined } {
   const fns: WireFn[] = [];
   const index = new Map<WireFn, number>();
   const fi: number[] = [];
   for (const c of calls) {
-    const w = toWireFn(c.fn);
+    const w = toWire(c.fn);
     let k = index.get(w);
     if (k === undefined) {
       k = fns.length;
