@@ -1,6 +1,7 @@
-// Elementwise kernels: fill, copy, binary ops (array-array and array-scalar),
-// axpy, clip — for f64 f32 i32 u32 u8. One generic body per family; the op is
-// an inlined constant, so Binaryen folds each export down to a single loop.
+// Elementwise kernels: fill, copy, binary ops (array-array and array-scalar)
+// for f64 f32 i32 u32 u8 (clip and axpy are in clip-axpy.ts). One generic body
+// per family; the op is an inlined constant, so Binaryen folds each export
+// down to a single loop.
 // Main loops process two v128 per step (two independent chains hide latency);
 // tails are scalar. v128.load/store are unaligned-safe, so views at any element
 // offset work, and out == a / out == b is safe because each step loads before
@@ -173,58 +174,6 @@
   memory.copy(dst + (<usize>start << SH), src + (<usize>start << SH), <usize>(end - start) << SH);
 }
 
-// Integer bounds are rounded inward to integers and clamped to the dtype's
-// range, so comparing integers against them equals comparing against the reals.
-// @ts-ignore: decorator
-@inline function boundT<T>(v: f64, upper: bool): T {
-  if (isFloat<T>()) return <T>v;
-  const lo: f64 = isSigned<T>() ? -2147483648.0 : 0.0;
-  const hi: f64 = sizeof<T>() == 1 ? 255.0 : isSigned<T>() ? 2147483647.0 : 4294967295.0;
-  let r = upper ? floor(v) : ceil(v);
-  if (isNaN<f64>(r)) r = upper ? hi : lo;
-  r = r < lo ? lo : r > hi ? hi : r;
-  return isSigned<T>() ? <T><i32>r : <T><u32>r;
-}
-
-// @ts-ignore: decorator
-@inline function clipT<T>(start: i32, end: i32, x: usize, lo: f64, hi: f64, out: usize): void {
-  const SH = shiftOf<T>();
-  const L = <i32>(16 / sizeof<T>());
-  const l = boundT<T>(lo, false), h = boundT<T>(hi, true);
-  const vl = v128.splat<T>(l), vh = v128.splat<T>(h);
-  let i = start;
-  for (; i + 2 * L <= end; i += 2 * L) {
-    const o = <usize>i << SH;
-    const x0 = v128.load(x + o), x1 = v128.load(x + o, 16);
-    v128.store(out + o, v128.min<T>(v128.max<T>(x0, vl), vh));
-    v128.store(out + o, v128.min<T>(v128.max<T>(x1, vl), vh), 16);
-  }
-  for (; i < end; i++) {
-    const o = <usize>i << SH;
-    store<T>(out + o, min<T>(max<T>(load<T>(x + o), l), h));
-  }
-}
-
-// @ts-ignore: decorator
-@inline function axpyT<T>(start: i32, end: i32, alpha: f64, x: usize, y: usize): void {
-  const SH = shiftOf<T>();
-  const L = <i32>(16 / sizeof<T>());
-  const a = <T>alpha;
-  const va = v128.splat<T>(a);
-  let i = start;
-  for (; i + 2 * L <= end; i += 2 * L) {
-    const o = <usize>i << SH;
-    const x0 = v128.load(x + o), x1 = v128.load(x + o, 16);
-    const y0 = v128.load(y + o), y1 = v128.load(y + o, 16);
-    v128.store(y + o, v128.add<T>(y0, v128.mul<T>(va, x0)));
-    v128.store(y + o, v128.add<T>(y1, v128.mul<T>(va, x1)), 16);
-  }
-  for (; i < end; i++) {
-    const o = <usize>i << SH;
-    store<T>(y + o, load<T>(y + o) + a * load<T>(x + o));
-  }
-}
-
 type P = usize;
 
 export function fill_f64(s: i32, e: i32, x: P, v: f64): void { fillT<f64>(s, e, x, v); }
@@ -300,12 +249,3 @@ export function minimums_f32(s: i32, e: i32, a: P, v: f64, o: P): void { binary<
 export function minimums_i32(s: i32, e: i32, a: P, v: f64, o: P): void { binary<i32>(MIN, true, s, e, a, 0, v, o); }
 export function minimums_u32(s: i32, e: i32, a: P, v: f64, o: P): void { binary<u32>(MIN, true, s, e, a, 0, v, o); }
 export function minimums_u8(s: i32, e: i32, a: P, v: f64, o: P): void { binary<u8>(MIN, true, s, e, a, 0, v, o); }
-
-export function clip_f64(s: i32, e: i32, x: P, lo: f64, hi: f64, o: P): void { clipT<f64>(s, e, x, lo, hi, o); }
-export function clip_f32(s: i32, e: i32, x: P, lo: f64, hi: f64, o: P): void { clipT<f32>(s, e, x, lo, hi, o); }
-export function clip_i32(s: i32, e: i32, x: P, lo: f64, hi: f64, o: P): void { clipT<i32>(s, e, x, lo, hi, o); }
-export function clip_u32(s: i32, e: i32, x: P, lo: f64, hi: f64, o: P): void { clipT<u32>(s, e, x, lo, hi, o); }
-export function clip_u8(s: i32, e: i32, x: P, lo: f64, hi: f64, o: P): void { clipT<u8>(s, e, x, lo, hi, o); }
-
-export function axpy_f64(s: i32, e: i32, alpha: f64, x: P, y: P): void { axpyT<f64>(s, e, alpha, x, y); }
-export function axpy_f32(s: i32, e: i32, alpha: f64, x: P, y: P): void { axpyT<f32>(s, e, alpha, x, y); }

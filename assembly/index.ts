@@ -1,6 +1,7 @@
 // The built-in kernel module: every family re-exported from one wasm, so each
 // thread instantiates one module against the shared memory.
 export * from './elementwise';
+export * from './clip-axpy';
 export * from './reduce';
 export * from './reduce-exact';
 export * from './reduce-extremes';
