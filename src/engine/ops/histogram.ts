@@ -50,16 +50,21 @@ export function* histogram(ctx: OpContext, x: unknown, opts?: HistogramOptions):
     lo = m; hi = M; detected = true;
   }
   const rows = Math.ceil(n / chunk);
-  // Each row has a dummy slot at index bins for values that are not counted, and
-  // is padded to whole cache lines (assembly/histogram.ts, rowStride).
-  const scratch = ctx.scratch('u32', rows * (Math.ceil((bins + 1) / 16) * 16));
   const p = binParams(X.dtype === 'f32', bins, lo, hi, detected);
-  yield { kernel: `histogram_${X.dtype}`, n, chunk, args: [X.ptr, scratch.ptr, chunk, bins, p.lo, p.hi, p.norm, p.first, p.step, p.flags], cost: 4 };
-  yield { kernel: 'histogram_merge', n: bins, args: [scratch.ptr, out.ptr, rows, bins], cost: rows };
+  // Few bins: four tables per chunk row (skewed data), folded at the chunk's end (assembly/histogram.ts).
+  const tables = bins <= 1024 ? 4 : 1;
+  const scratch = ctx.scratch('u32', rows * tables * tableStride(bins));
+  yield { kernel: `histogram_${X.dtype}`, n, chunk, args: [X.ptr, scratch.ptr, chunk, bins, p.lo, p.hi, p.norm, p.first, p.step, p.flags, p.loFast, p.normFast, p.thr, p.kappa, tables], cost: 4 };
+  yield { kernel: 'histogram_merge', n: bins, args: [scratch.ptr, out.ptr, rows, bins, tables], cost: rows };
   return ctx.result(out) as Uint32Array;
 }
 
 const F32_MAX = 3.4028234663852886e38;
+
+/** u32 slots of one counting table: a slot for values not counted, the bins, padded to 64 bytes (assembly/histogram.ts). */
+function tableStride(bins: number): number {
+  return Math.ceil((bins + 2) / 16) * 16;
+}
 
 /**
  * The arguments of numpy's uniform-bin arithmetic (numpy/lib/histograms.py),
@@ -84,11 +89,46 @@ function binParams(f32Data: boolean, bins: number, lo: number, hi: number, detec
   // be off by more than a bin, so the kernel reproduces its rounding (else not needed).
   const f32Mul = f32 && Math.abs(norm) <= F32_MAX && width / bins < 16 * 2 ** -23 * Math.max(Math.abs(first), Math.abs(last));
   const r = f32 ? Math.fround : (v: number) => v;
+  const step = f32Edges ? Math.fround(width / bins) : (last - first) / bins;
   return {
     lo: r(first), hi: r(last), norm: f32Mul ? Math.fround(norm) : norm, first: f32Edges ? Math.fround(first) : first,
-    step: f32Edges ? Math.fround(width / bins) : (last - first) / bins,
-    flags: f32 ? 1 | (f32Edges ? 2 : 0) | (f32Mul ? 4 : 0) : 0,
+    step, flags: f32 ? 1 | (f32Edges ? 2 : 0) | (f32Mul ? 4 : 0) : 0,
+    ...estimate(f32, bins, first, last, step),
   };
+}
+
+/**
+ * The kernels' cheap estimate of a value's position in bins, shifted down by
+ * half a bin: c = (x - loFast) * normFast, rounded to nearest. delta(c) bounds,
+ * in bins, the sum of this estimate's error, numpy's estimate's error and the
+ * distance of the edges around c from their ideal places (first + i * width /
+ * bins). Each is a few roundings of relative size eps (2^-53 in f64, 2^-24 for
+ * f32 data binned in f32) of the position or the edge's index (near the
+ * boundary at c = i - 0.5, edge i's: ~c + 0.5) or of F = |first| * bins /
+ * width (the range's offset, in bins); the constants below are twice a
+ * term-by-term count. A value whose estimate is more than delta(c)
+ * from a boundary lies strictly inside one bin for all three, so numpy's edge
+ * corrections leave its bin alone (assembly/histogram.ts). The kernel tests
+ * |c - round(c)| + kappa * c > thr: kappa = 0 in f64, where the bound for the
+ * largest c costs nothing; in f32 the margin near 0 stays small, so data
+ * crowded near the lower edge stays on the fast path. thr is -1 (numpy's
+ * arithmetic for every value) when delta is not small, and where roundings
+ * stop being relative: bins so narrow that subnormals or f32 overflow come
+ * into play, or a width that overflows.
+ */
+function estimate(f32: boolean, bins: number, first: number, last: number, step: number) {
+  const width = last - first;
+  const normFast = bins / width;
+  const loFast = first + 0.5 / normFast;
+  const F = (Math.abs(first) * bins) / width;
+  const e64 = 2 ** -53, e32 = f32 ? 2 ** -24 : 0;
+  const slope = 32 * e32 + 48 * e64;
+  const delta0 = 16 * F * e32 + e64 * (40 + 24 * F + 64 * 1.5);
+  const kappa = f32 ? slope : 0;
+  const thr = 0.5 - delta0 - (f32 ? 0.5 * slope : slope * (bins + 2));
+  const usable = delta0 + slope * (bins + 2.5) < 0.125 && Number.isFinite(normFast) && normFast > 0 && Number.isFinite(loFast)
+    && Number.isFinite(F) && Math.abs(step) >= (f32 ? 2 ** -100 : 2 ** -960) && (!f32 || width < 2 ** 126);
+  return usable ? { loFast, normFast, thr, kappa } : { loFast: 0, normFast: 0, thr: -1, kappa: 0 };
 }
 
 /**
