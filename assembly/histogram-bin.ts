@@ -4,8 +4,7 @@
 // up if x >= edge[i + 1] and i is not the last bin, where edge[i] is the linspace
 // edge i * step + first. For f32 data numpy computes in f32: lo, hi and norm are
 // rounded to f32 (the JS side passes them so), x - lo and the product are rounded
-// to f32, and the edges are f32 values (computed in f64 and rounded, or, for an
-// autodetected range, in f32 arithmetic throughout: f32Edges).
+// to f32, and the edges are f32 values (computed in f64 and rounded).
 //
 // Two values per step, branch-free, all in f64 lanes (f32 values and their
 // products are exact there; rounding to f32 is a demote and a promote). pmin, not
@@ -32,20 +31,20 @@ export const MAGIC: f64 = 6755399441055744.0;
 }
 
 // @ts-ignore: decorator
-@inline function edge(b: v128, step: v128, first: v128, f32: bool, f32Edges: bool): v128 {
-  return r32(f64x2.add(r32(f64x2.mul(b, step), f32Edges), first), f32);
+@inline function edge(b: v128, step: v128, first: v128, f32: bool): v128 {
+  return r32(f64x2.add(f64x2.mul(b, step), first), f32);
 }
 
 /**
  * numpy's bin of each lane as an f64, or -1 for a value it does not count
  * (outside [lo, hi], NaN). nbF is bins, lastF bins - 1.
  * f32: values compared and subtracted in f32 and edges rounded to f32;
- * f32Edges: edges in f32 arithmetic; f32Mul: the product rounded to f32 (norm
- * fits an f32: numpy's value-based casting). All constants at each call.
+ * f32Mul: the product rounded to f32 (norm fits an f32: numpy's value-based
+ * casting). Both constants at each call.
  */
 // @ts-ignore: decorator
 @inline export function exact2(v: v128, lo: v128, hi: v128, norm: v128, first: v128, step: v128, lastF: v128,
-  f32: bool, f32Edges: bool, f32Mul: bool): v128 {
+  f32: bool, f32Mul: bool): v128 {
   const valid = v128.and(f64x2.ge(v, lo), f64x2.le(v, hi));
   // numpy's estimate is (x - lo) * norm rounded to f32; an estimate within one
   // bin of the edge-defined one ends in the same bin after the steps below, so
@@ -54,8 +53,8 @@ export const MAGIC: f64 = 6755399441055744.0;
   let b = f64x2.trunc(r32(f64x2.mul(r32(f64x2.sub(v, lo), f32Mul), norm), f32Mul));
   b = f64x2.pmin(lastF, b);
   const one = f64x2.splat(1);
-  const dec = v128.and(f64x2.lt(v, edge(b, step, first, f32, f32Edges)), one);
-  const inc = v128.and(f64x2.ge(v, edge(f64x2.add(b, one), step, first, f32, f32Edges)), one);
+  const dec = v128.and(f64x2.lt(v, edge(b, step, first, f32)), one);
+  const inc = v128.and(f64x2.ge(v, edge(f64x2.add(b, one), step, first, f32)), one);
   // Not past the last bin: numpy's "i != bins - 1" (its edge[bins] is hi, which the clamp covers).
   b = f64x2.pmin(lastF, f64x2.add(f64x2.sub(b, dec), inc));
   return v128.bitselect(b, f64x2.splat(-1), valid);
