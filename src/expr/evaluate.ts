@@ -22,7 +22,7 @@ import type { Reduction } from './opcodes.js';
 import type { Vars } from './fold.js';
 import { bind, type Bound } from './bind.js';
 import { layout, writeFrame, type Gather } from './frame.js';
-import { fusedFor } from './fused.js';
+import { fusedFor, fusionStats } from './fused.js';
 import { namesOf, parse, type Node } from './parse.js';
 import { scalarValue, storage } from './types.js';
 
@@ -139,6 +139,7 @@ export function* evaluate(ctx: OpContext, expr: Expression, vars: unknown, opts:
     writeFrame(ctx.buffer, frame, p, L, ptrs, values, gathers);
     new Uint8Array(ctx.buffer, frame + L.bytes, fused.bytes.length).set(fused.bytes);
     const kernel = ctx.services.shippedKernel(fused.id, fused.module, `expression '${expr.source}'`);
+    fusionStats.runs++;
     yield { kernel, n, chunk: chooseChunk(n, p.cost), args: [frame, frame + L.bytes, fused.bytes.length], cost: p.cost };
     if (final) yield { kernel: `copy_${final.dtype}`, n, args: [result!.ptr, final.ptr] };
     if (reduceAlong) return yield* along(ctx, reduceAlong, result!, b.shape, opts);

@@ -26,6 +26,8 @@ export interface Fused {
 const MAX_BYTES = 4096;
 
 let enabled = true;
+/** Jobs run on the fused path so far (tests check that it is taken). */
+export const fusionStats = { runs: 0 };
 /** Turn the fused path off (every expression runs on the VM) or back on; for tests and measurements. */
 export function setFusion(on: boolean): void { enabled = on; }
 export function fusionEnabled(): boolean { return enabled; }
@@ -185,7 +187,7 @@ export function generate(p: Program): Uint8Array | undefined {
     if (outMask) {
       // Lane masks to bytes 0/1: pick one byte per lane, negate (-(-1) = 1).
       f.u(LOCAL_GET, ptr.get(outReg)!).u(LOCAL_GET, L_I).op(I32_ADD);
-      f.u(LOCAL_GET, v(outReg)).shuffle([...T.pack, ...repeat([0], 16 - T.pack.length)]).simd(I8_NEG);
+      f.u(LOCAL_GET, v(outReg)).u(LOCAL_GET, v(outReg)).shuffle([...T.pack, ...repeat([0], 16 - T.pack.length)]).simd(I8_NEG);
       if (tail) f.mem(STORE8_LANE, 0, 0, 0); else f.mem(T.maskStore, 0, unit * T.lanes, 0);
     } else {
       f.u(LOCAL_GET, ptr.get(outReg)!).u(LOCAL_GET, L_OFF).op(I32_ADD).u(LOCAL_GET, v(outReg));
