@@ -74,16 +74,16 @@ const LOGIC: Partial<Record<number, number>> = { [OP.AND]: 0x4e, [OP.OR]: 0x50, 
 
 // SIMD opcodes used below.
 const V_LOAD = 0x00, V_LOAD32_SPLAT = 0x09, V_LOAD64_SPLAT = 0x0a, V_STORE = 0x0b, V_CONST = 0x0c;
-const V_AND = 0x4e, V_BITSELECT = 0x52, I8_NEG = 0x61;
-const STORE8_LANE = 0x58, STORE16_LANE = 0x59, STORE32_LANE = 0x5a, STORE64_LANE = 0x5b;
+const V_AND = 0x4e, V_BITSELECT = 0x52, I8_NEG = 0x61, I8_NARROW_I16_S = 0x65, I16_NARROW_I32_S = 0x85;
+const STORE8_LANE = 0x58, STORE32_LANE = 0x5a, STORE64_LANE = 0x5b;
 // Plain opcodes.
 const BLOCK = 0x02, LOOP = 0x03, BR = 0x0c, BR_IF = 0x0d, END = 0x0b, CALL = 0x10;
 const LOCAL_GET = 0x20, LOCAL_SET = 0x21, I32_LOAD = 0x28, I32_ADD = 0x6a, I32_SHL = 0x74, I32_GE_S = 0x4e, I32_GT_S = 0x4a;
 
-/** One lane type's constants: 1.0 in every lane (bool to float), bytes of a lane, and how to pack a mask to bytes. */
+/** One lane type: its dtype code, opcode column, lanes per vector, log2 bytes, 1.0's bytes (bool to float), splat load and lane store. */
 const LANES = {
-  f64: { code: DT_CODE.f64, ix: 0, lanes: 2, shift: 3, one: [0, 0, 0, 0, 0, 0, 0xf0, 0x3f], pack: [0, 8], maskStore: STORE16_LANE, split: V_LOAD64_SPLAT, laneStore: STORE64_LANE },
-  f32: { code: DT_CODE.f32, ix: 1, lanes: 4, shift: 2, one: [0, 0, 0x80, 0x3f], pack: [0, 4, 8, 12], maskStore: STORE32_LANE, split: V_LOAD32_SPLAT, laneStore: STORE32_LANE },
+  f64: { code: DT_CODE.f64, ix: 0, lanes: 2, shift: 3, one: [0, 0, 0, 0, 0, 0, 0xf0, 0x3f], splat: V_LOAD64_SPLAT, laneStore: STORE64_LANE },
+  f32: { code: DT_CODE.f32, ix: 1, lanes: 4, shift: 2, one: [0, 0, 0x80, 0x3f], splat: V_LOAD32_SPLAT, laneStore: STORE32_LANE },
 } as const;
 
 /** The module for `p`, or undefined when some part of it needs the VM. */
@@ -146,7 +146,10 @@ export function generate(p: Program): Uint8Array | undefined {
   const ptr = new Map(arrays.map((r, j) => [r, L_REGS + 1 + j]));
   const V0 = L_REGS + 1 + arrays.length;
   const v = (r: number) => V0 + r;
-  const locals = [I32, I32, I32, ...arrays.map(() => I32), ...p.regs.map(() => V128)];
+  // A mask result is packed 16 elements to one store: one v128 per vector of them.
+  const packed = outMask ? 16 / T.lanes : 0;
+  const M0 = V0 + p.regs.length;
+  const locals = [I32, I32, I32, ...arrays.map(() => I32), ...p.regs.map(() => V128), ...repeat([V128], packed)];
 
   const f = new Code();
   const load32 = (local: number, offset: number) => { f.u(LOCAL_GET, local).op(I32_LOAD, 2); uleb(f.bytes, offset); };
@@ -167,7 +170,7 @@ export function generate(p: Program): Uint8Array | undefined {
     for (const r of arrays) {
       if (r === outReg) continue;
       f.u(LOCAL_GET, ptr.get(r)!).u(LOCAL_GET, L_OFF).op(I32_ADD);
-      if (tail) f.mem(T.split, T.shift, 0); else f.mem(V_LOAD, 0, offset);
+      if (tail) f.mem(T.splat, T.shift, 0); else f.mem(V_LOAD, 0, offset);
       f.u(LOCAL_SET, v(r));
     }
     for (let k = 0; k < code.length; k += 8) {
@@ -184,11 +187,12 @@ export function generate(p: Program): Uint8Array | undefined {
       else { get(a); if (op === OP.POW) get(b); f.u(CALL, importOf.get(`jit_${MATH[op]}_${dt}`)!); }
       f.u(LOCAL_SET, v(d));
     }
-    if (outMask) {
-      // Lane masks to bytes 0/1: pick one byte per lane, negate (-(-1) = 1).
+    if (outMask && !tail) {
+      f.u(LOCAL_GET, v(outReg)).u(LOCAL_SET, M0 + unit); // packed after the last vector
+    } else if (outMask) {
+      // A lane mask to a byte 0/1: negate (-(-1) = 1), store lane 0.
       f.u(LOCAL_GET, ptr.get(outReg)!).u(LOCAL_GET, L_I).op(I32_ADD);
-      f.u(LOCAL_GET, v(outReg)).u(LOCAL_GET, v(outReg)).shuffle([...T.pack, ...repeat([0], 16 - T.pack.length)]).simd(I8_NEG);
-      if (tail) f.mem(STORE8_LANE, 0, 0, 0); else f.mem(T.maskStore, 0, unit * T.lanes, 0);
+      f.u(LOCAL_GET, v(outReg)).simd(I8_NEG).mem(STORE8_LANE, 0, 0, 0);
     } else {
       f.u(LOCAL_GET, ptr.get(outReg)!).u(LOCAL_GET, L_OFF).op(I32_ADD).u(LOCAL_GET, v(outReg));
       if (tail) f.mem(T.laneStore, T.shift, 0, 0); else f.mem(V_STORE, 0, offset);
@@ -196,7 +200,20 @@ export function generate(p: Program): Uint8Array | undefined {
   };
 
   // Calls dominate a loop with math: unrolling it only grows the module.
-  const unroll = imports.length > 0 ? 1 : 4;
+  const unroll = outMask ? packed : imports.length > 0 ? 1 : 4;
+  /** 16 lane masks (i64 or i32 lanes, 0 or -1) narrowed to 16 bytes, negated to 0/1, stored at out + i. */
+  const pack = () => {
+    f.u(LOCAL_GET, ptr.get(outReg)!).u(LOCAL_GET, L_I).op(I32_ADD);
+    const m = (j: number) => f.u(LOCAL_GET, M0 + j);
+    const quad = (j: number) => {
+      // Four elements as i32 lanes: the low i32 of each i64 mask, from two f64 vectors.
+      if (T.lanes === 2) { m(j); m(j + 1); f.shuffle([0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27]); } else m(j);
+    };
+    const q = T.lanes === 2 ? 2 : 1; // vectors per quad
+    quad(0); quad(q); f.simd(I16_NARROW_I32_S);
+    quad(2 * q); quad(3 * q); f.simd(I16_NARROW_I32_S);
+    f.simd(I8_NARROW_I16_S).simd(I8_NEG).mem(V_STORE, 0, 0);
+  };
   const step = unroll * T.lanes;
   const setOff = () => { f.u(LOCAL_GET, L_I).i32(T.shift).op(I32_SHL).u(LOCAL_SET, L_OFF); };
   // Main loop: `unroll` whole vectors per iteration.
@@ -204,6 +221,7 @@ export function generate(p: Program): Uint8Array | undefined {
   f.u(LOCAL_GET, L_I).i32(step).op(I32_ADD).u(LOCAL_GET, 1).op(I32_GT_S).u(BR_IF, 1);
   setOff();
   for (let u = 0; u < unroll; u++) body(u, u * 16, false);
+  if (outMask) pack();
   f.u(LOCAL_GET, L_I).i32(step).op(I32_ADD).u(LOCAL_SET, L_I).u(BR, 0);
   f.op(END, END);
   // Tail: one element at a time, splatted, so each lane sees the same operations.
