@@ -23,7 +23,7 @@ export interface Fused {
 }
 
 /** Larger modules stay on the VM: a browser's main thread refuses to compile them synchronously. */
-const MAX_BYTES = 4096;
+const MAX_BYTES = 4000;
 
 let enabled = true;
 /** Jobs run on the fused path so far (tests check that it is taken). */
