@@ -208,14 +208,23 @@ numpySuite('N-d ops vs numpy', () => {
       const shape = randomShape(r, 4, 5).map((d) => Math.max(d, 1));
       if (shape.length === 0) shape.push(4);
       const x = randomView(e, r, shape, dtype);
-      const axis = Math.floor(r() * shape.length) - (r() < 0.4 ? shape.length : 0);
+      // A quarter without an axis: numpy's flat C-order index, kept as a 1×…×1 array.
+      const axis = t % 4 === 3 ? undefined : Math.floor(r() * shape.length) - (r() < 0.4 ? shape.length : 0);
       const op = t % 2 ? 'argmax' : 'argmin';
-      const got = await run<NDArray>(e, r() < 0.5, op, x, { axis, keepdims: true });
-      pending.push({ label: `${op} ${dtype} (${shape}) axis ${axis} keepdims`, got: got as NDArray, rel: 0, py: { code: `out = np.${op}(x, axis=${axis}, keepdims=True)`, inputs: { x } } });
+      const got = await run<NDArray>(e, r() < 0.5, op, x, axis === undefined ? { keepdims: true } : { axis, keepdims: true });
+      pending.push({ label: `${op} ${dtype} (${shape}) axis ${axis} keepdims`, got: got as NDArray, rel: 0, py: { code: `out = np.${op}(x, axis=${axis ?? 'None'}, keepdims=True)`, inputs: { x } } });
     }
     await compare(pending);
     const e = engines[0]!;
-    expect(() => e.argmaxSync(e.zeros([2, 3]), { keepdims: true })).toThrow('argmaxSync: keepdims needs an axis for argmax');
+    const m = e.asarray([[1, 5, 2], [7, 0, 7]]);
+    expect(e.argmaxSync(m, { keepdims: true }).shape).toEqual([1, 1]);
+    expect(e.argmaxSync(m, { keepdims: true }).toArray()).toEqual([[3]]);
+    expect(e.argminSync(m.T, { keepdims: true }).toArray()).toEqual([[3]]);
+    const out = e.zeros([1, 1], 'u32');
+    expect(e.argmaxSync(m, { keepdims: true, out })).toBe(out);
+    expect(out.toArray()).toEqual([[3]]);
+    expect(() => e.argmaxSync(m, { keepdims: true, out: e.zeros([1], 'u32') })).toThrow(/out/);
+    expect(() => e.argmaxSync(e.zeros([0, 3]), { keepdims: true })).toThrow(RangeError);
     expect(e.argminSync(e.asarray([3, 1, 2]), { keepdims: true }).toArray()).toEqual([1]);
   }, 120_000);
 

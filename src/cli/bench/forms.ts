@@ -62,6 +62,11 @@ export function nativeForm(workload: string, args: (n: number) => number[] = () 
   return async (ctx, n): Promise<Runner> => (await ctx.native()).runner(workload, n, ctx.threads, args(n));
 }
 
+/** libm: the C server's scalar-libm form of a math map (native-math.ts). */
+export function libmForm(workload: string): ContenderFactory {
+  return nativeForm(`${workload}/libm`);
+}
+
 /** numpy / numexpr: the Python server's form of the workload. */
 export function pythonForms(workload: string, which: Array<'numpy' | 'numexpr'>, args?: (n: number) => Record<string, unknown>): Partial<Record<ContenderName, ContenderFactory>> {
   const out: Partial<Record<ContenderName, ContenderFactory>> = {};

@@ -10,12 +10,15 @@ export function square(x: F64, y: F64, start: number, end: number): void {
   for (let i = start; i < end; i++) { const v = x[i]!; y[i] = v * v; }
 }
 
-export function sin(x: F64, y: F64, start: number, end: number): void {
-  for (let i = start; i < end; i++) y[i] = Math.sin(x[i]!);
-}
+type Real = Float64Array | Float32Array;
+const MATH: Record<string, (v: number, w: number) => number> = {
+  exp: Math.exp, log: Math.log, sin: Math.sin, cos: Math.cos, tanh: Math.tanh, sigmoid: (v) => 1 / (1 + Math.exp(-v)), pow: Math.pow,
+};
 
-export function exp(x: F64, y: F64, start: number, end: number): void {
-  for (let i = start; i < end; i++) y[i] = Math.exp(x[i]!);
+/** y = op(x) (pow: x ** b) over [start, end): the math map workloads (math-inputs.ts). */
+export function mathMap(op: string, x: Real, b: Real, y: Real, start: number, end: number): void {
+  const f = MATH[op]!;
+  for (let i = start; i < end; i++) y[i] = f(x[i]!, b[i]!);
 }
 
 export function axpy(x: F64, y: F64, start: number, end: number, a: number): void {

@@ -4,8 +4,11 @@
  * a request line `<workload> <n> <threads> <budget ms> [args...]` gets back one
  * line of ms per rep (or `skip <reason>` / `error <message>`). Data is set up and
  * warmed once per (workload, n); pages are first touched by the same static
- * schedule that later uses them.
+ * schedule that later uses them. A workload name ending in `/libm` asks for the
+ * `libm` contender's scalar form of a math map (native-math.ts).
  */
+import { NATIVE_MATH } from './native-math.js';
+
 export const NATIVE_FLAGS = ['-O3', '-march=native', '-ffast-math', '-fopenmp'];
 
 export const NATIVE_SOURCE = String.raw`
@@ -62,15 +65,18 @@ static void quick(double *a, long lo, long hi, int depth) {
 }
 
 static double mx0, my0, mdx, mdy; static int miter;
+${NATIVE_MATH}
 
 static int setup(const char *w, long n) {
   if (curN == n && !strcmp(cur, w)) return 1;
   release(); curN = n; snprintf(cur, sizeof cur, "%s", w); seed = 7;
-  if (!strcmp(w, "map-square") || !strcmp(w, "map-sin") || !strcmp(w, "map-exp") || !strcmp(w, "axpy") || !strcmp(w, "sum") || !strcmp(w, "dot") || !strcmp(w, "expr")) {
+  int f32, mop = mathOp(w, &f32);
+  if (mop >= 0) {
+    mathSetup(mop, f32, n);
+  } else if (!strcmp(w, "map-square") || !strcmp(w, "axpy") || !strcmp(w, "sum") || !strcmp(w, "dot") || !strcmp(w, "expr")) {
     X = grab(n * 8); Y = grab(n * 8); S = grab(n * 8);
-    int sin_ = !strcmp(w, "map-sin"), exp_ = !strcmp(w, "map-exp");
 #pragma omp parallel for schedule(static)
-    for (long i = 0; i < n; i++) { X[i] = sin_ ? (i % 6283) * 1e-3 : exp_ ? (i % 2000) * 1e-2 - 10 : (i % 1000) * 1e-3; Y[i] = 1; S[i] = 0; }
+    for (long i = 0; i < n; i++) { X[i] = (i % 1000) * 1e-3; Y[i] = 1; S[i] = 0; }
   } else if (!strcmp(w, "cumsum") || !strcmp(w, "sort") || !strcmp(w, "histogram")) {
     X = grab(n * 8); Y = grab(n * 8); S = grab(n * 8);
     for (long i = 0; i < n; i++) { S[i] = !strcmp(w, "sort") ? rnd() * 2 - 1 : rnd(); Y[i] = 0; }
@@ -89,13 +95,13 @@ static int setup(const char *w, long n) {
   return 1;
 }
 
-static void op(const char *w, long n) {
-  if (!strcmp(w, "map-square")) {
+static void op(const char *w, long n, int libm) {
+  int f32, mop = mathOp(w, &f32);
+  if (mop >= 0) {
+    if (libm) mathLibm(mop, f32, n); else mathNative(mop, f32, n);
+  } else if (!strcmp(w, "map-square")) {
 #pragma omp parallel for simd schedule(static)
     for (long i = 0; i < n; i++) Y[i] = X[i] * X[i];
-  } else if (!strcmp(w, "map-sin")) {
-#pragma omp parallel for simd schedule(static)
-    for (long i = 0; i < n; i++) Y[i] = sin(X[i]);
   } else if (!strcmp(w, "axis-sum")) {
     /* Each thread sums a band of rows into its own row, then the rows are added. */
     long rows = n / NDCOLS;
@@ -120,9 +126,6 @@ static void op(const char *w, long n) {
 #pragma omp simd
       for (long c = 0; c < NDCOLS; c++) Y[r * NDCOLS + c] = X[r * NDCOLS + c] + S[c];
     }
-  } else if (!strcmp(w, "map-exp")) {
-#pragma omp parallel for simd schedule(static)
-    for (long i = 0; i < n; i++) Y[i] = exp(X[i]);
   } else if (!strcmp(w, "expr")) {
 #pragma omp parallel for simd schedule(static)
     for (long i = 0; i < n; i++) S[i] = 2 * X[i] + 3 * Y[i] - X[i] * Y[i];
@@ -204,12 +207,16 @@ int main(void) {
       printf("error bad request\n"); fflush(stdout); continue;
     }
     omp_set_num_threads(threads);
+    char *slash = strchr(w, '/');
+    int libm = slash && !strcmp(slash, "/libm");
+    if (slash && !libm) { printf("skip no C form for %s\n", w); fflush(stdout); continue; }
+    int f32_; if (libm && (*slash = 0, mathOp(w, &f32_) < 0)) { printf("skip no scalar libm form for %s\n", w); fflush(stdout); continue; }
     if (!setup(w, n)) { printf("skip no C form for %s\n", w); fflush(stdout); continue; }
-    op(w, n); /* warm-up: OpenMP team start, page faults, frequency */
+    op(w, n, libm); /* warm-up: OpenMP team start, page faults, frequency */
     printf("ms");
     double until = omp_get_wtime() + budget / 1000;
     for (int r = 0; r < 100000; r++) {
-      double t0 = omp_get_wtime(); op(w, n); double t1 = omp_get_wtime();
+      double t0 = omp_get_wtime(); op(w, n, libm); double t1 = omp_get_wtime();
       printf(" %.6f", (t1 - t0) * 1000);
       if (t1 >= until) break;
     }

@@ -8,6 +8,10 @@
  * uses the BLAS it was built with, limited to the bench's thread count through
  * the *_NUM_THREADS variables set at spawn. numexpr runs on the bench's threads.
  */
+import { MATH_INPUTS, MATH_OPS } from './math-inputs.js';
+
+const RAMPS = JSON.stringify(Object.fromEntries(MATH_OPS.map((op) => [op, [MATH_INPUTS[op].x, MATH_INPUTS[op].y ?? [1, 0, 0, 0]]])));
+
 export const PYTHON_SOURCE = `
 import json, sys, time
 import numpy as np
@@ -21,11 +25,30 @@ cache = {}
 
 def data(w, n):
     i = np.arange(n, dtype=np.float64)
-    if w == 'map-sin':
-        return (i % 6283) * 1e-3, np.zeros(n)
-    if w == 'map-exp':
-        return (i % 2000) * 1e-2 - 10, np.zeros(n)
     return (i % 1000) * 1e-3, np.ones(n)
+
+# The math maps (math-inputs.ts): map-<op>[-f32] on ramps (i % m + c) * step + lo.
+RAMPS = json.loads('${RAMPS}')
+NUMPY_MATH = {
+    'exp': lambda x, b, y: np.exp(x, out=y), 'log': lambda x, b, y: np.log(x, out=y),
+    'sin': lambda x, b, y: np.sin(x, out=y), 'cos': lambda x, b, y: np.cos(x, out=y),
+    'tanh': lambda x, b, y: np.tanh(x, out=y), 'pow': lambda x, b, y: np.power(x, b, out=y),
+    'sigmoid': lambda x, b, y: np.divide(1, np.add(1, np.exp(np.negative(x, out=y), out=y), out=y), out=y),
+}
+NUMEXPR_MATH = {'exp': 'exp(x)', 'log': 'log(x)', 'sin': 'sin(x)', 'cos': 'cos(x)', 'tanh': 'tanh(x)', 'sigmoid': 'one / (one + exp(-x))', 'pow': 'x ** b'}
+
+def math_form(c, w, n):
+    op, f32 = (w[4:-4], True) if w.endswith('-f32') else (w[4:], False)
+    dt = np.float32 if f32 else np.float64
+    i = np.arange(n, dtype=np.float64)
+    ramp = lambda r: ((i % r[0]) + r[1]) * r[2] + r[3]
+    x, b = ramp(RAMPS[op][0]).astype(dt), ramp(RAMPS[op][1]).astype(dt)
+    y = np.zeros(n, dtype=dt)
+    if c == 'numpy':
+        f = NUMPY_MATH[op]
+        return (lambda: f(x, b, y)), None
+    d = {'x': x, 'b': b, 'one': dt(1)}  # a typed 1: an int literal would widen f32 to f64
+    return (lambda: ne.evaluate(NUMEXPR_MATH[op], local_dict=d, out=y)), None
 
 def make(c, w, n, threads, args):
     if c == 'numexpr':
@@ -33,14 +56,14 @@ def make(c, w, n, threads, args):
             return 'skip', 'numexpr does not import: ' + NE_ERR
         ne.set_num_threads(threads)
     E = ne.evaluate if ne is not None else None
-    if w in ('map-square', 'map-sin', 'map-exp', 'axpy', 'sum', 'dot'):
+    if w.startswith('map-') and w != 'map-square':
+        return math_form(c, w, n)
+    if w in ('map-square', 'axpy', 'sum', 'dot'):
         x, y = data(w, n)
         a = 1e-9
         if c == 'numpy':
             return {
                 'map-square': lambda: np.square(x, out=y),
-                'map-sin': lambda: np.sin(x, out=y),
-                'map-exp': lambda: np.exp(x, out=y),
                 'axpy': lambda: np.add(y, a * x, out=y),
                 'sum': lambda: x.sum(),
                 'dot': lambda: np.dot(x, y),
@@ -48,8 +71,6 @@ def make(c, w, n, threads, args):
         d = {'x': x, 'y': y, 'a': a}
         return {
             'map-square': lambda: E('x * x', local_dict=d, out=y),
-            'map-sin': lambda: E('sin(x)', local_dict=d, out=y),
-            'map-exp': lambda: E('exp(x)', local_dict=d, out=y),
             'axpy': lambda: E('y + a * x', local_dict=d, out=y),
             'sum': lambda: E('sum(x)', local_dict=d),
             'dot': lambda: E('sum(x * y)', local_dict=d),

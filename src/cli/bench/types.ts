@@ -29,4 +29,4 @@ export interface Workload {
 }
 
 /** A workload file's default export. */
-export type WorkloadModule = { default: Workload };
+export type WorkloadModule = { default: Workload | Workload[] };

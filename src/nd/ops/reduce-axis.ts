@@ -66,8 +66,9 @@ export function* reduceND(ctx: OpContext, name: ReduceName, x: unknown, o: AxisO
   const keepdims = o.keepdims === true;
   const arg = name === 'argmin' || name === 'argmax';
   if (arg && Array.isArray(o.axis)) throw new TypeError(`${ctx.op}: axis must be an integer (one axis) for ${name}; got ${describe(o.axis)}`);
-  // The general plan would index within the reduced block, not numpy's flat C-order index.
-  if (arg && keepdims && (o.axis === undefined || o.axis === null) && X.ndim > 1) throw new TypeError(`${ctx.op}: keepdims needs an axis for ${name}; for the flat index pass no keepdims`);
+  // Over every axis, numpy's answer is the flat C-order index, which the axis plan does not
+  // produce (it indexes within the reduced block): it comes from the 1-d op, then fills the 1×…×1 output.
+  const argFlatKept = arg && keepdims && (o.axis === undefined || o.axis === null) && X.ndim > 1;
   const axes = arg && o.axis !== undefined && o.axis !== null ? [normalizeAxis(o.axis, X.ndim, ctx.op)] : normalizeAxes(o.axis, X.ndim, ctx.op);
   let ddof = 0;
   if (name === 'variance' || name === 'std') {
@@ -91,6 +92,20 @@ export function* reduceND(ctx: OpContext, name: ReduceName, x: unknown, o: AxisO
     const v = yield* flatReduce(ctx, name, flatOf(tmp.nd), ddof);
     // argmin/argmax of the C-order copy: the same flat index numpy gives.
     return v;
+  }
+  if (argFlatKept) {
+    let index: number;
+    if (X.isContiguous) index = yield* flatReduce(ctx, name, flatOf(X), 0);
+    else {
+      const tmp = scratchND(ctx, X.dtype, X.shape);
+      yield* copyInto(ctx, tmp, placeInput(ctx, X, 'x'));
+      index = yield* flatReduce(ctx, name, flatOf(tmp.nd), 0);
+    }
+    const outP = user ? placeOut(ctx, user, 'out') : freshOut(ctx, dtype, outShape);
+    const s = scratchND(ctx, 'u32', []);
+    (s.nd.data as Uint32Array)[0] = index;
+    yield* castInto(ctx, placed(outP, outP.nd.squeeze(axes)), s, []);
+    return outP.nd;
   }
   const PX = placeInput(ctx, X, 'x');
   const size = outShape.reduce((p, d) => p * d, 1);
