@@ -1,17 +1,20 @@
 /**
  * The fused path (issue 12, option b): a VM program whose operands are all
- * contiguous arrays of one float dtype (plus constants) becomes a tiny wasm
- * module with one SIMD loop, the whole expression in locals, no block
- * temporaries. It runs the same IEEE lane operations the VM's kernels run, and
- * imports the same vector math functions from the built-in module
- * (assembly/expr-jit.ts), so its results have the VM's bits. Anything else
- * (integers, mixed dtypes, strided or broadcast operands, %, reductions) stays
- * on the VM.
+ * contiguous and whose arithmetic is in one float dtype (plus constants)
+ * becomes a tiny wasm module with one SIMD loop, the whole expression in
+ * locals, no block temporaries. It runs the same IEEE lane operations the VM's
+ * kernels run, so its results have the VM's bits. Anything else (integer
+ * arithmetic, strided or broadcast operands, %, reductions) stays on the VM,
+ * and so do the transcendental functions and pow: called once per vector from
+ * a generated kernel (an import of the built-in module's vector functions),
+ * they measured 1-2x slower than the VM, whose map kernels run 2-4 vectors per
+ * step with their constants in registers (sin(a)**2 + cos(b)**2 on 1M f64:
+ * 28 ms generated, 13 ms on the VM).
  *
  * The kernel is `run(start, end, frame)` over the VM's frame (frame.ts): it
  * reads the operands' addresses and the constant splats from the register table.
  */
-import { Code, encodeModule, I32, uleb, V128, type FuncImport } from './wasm-encode.js';
+import { Code, encodeModule, I32, uleb, V128 } from './wasm-encode.js';
 import type { Program } from './emit.js';
 import { DT_CODE, FRAME, OP, REG, REG_BYTES } from './opcodes.js';
 
@@ -54,10 +57,6 @@ export function fusedFor(p: Program): Fused | undefined {
   return f ?? undefined;
 }
 
-const MATH: Partial<Record<number, string>> = {
-  [OP.EXP]: 'exp', [OP.LOG]: 'log', [OP.SIN]: 'sin', [OP.COS]: 'cos', [OP.TANH]: 'tanh', [OP.SIGMOID]: 'sigmoid', [OP.POW]: 'pow',
-};
-
 /** SIMD opcodes by lane type: [f64x2, f32x4]. */
 const BIN: Partial<Record<number, [number, number]>> = {
   [OP.ADD]: [0xf0, 0xe4], [OP.SUB]: [0xf1, 0xe5], [OP.MUL]: [0xf2, 0xe6], [OP.DIV]: [0xf3, 0xe7],
@@ -77,7 +76,7 @@ const V_LOAD = 0x00, V_LOAD32_SPLAT = 0x09, V_LOAD64_SPLAT = 0x0a, V_STORE = 0x0
 const V_AND = 0x4e, V_BITSELECT = 0x52, I8_NEG = 0x61, I8_NARROW_I16_S = 0x65, I16_NARROW_I32_S = 0x85;
 const STORE8_LANE = 0x58, STORE32_LANE = 0x5a, STORE64_LANE = 0x5b;
 // Plain opcodes.
-const BLOCK = 0x02, LOOP = 0x03, BR = 0x0c, BR_IF = 0x0d, END = 0x0b, CALL = 0x10;
+const BLOCK = 0x02, LOOP = 0x03, BR = 0x0c, BR_IF = 0x0d, END = 0x0b;
 const LOCAL_GET = 0x20, LOCAL_SET = 0x21, I32_LOAD = 0x28, I32_ADD = 0x6a, I32_SHL = 0x74, I32_GE_S = 0x4e, I32_GT_S = 0x4a;
 
 /** One lane type: its dtype code, opcode column, lanes per vector, log2 bytes, 1.0's bytes (bool to float), splat load and lane store. */
@@ -86,13 +85,43 @@ const LANES = {
   f32: { code: DT_CODE.f32, ix: 1, lanes: 4, shift: 2, one: [0, 0, 0x80, 0x3f], splat: V_LOAD32_SPLAT, laneStore: STORE32_LANE },
 } as const;
 
+/** Loading a narrower operand into the lane type: the load (one vector's worth), the tail's splat load, the widening ops. */
+interface Convert { shift: number; load: number; splat: number; widen: readonly number[] }
+const V_LOAD8_SPLAT = 0x07, V_LOAD16_SPLAT = 0x08, V_LOAD32_ZERO = 0x5c, V_LOAD64_ZERO = 0x5d;
+const F64_PROMOTE = 0x5f, F64_FROM_I32_S = 0xfe, F64_FROM_I32_U = 0xff, F32_FROM_I32_U = 0xfb, I16_FROM_U8 = 0x89, I32_FROM_U16 = 0xa9;
+const CONVERT: Record<'f64' | 'f32', Partial<Record<string, Convert>>> = {
+  f64: {
+    f32: { shift: 2, load: V_LOAD64_ZERO, splat: V_LOAD32_SPLAT, widen: [F64_PROMOTE] },
+    i32: { shift: 2, load: V_LOAD64_ZERO, splat: V_LOAD32_SPLAT, widen: [F64_FROM_I32_S] },
+    u32: { shift: 2, load: V_LOAD64_ZERO, splat: V_LOAD32_SPLAT, widen: [F64_FROM_I32_U] },
+    u8: { shift: 0, load: V_LOAD16_SPLAT, splat: V_LOAD8_SPLAT, widen: [I16_FROM_U8, I32_FROM_U16, F64_FROM_I32_U] },
+  },
+  f32: {
+    u8: { shift: 0, load: V_LOAD32_ZERO, splat: V_LOAD8_SPLAT, widen: [I16_FROM_U8, I32_FROM_U16, F32_FROM_I32_U] },
+  },
+};
+
 /** The module for `p`, or undefined when some part of it needs the VM. */
 export function generate(p: Program): Uint8Array | undefined {
-  if (p.reduce || p.arrays.length === 0) return undefined;
-  const dt = p.arrays[0]!.dt;
-  if (dt !== 'f64' && dt !== 'f32') return undefined;
-  if (p.arrays.some((a) => a.strided || a.dt !== dt)) return undefined;
+  if (p.reduce || p.arrays.length === 0 || p.arrays.some((a) => a.strided)) return undefined;
+  // The lane type: f64 if any value is f64, else f32.
+  const dt = p.regs.some((g) => g.dt === 'f64') ? 'f64' : p.regs.some((g) => g.dt === 'f32') ? 'f32' : undefined;
+  if (!dt) return undefined;
   const T = LANES[dt];
+  const code = p.code;
+  // An operand of another dtype is fused only when every use widens it to the lane type
+  // (i32 * 0.5, f32 + f64...): its loads convert, as exactly as the VM's CAST does.
+  const converted = new Map<number, Convert>();
+  for (const a of p.arrays) {
+    if (a.dt === dt) continue;
+    const conv = CONVERT[dt][a.dt];
+    if (!conv) return undefined;
+    for (let k = 0; k < code.length; k += 8) {
+      const reads = code[k + 3] === a.reg || (code[k] !== OP.CAST && (code[k + 4] === a.reg || code[k + 5] === a.reg));
+      if (reads && (code[k] !== OP.CAST || code[k + 1] !== T.code || code[k + 5] !== DT_CODE[a.dt])) return undefined;
+    }
+    converted.set(a.reg, conv);
+  }
 
   // Each register's value kind: a float vector, or a lane mask (a bool: u8 0/1 in the VM).
   const mask: boolean[] = [];
@@ -105,34 +134,23 @@ export function generate(p: Program): Uint8Array | undefined {
     }
     if (g.kind === REG.ARRAY && g.name !== '') mask[r] = false;
   }
-  const imports: FuncImport[] = [];
-  const importOf = new Map<string, number>();
-  const code = p.code;
   for (let k = 0; k < code.length; k += 8) {
     const op = code[k]!, idt = code[k + 1]!, d = code[k + 2]!, a = code[k + 3]!, b = code[k + 4]!, c = code[k + 5]!;
     const isVal = (r: number) => mask[r] === false;
     const isMask = (r: number) => mask[r] === true;
     let out: boolean;
     if (op === OP.COPY || op === OP.FILL) { if (mask[a] === undefined) return undefined; out = mask[a]!; }
-    else if (op === OP.CAST) { if (idt !== T.code || c !== DT_CODE.u8 || !isMask(a)) return undefined; out = false; }
-    else if (BIN[op] || op === OP.POW) { if (idt !== T.code || !isVal(a) || !isVal(b)) return undefined; out = false; }
+    else if (op === OP.CAST) { if (idt !== T.code || !(converted.has(a) || (c === DT_CODE.u8 && isMask(a)))) return undefined; out = false; }
+    else if (BIN[op]) { if (idt !== T.code || !isVal(a) || !isVal(b)) return undefined; out = false; }
     else if (CMP[op]) { if (idt !== T.code || !isVal(a) || !isVal(b)) return undefined; out = true; }
     else if (LOGIC[op]) { if (idt !== DT_CODE.u8 || !isMask(a) || !isMask(b)) return undefined; out = true; }
     else if (op === OP.WHERE) {
       const wantMask = idt === DT_CODE.u8;
       if ((idt !== T.code && !wantMask) || !isMask(a) || mask[b] !== wantMask || mask[c] !== wantMask) return undefined;
       out = wantMask;
-    } else if (UNARY[op] || op === OP.SQUARE || MATH[op]) { if (idt !== T.code || !isVal(a)) return undefined; out = false; }
+    } else if (UNARY[op] || op === OP.SQUARE) { if (idt !== T.code || !isVal(a)) return undefined; out = false; }
     else return undefined; // MOD, GATHER
     mask[d] = out;
-    const fn = MATH[op];
-    if (fn) {
-      const nm = `jit_${fn}_${dt}`;
-      if (!importOf.has(nm)) {
-        importOf.set(nm, imports.length);
-        imports.push({ module: 'k', name: nm, params: op === OP.POW ? [V128, V128] : [V128], results: [V128] });
-      }
-    }
   }
   const outReg = p.outReg;
   if (mask[outReg] === undefined) return undefined;
@@ -169,22 +187,32 @@ export function generate(p: Program): Uint8Array | undefined {
     // The operands of this vector.
     for (const r of arrays) {
       if (r === outReg) continue;
-      f.u(LOCAL_GET, ptr.get(r)!).u(LOCAL_GET, L_OFF).op(I32_ADD);
-      if (tail) f.mem(T.splat, T.shift, 0); else f.mem(V_LOAD, 0, offset);
+      const conv = converted.get(r);
+      if (conv) {
+        // Element i of a narrower dtype: its own byte offset, a narrow load, then widening.
+        f.u(LOCAL_GET, ptr.get(r)!).u(LOCAL_GET, L_I);
+        if (conv.shift) f.i32(conv.shift).op(I32_SHL);
+        f.op(I32_ADD);
+        if (tail) f.mem(conv.splat, conv.shift, 0); else f.mem(conv.load, 0, unit * (T.lanes << conv.shift));
+        for (const w of conv.widen) f.simd(w);
+      } else {
+        f.u(LOCAL_GET, ptr.get(r)!).u(LOCAL_GET, L_OFF).op(I32_ADD);
+        if (tail) f.mem(T.splat, T.shift, 0); else f.mem(V_LOAD, 0, offset);
+      }
       f.u(LOCAL_SET, v(r));
     }
     for (let k = 0; k < code.length; k += 8) {
       const op = code[k]!, d = code[k + 2]!, a = code[k + 3]!, b = code[k + 4]!, c = code[k + 5]!;
       const get = (r: number) => f.u(LOCAL_GET, v(r));
       if (op === OP.COPY || op === OP.FILL) get(a);
+      else if (op === OP.CAST && converted.has(a)) get(a); // widened by its load
       else if (op === OP.CAST) { get(a); f.simd(V_CONST).op(...repeat(T.one, 16 / T.one.length)); f.simd(V_AND); }
       else if (BIN[op]) { get(a); get(b); f.simd(BIN[op]![T.ix]); }
       else if (CMP[op]) { get(a); get(b); f.simd(CMP[op]![T.ix]); }
       else if (LOGIC[op] !== undefined) { get(a); get(b); f.simd(LOGIC[op]!); }
       else if (op === OP.WHERE) { get(b); get(c); get(a); f.simd(V_BITSELECT); }
       else if (op === OP.SQUARE) { get(a); get(a); f.simd(BIN[OP.MUL]![T.ix]); }
-      else if (UNARY[op]) { get(a); f.simd(UNARY[op]![T.ix]); }
-      else { get(a); if (op === OP.POW) get(b); f.u(CALL, importOf.get(`jit_${MATH[op]}_${dt}`)!); }
+      else { get(a); f.simd(UNARY[op]![T.ix]); }
       f.u(LOCAL_SET, v(d));
     }
     if (outMask && !tail) {
@@ -199,8 +227,7 @@ export function generate(p: Program): Uint8Array | undefined {
     }
   };
 
-  // Calls dominate a loop with math: unrolling it only grows the module.
-  const unroll = outMask ? packed : imports.length > 0 ? 1 : 4;
+  const unroll = outMask ? packed : 4;
   /** 16 lane masks (i64 or i32 lanes, 0 or -1) narrowed to 16 bytes, negated to 0/1, stored at out + i. */
   const pack = () => {
     f.u(LOCAL_GET, ptr.get(outReg)!).u(LOCAL_GET, L_I).op(I32_ADD);
@@ -234,7 +261,6 @@ export function generate(p: Program): Uint8Array | undefined {
 
   return encodeModule({
     memory: { module: 'env', name: 'memory' },
-    imports,
     func: { name: 'run', params: [I32, I32, I32], results: [], locals, body: f },
   });
 }
