@@ -65,10 +65,11 @@ export const MAGIC: f64 = 6755399441055744.0;
  * NaN), slots 1..bins the bins, padded to whole 64-byte lines: threads usually
  * work on neighbouring chunks at the same time, and rows sharing a cache line
  * at their ends made those counters ping-pong between cores. A chunk's row is
- * `tables` tables; with four (few bins), the four values of a step count into
- * four tables, so a run of values in one bin (skewed data) does not wait for
- * each counter's store before its next load; they are folded into table 0 at
- * the end of the chunk.
+ * `tables` tables (1, 4 or 8); with more than one (few bins), the four lanes
+ * of a group (and with 8, the two groups of a step) count into different
+ * tables, so a run of values in one bin (skewed data) does not wait for each
+ * counter's store before its next load; they are folded into table 0 at the
+ * end of the chunk.
  */
 // @ts-ignore: decorator
 @inline export function tableStride(bins: i32): usize { return (<usize>bins + 2 + 15) & ~<usize>15; }
@@ -88,12 +89,14 @@ export const MAGIC: f64 = 6755399441055744.0;
   store<i32>(p, load<i32>(p) + by);
 }
 
-/** Adds tables 1..3 of a row into table 0. */
+/** Adds tables 1..3 (1..7 with 8) of a row into table 0. */
 // @ts-ignore: decorator
-@inline export function foldTables(row: usize, stride: usize): void {
+@inline export function foldTables(row: usize, stride: usize, tables: i32 = 4): void {
   const t = stride << 2;
   for (let o: usize = 0; o < t; o += 16) {
     const q = row + o;
-    v128.store(q, i32x4.add(i32x4.add(v128.load(q), v128.load(q + t)), i32x4.add(v128.load(q + 2 * t), v128.load(q + 3 * t))));
+    let s = i32x4.add(i32x4.add(v128.load(q), v128.load(q + t)), i32x4.add(v128.load(q + 2 * t), v128.load(q + 3 * t)));
+    if (tables == 8) s = i32x4.add(s, i32x4.add(i32x4.add(v128.load(q + 4 * t), v128.load(q + 5 * t)), i32x4.add(v128.load(q + 6 * t), v128.load(q + 7 * t))));
+    v128.store(q, s);
   }
 }

@@ -56,7 +56,7 @@ export function histogram_lut(start: i32, end: i32, lut: usize, intLo: f64, tabl
     const d = min<u32>(load<u32>(x + (<usize>i << 2)) - <u32>intLo, <u32>span);
     bump(<i32>row + load<i32>(lut + (<usize>d << 4)), 1);
   }
-  if (tables == 4) foldTables(row, stride);
+  if (tables >= 4) foldTables(row, stride, tables);
 }
 
 /**

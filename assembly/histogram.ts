@@ -6,7 +6,7 @@
 // Integer data with a small range and u8 take a table of values instead
 // (histogram-int.ts).
 //
-// Four values per step, in f32x4 lanes (four values per instruction, where
+// Four values per group, in f32x4 lanes (four values per instruction, where
 // numpy's f64 arithmetic would take two): each value's position in bins,
 // c = (x - first) * norm rounded to f32, clamped to [-0.5, bins + 0.5] (NaN to
 // -0.5). The JS side (src/engine/ops/histogram.ts, estimate) bounds, in bins,
@@ -15,7 +15,7 @@
 // than delta(c) from an integer lies strictly inside bin floor(c) (or outside
 // the range, for -1 and bins), where numpy's edge corrections do not move it,
 // so floor(c) IS numpy's bin. Only when one of the four is within delta(c) of
-// an integer (near) do they take numpy's exact arithmetic (histogram-bin.ts):
+// an integer (near) does the group take numpy's exact arithmetic (histogram-bin.ts):
 // on random data about 2 * delta of the values (~1e-4 in 256 bins; near the
 // range's start delta shrinks with c, so data crowded there stays fast).
 //
@@ -71,10 +71,10 @@ const MAGIC32: f32 = 12582912.0;
   return f32x4.lt(f32x4.pmin(frac, f32x4.sub(v128.load(blk, 96), frac)), f32x4.add(v128.load(blk, 64), f32x4.mul(c, v128.load(blk, 80))));
 }
 
-/** Counter addresses of floor(c) in each lane's table. */
+/** Counter addresses of floor(c) in each lane's table (the key at blk + key: 128, or 144 for a step's second group). */
 // @ts-ignore: decorator
-@inline function slots(c: v128, blk: usize): v128 {
-  return i32x4.shl(i32x4.add(f32x4.add(f32x4.floor(c), v128.load(blk, 112)), v128.load(blk, 128)), 2);
+@inline function slots(c: v128, blk: usize, key: usize): v128 {
+  return i32x4.shl(i32x4.add(f32x4.add(f32x4.floor(c), v128.load(blk, 112)), v128.load(blk + key)), 2);
 }
 
 /** Values [i, stop) again: where four had one near a boundary, moves their counts from the fast slots to numpy's. */
@@ -82,7 +82,8 @@ const MAGIC32: f32 = 12582912.0;
   for (; i < stop; i += 4) {
     const c = position<T>(x, i, blk);
     if (!v128.any_true(nearMask(c, blk))) continue;
-    const a = slots(c, blk);
+    // The same slots in tables 0-3 even where the count used 4-7: the tables are summed.
+    const a = slots(c, blk, 128);
     bump(i32x4.extract_lane(a, 0), -1);
     bump(i32x4.extract_lane(a, 1), -1);
     bump(i32x4.extract_lane(a, 2), -1);
@@ -119,6 +120,8 @@ const MAGIC32: f32 = 12582912.0;
     v128.store(blk, f32x4.splat(1), 96);
     v128.store(blk, f32x4.splat(MAGIC32), 112);
     v128.store(blk, i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(i32x4.splat(k0), 1, k0 + t1), 2, k0 + t2), 3, k0 + t3), 128);
+    const k4 = tables == 8 ? k0 + 4 * s : k0;
+    v128.store(blk, i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(i32x4.splat(k4), 1, k4 + t1), 2, k4 + t2), 3, k4 + t3), 144);
     // Blocks of up to 64 values: count every value at its fast slot, and only
     // after the block, if any value was near a boundary, correct those
     // (fixBlock): the loop has no branch but its own and keeps no call.
@@ -126,10 +129,35 @@ const MAGIC32: f32 = 12582912.0;
       const stop = min(i + 64, end);
       const i0 = i;
       let near = i32x4.splat(0);
+      for (; i + 8 <= stop; i += 8) {
+        // Two groups per step, on one load of the constants (the counts' stores keep
+        // V8 from reusing loads across steps); with 8 tables, the second group counts
+        // into tables 4-7 (keyB), so a run of one bin in a lane is split in two.
+        const vfirst = v128.load(blk, 0), vnorm = v128.load(blk, 16), bottom = v128.load(blk, 32), top = v128.load(blk, 48);
+        const d0 = v128.load(blk, 64), slope = v128.load(blk, 80), one = v128.load(blk, 96), magic = v128.load(blk, 112), key = v128.load(blk, 128), keyB = v128.load(blk, 144);
+        const p = x + (<usize>i << alignof<T>());
+        const ca = f32x4.pmin(top, f32x4.pmax(bottom, f32x4.mul(f32x4.sub(load4<T>(p), vfirst), vnorm)));
+        const cb = f32x4.pmin(top, f32x4.pmax(bottom, f32x4.mul(f32x4.sub(load4<T>(p + (<usize>4 << alignof<T>())), vfirst), vnorm)));
+        const fa = f32x4.floor(ca), fb = f32x4.floor(cb);
+        const ra = f32x4.sub(ca, fa), rb = f32x4.sub(cb, fb);
+        const na = f32x4.lt(f32x4.pmin(ra, f32x4.sub(one, ra)), f32x4.add(d0, f32x4.mul(ca, slope)));
+        const nb = f32x4.lt(f32x4.pmin(rb, f32x4.sub(one, rb)), f32x4.add(d0, f32x4.mul(cb, slope)));
+        near = v128.or(near, v128.or(na, nb));
+        const a = i32x4.shl(i32x4.add(f32x4.add(fa, magic), key), 2);
+        const b = i32x4.shl(i32x4.add(f32x4.add(fb, magic), keyB), 2);
+        bump(i32x4.extract_lane(a, 0), 1);
+        bump(i32x4.extract_lane(a, 1), 1);
+        bump(i32x4.extract_lane(a, 2), 1);
+        bump(i32x4.extract_lane(a, 3), 1);
+        bump(i32x4.extract_lane(b, 0), 1);
+        bump(i32x4.extract_lane(b, 1), 1);
+        bump(i32x4.extract_lane(b, 2), 1);
+        bump(i32x4.extract_lane(b, 3), 1);
+      }
       for (; i + 4 <= stop; i += 4) {
         const c = position<T>(x, i, blk);
         near = v128.or(near, nearMask(c, blk));
-        const a = slots(c, blk);
+        const a = slots(c, blk, 128);
         bump(i32x4.extract_lane(a, 0), 1);
         bump(i32x4.extract_lane(a, 1), 1);
         bump(i32x4.extract_lane(a, 2), 1);
@@ -139,7 +167,7 @@ const MAGIC32: f32 = 12582912.0;
     }
   }
   exactRun<T>(i, end, x, b0, bins, lo, hi, norm, first, step, flags);
-  if (tables == 4) foldTables(row, stride);
+  if (tables >= 4) foldTables(row, stride, tables);
 }
 
 export function histogram_f64(start: i32, end: i32, x: usize, counts: usize, chunk: i32, bins: f64, lo: f64, hi: f64, norm: f64, first: f64, step: f64, flags: i32, first32: f64, norm32: f64, delta0: f64, kappa: f64, tables: i32): void { count<f64>(start, end, x, counts, chunk, bins, lo, hi, norm, first, step, flags, first32, norm32, delta0, kappa, tables); }

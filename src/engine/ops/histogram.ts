@@ -51,8 +51,8 @@ export function* histogram(ctx: OpContext, x: unknown, opts?: HistogramOptions):
   }
   const rows = Math.ceil(n / chunk);
   const p = binParams(X.dtype === 'f32', bins, lo, hi, detected);
-  // Few bins: four tables per chunk row (skewed data), folded at the chunk's end (assembly/histogram.ts).
-  const tables = bins <= 1024 ? 4 : 1;
+  // Few bins: four or eight tables per chunk row (skewed data), folded at the chunk's end (assembly/histogram-bin.ts).
+  const tables = bins <= 512 ? 8 : bins <= 1024 ? 4 : 1;
   const scratch = ctx.scratch('u32', rows * rowWords(bins, tables));
   const values = X.dtype === 'i32' || X.dtype === 'u32' ? valueTable(X.dtype, n, p.first, p.hi) : undefined;
   if (values) {
