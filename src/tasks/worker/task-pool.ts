@@ -294,6 +294,11 @@ export class TaskPool {
 
   #allExited = (): Promise<unknown> => Promise.all(this.#slots.map((s) => s.exited));
 
+  /** What a call of `f` has cost on these workers (ms, a moving average), if it has run here. */
+  costPerCall(f: WireFn): number | undefined {
+    return this.#costs.perCall(f);
+  }
+
   stats(): TaskStats {
     return { ...this.#counts, ...slotStats(this.#slots), queueDepth: this.#queue.calls };
   }
