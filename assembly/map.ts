@@ -6,7 +6,7 @@
 // code on a splatted lane, so results never depend on where a chunk or a
 // subarray starts. Vectors are loaded before they are stored: out == x works.
 import { exp_v, log_v, tanh_v, sigmoid_v } from './vmath';
-import { sincosMapF64, sin_v, cos_v, sinf_v, cosf_v } from './vmath-trig';
+import { sincosMapF64, sincosMapF32, sin_v, cos_v, sinf_v, cosf_v } from './vmath-trig';
 import { expf_v, logf_v, tanhf_v, sigmoidf_v } from './vmath-f32';
 import { mulU8 } from './lanes';
 
@@ -66,6 +66,7 @@ const TANH = 8, SIGMOID = 9, FLOOR = 10, CEIL = 11, ROUND = 12;
 }
 
 @inline function mapF32(start: i32, end: i32, x: usize, out: usize, op: i32): void {
+  if (op == SIN || op == COS) { sincosMapF32(start, end, x, out, op == COS ? 1.0 : 0.0); return; }
   let i = start;
   for (; i + 8 <= end; i += 8) {
     const p = <usize>i << 2;
