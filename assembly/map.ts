@@ -49,8 +49,25 @@ const TANH = 8, SIGMOID = 9, FLOOR = 10, CEIL = 11, ROUND = 12;
   }
 }
 
+/**
+ * The vector math runs 4 vectors per iteration: V8 rebuilds a v128 constant
+ * (3 instructions) at each use, so one build serves 4 evaluations, and the 4
+ * independent chains fill the pipeline (their Horner steps are latency-bound).
+ */
+@inline function isMath(op: i32): bool { return op >= EXP && op <= SIGMOID; }
+
 @inline function mapF64(start: i32, end: i32, x: usize, out: usize, op: i32): void {
   let i = start;
+  if (isMath(op)) {
+    for (; i + 8 <= end; i += 8) {
+      const p = <usize>i << 3;
+      const a = v128.load(x + p), b = v128.load(x + p, 16), c = v128.load(x + p, 32), d = v128.load(x + p, 48);
+      v128.store(out + p, opF64(op, a));
+      v128.store(out + p, opF64(op, b), 16);
+      v128.store(out + p, opF64(op, c), 32);
+      v128.store(out + p, opF64(op, d), 48);
+    }
+  }
   for (; i + 4 <= end; i += 4) {
     const p = <usize>i << 3;
     const a = v128.load(x + p);
@@ -66,6 +83,16 @@ const TANH = 8, SIGMOID = 9, FLOOR = 10, CEIL = 11, ROUND = 12;
 
 @inline function mapF32(start: i32, end: i32, x: usize, out: usize, op: i32): void {
   let i = start;
+  if (isMath(op)) {
+    for (; i + 16 <= end; i += 16) {
+      const p = <usize>i << 2;
+      const a = v128.load(x + p), b = v128.load(x + p, 16), c = v128.load(x + p, 32), d = v128.load(x + p, 48);
+      v128.store(out + p, opF32(op, a));
+      v128.store(out + p, opF32(op, b), 16);
+      v128.store(out + p, opF32(op, c), 32);
+      v128.store(out + p, opF32(op, d), 48);
+    }
+  }
   for (; i + 8 <= end; i += 8) {
     const p = <usize>i << 2;
     const a = v128.load(x + p);

@@ -1,8 +1,9 @@
 // pow kernels: pow_<dt>(start, end, a, b, out) elementwise and pows_<dt>(start,
 // end, a, s, out) with a scalar exponent. Floats run vmath's pow (f32:
 // vmath-f32.ts); integers square repeatedly and wrap like the typed array.
-// As in map.ts, vectors are loaded before they are stored and tails run the
-// vector code on a splatted lane.
+// As in map.ts, vectors are loaded before they are stored, float loops take 4
+// vectors per iteration (one build of each constant serves 4 evaluations) and
+// tails run the vector code on a splatted lane.
 import { pow_v } from './vmath';
 import { powf_v } from './vmath-f32';
 import { mulU8 } from './lanes';
@@ -11,12 +12,16 @@ import { mulU8 } from './lanes';
 
 export function pow_f64(start: i32, end: i32, a: usize, b: usize, out: usize): void {
   let i = start;
-  for (; i + 4 <= end; i += 4) {
+  for (; i + 8 <= end; i += 8) {
     const p = <usize>i << 3;
     const r0 = pow_v(v128.load(a + p), v128.load(b + p));
     const r1 = pow_v(v128.load(a + p, 16), v128.load(b + p, 16));
+    const r2 = pow_v(v128.load(a + p, 32), v128.load(b + p, 32));
+    const r3 = pow_v(v128.load(a + p, 48), v128.load(b + p, 48));
     v128.store(out + p, r0);
     v128.store(out + p, r1, 16);
+    v128.store(out + p, r2, 32);
+    v128.store(out + p, r3, 48);
   }
   for (; i < end; i++) {
     const p = <usize>i << 3;
@@ -28,12 +33,16 @@ export function pow_f64(start: i32, end: i32, a: usize, b: usize, out: usize): v
 export function pows_f64(start: i32, end: i32, a: usize, s: f64, out: usize): void {
   const y = f64x2.splat(s);
   let i = start;
-  for (; i + 4 <= end; i += 4) {
+  for (; i + 8 <= end; i += 8) {
     const p = <usize>i << 3;
     const r0 = pow_v(v128.load(a + p), y);
     const r1 = pow_v(v128.load(a + p, 16), y);
+    const r2 = pow_v(v128.load(a + p, 32), y);
+    const r3 = pow_v(v128.load(a + p, 48), y);
     v128.store(out + p, r0);
     v128.store(out + p, r1, 16);
+    v128.store(out + p, r2, 32);
+    v128.store(out + p, r3, 48);
   }
   for (; i < end; i++) {
     const p = <usize>i << 3;
@@ -43,12 +52,16 @@ export function pows_f64(start: i32, end: i32, a: usize, s: f64, out: usize): vo
 
 export function pow_f32(start: i32, end: i32, a: usize, b: usize, out: usize): void {
   let i = start;
-  for (; i + 8 <= end; i += 8) {
+  for (; i + 16 <= end; i += 16) {
     const p = <usize>i << 2;
     const r0 = powf_v(v128.load(a + p), v128.load(b + p));
     const r1 = powf_v(v128.load(a + p, 16), v128.load(b + p, 16));
+    const r2 = powf_v(v128.load(a + p, 32), v128.load(b + p, 32));
+    const r3 = powf_v(v128.load(a + p, 48), v128.load(b + p, 48));
     v128.store(out + p, r0);
     v128.store(out + p, r1, 16);
+    v128.store(out + p, r2, 32);
+    v128.store(out + p, r3, 48);
   }
   for (; i < end; i++) {
     const p = <usize>i << 2;
@@ -61,12 +74,16 @@ export function pow_f32(start: i32, end: i32, a: usize, b: usize, out: usize): v
 export function pows_f32(start: i32, end: i32, a: usize, s: f64, out: usize): void {
   const y = f32x4.splat(<f32>s);
   let i = start;
-  for (; i + 8 <= end; i += 8) {
+  for (; i + 16 <= end; i += 16) {
     const p = <usize>i << 2;
     const r0 = powf_v(v128.load(a + p), y);
     const r1 = powf_v(v128.load(a + p, 16), y);
+    const r2 = powf_v(v128.load(a + p, 32), y);
+    const r3 = powf_v(v128.load(a + p, 48), y);
     v128.store(out + p, r0);
     v128.store(out + p, r1, 16);
+    v128.store(out + p, r2, 32);
+    v128.store(out + p, r3, 48);
   }
   for (; i < end; i++) {
     const p = <usize>i << 2;

@@ -36,14 +36,14 @@ const INV_LN2 = 1.4426950408889634;
   return mul(mad(r, em1OverR(r), sp(1.0)), pow2i(k));
 }
 
-/** exp on widened f32 lanes; min/max propagate NaN. */
+/** exp on widened f32 lanes; pmin/pmax keep a NaN x. */
 @inline function expWide(x: v128): v128 {
-  return expCore(f64x2.max(f64x2.min(x, sp(100.0)), sp(-150.0)));
+  return expCore(f64x2.pmax(f64x2.pmin(x, sp(100.0)), sp(-150.0)));
 }
 
 /** 1/(1 + e^-x), as e/(1+e) for x < 0 so tiny results keep their precision. */
 @inline function sigmoidWide(x: v128): v128 {
-  const e = expCore(f64x2.max(f64x2.neg(f64x2.abs(x)), sp(-150.0)));
+  const e = expCore(f64x2.pmax(f64x2.neg(f64x2.abs(x)), sp(-150.0)));
   return div(sel(e, sp(1.0), f64x2.lt(x, sp(0.0))), add(sp(1.0), e));
 }
 
@@ -52,7 +52,8 @@ const INV_LN2 = 1.4426950408889634;
  * 2^k - 1 is exact. |x| >= 10 rounds to ±1 in f32 (clamping keeps k <= 29).
  */
 @inline function tanhWide(x: v128): v128 {
-  const a2 = add(f64x2.min(f64x2.abs(x), sp(10.0)), f64x2.min(f64x2.abs(x), sp(10.0)));
+  const a = f64x2.pmin(f64x2.abs(x), sp(10.0));
+  const a2 = add(a, a);
   const k = f64x2.nearest(mul(a2, sp(INV_LN2)));
   const r = sub(a2, mul(k, sp(LN2)));
   const pk = pow2i(k);
@@ -92,10 +93,10 @@ const INV_LN2 = 1.4426950408889634;
   return powSpecials(x, y, expWide(mul(y, logWide(f64x2.abs(x)))));
 }
 
-export function expf_v(x: v128): v128 { return join(expWide(f64x2.promote_low_f32x4(x)), expWide(hiHalf(x))); }
-export function logf_v(x: v128): v128 { return join(logWide(f64x2.promote_low_f32x4(x)), logWide(hiHalf(x))); }
-export function tanhf_v(x: v128): v128 { return join(tanhWide(f64x2.promote_low_f32x4(x)), tanhWide(hiHalf(x))); }
-export function sigmoidf_v(x: v128): v128 { return join(sigmoidWide(f64x2.promote_low_f32x4(x)), sigmoidWide(hiHalf(x))); }
-export function powf_v(x: v128, y: v128): v128 {
+@inline export function expf_v(x: v128): v128 { return join(expWide(f64x2.promote_low_f32x4(x)), expWide(hiHalf(x))); }
+@inline export function logf_v(x: v128): v128 { return join(logWide(f64x2.promote_low_f32x4(x)), logWide(hiHalf(x))); }
+@inline export function tanhf_v(x: v128): v128 { return join(tanhWide(f64x2.promote_low_f32x4(x)), tanhWide(hiHalf(x))); }
+@inline export function sigmoidf_v(x: v128): v128 { return join(sigmoidWide(f64x2.promote_low_f32x4(x)), sigmoidWide(hiHalf(x))); }
+@inline export function powf_v(x: v128, y: v128): v128 {
   return join(powWide(f64x2.promote_low_f32x4(x), f64x2.promote_low_f32x4(y)), powWide(hiHalf(x), hiHalf(y)));
 }

@@ -69,9 +69,10 @@
 
 // ---- exp -----------------------------------------------------------------
 
-export function exp_v(x: v128): v128 {
-  // Clamping keeps k in scale2's range; min/max propagate NaN.
-  const xc = f64x2.max(f64x2.min(x, sp(710.0)), sp(-746.0));
+@inline export function exp_v(x: v128): v128 {
+  // Clamping keeps k in scale2's range; pmin/pmax (one instruction each, where
+  // min/max take ~7) keep a NaN x as their first operand.
+  const xc = f64x2.pmax(f64x2.pmin(x, sp(710.0)), sp(-746.0));
   const k = f64x2.nearest(mul(xc, sp(1.44269504088896338700e+00)));
   const hi = sub(xc, mul(k, ln2hi()));
   const lo = mul(k, ln2lo());
@@ -104,10 +105,10 @@ export function exp_v(x: v128): v128 {
   return add(q, div(rem, dh));
 }
 
-export function tanh_v(x: v128): v128 {
+@inline export function tanh_v(x: v128): v128 {
   // tanh(a) = t/(t+2), t = expm1(2a): no cancellation near 0; a >= 22 rounds to 1.
   // t and t+2 are carried as double-doubles so only the last rounding counts.
-  const a = f64x2.min(f64x2.abs(x), sp(22.0));
+  const a = f64x2.pmin(f64x2.abs(x), sp(22.0));
   const a2 = add(a, a);
   const k = f64x2.nearest(mul(a2, sp(1.44269504088896338700e+00)));
   const hi = sub(a2, mul(k, ln2hi()));
@@ -129,7 +130,7 @@ export function tanh_v(x: v128): v128 {
   return v128.or(divDD(th, tl, dh, dl), signOf(x));
 }
 
-export function sigmoid_v(x: v128): v128 {
+@inline export function sigmoid_v(x: v128): v128 {
   // exp(-|x|) never overflows; x < 0 uses e/(1+e) so tiny results keep full precision.
   // 1 + e is kept as a double-double: rounding it would cost up to 2 ulp near 1.
   const e = exp_v(f64x2.neg(f64x2.abs(x)));
@@ -141,7 +142,7 @@ export function sigmoid_v(x: v128): v128 {
 
 // ---- log (fdlibm's e_log.c, branch-free) ----------------------------------
 
-export function log_v(x: v128): v128 {
+@inline export function log_v(x: v128): v128 {
   const subn = f64x2.lt(x, sp(2.2250738585072014e-308));
   const xs = sel(mul(x, sp(18014398509481984.0)), x, subn); // 2^54
   // Shift the exponent boundary to sqrt(2)/2 so m lands in [sqrt(2)/2, sqrt(2)).
@@ -191,7 +192,7 @@ export function log_v(x: v128): v128 {
   return sel(sp(1.0), res, v128.or(f64x2.eq(y, sp(0.0)), f64x2.eq(x, sp(1.0))));
 }
 
-export function pow_v(x: v128, y: v128): v128 {
+@inline export function pow_v(x: v128, y: v128): v128 {
   let ax = f64x2.abs(x);
   const subn = f64x2.lt(ax, sp(2.2250738585072014e-308));
   ax = sel(mul(ax, sp(9007199254740992.0)), ax, subn);
@@ -243,7 +244,7 @@ export function pow_v(x: v128, y: v128): v128 {
   p_h = mul(y1, t1);
   // Past +-1100 the result over/underflows anyway: clamp so the tail arithmetic stays finite.
   const big = v128.not(f64x2.le(f64x2.abs(p_h), sp(1100.0)));
-  p_h = f64x2.max(f64x2.min(p_h, sp(1100.0)), sp(-1100.0));
+  p_h = f64x2.pmax(f64x2.pmin(p_h, sp(1100.0)), sp(-1100.0));
   p_l = sel(sp(0.0), p_l, big);
   const nn = f64x2.nearest(add(p_h, p_l));
   p_h = sub(p_h, nn);
