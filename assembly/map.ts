@@ -5,7 +5,7 @@
 // straight-line SIMD loop (2 vectors per iteration). Tails run the same vector
 // code on a splatted lane, so results never depend on where a chunk or a
 // subarray starts. Vectors are loaded before they are stored: out == x works.
-import { exp_v, log_v, tanh_v, sigmoid_v } from './vmath';
+import { exp_fast, exp_v, expFastOk, log_fast, log_v, logFastOk, sigmoid_fast, sigmoid_v, sigmoidFastOk, tanh_v } from './vmath';
 import { sin_v, cos_v, sinf_v, cosf_v } from './vmath-trig';
 import { expf_v, logf_v, tanhf_v, sigmoidf_v } from './vmath-f32';
 import { mulU8 } from './lanes';
@@ -29,6 +29,15 @@ const TANH = 8, SIGMOID = 9, FLOOR = 10, CEIL = 11, ROUND = 12;
     case CEIL: return f64x2.ceil(a);
     default: return f64x2.nearest(a); // half to even, like numpy
   }
+}
+
+/** The ops with a fast path (vmath.ts): it gives the same bits where fastOkF64 holds. */
+@inline function hasFast(op: i32): bool { return op == EXP || op == LOG || op == SIGMOID; }
+@inline function fastOkF64(op: i32, a: v128): v128 {
+  return op == EXP ? expFastOk(a) : op == LOG ? logFastOk(a) : sigmoidFastOk(a);
+}
+@inline function fastF64(op: i32, a: v128): v128 {
+  return op == EXP ? exp_fast(a) : op == LOG ? log_fast(a) : sigmoid_fast(a);
 }
 
 @inline function opF32(op: i32, a: v128): v128 {
@@ -62,10 +71,18 @@ const TANH = 8, SIGMOID = 9, FLOOR = 10, CEIL = 11, ROUND = 12;
     for (; i + 8 <= end; i += 8) {
       const p = <usize>i << 3;
       const a = v128.load(x + p), b = v128.load(x + p, 16), c = v128.load(x + p, 32), d = v128.load(x + p, 48);
-      v128.store(out + p, opF64(op, a));
-      v128.store(out + p, opF64(op, b), 16);
-      v128.store(out + p, opF64(op, c), 32);
-      v128.store(out + p, opF64(op, d), 48);
+      // One branch for 4 vectors: special lanes (NaN, overflow, subnormal...) take the full path.
+      if (hasFast(op) && i64x2.all_true(v128.and(v128.and(fastOkF64(op, a), fastOkF64(op, b)), v128.and(fastOkF64(op, c), fastOkF64(op, d))))) {
+        v128.store(out + p, fastF64(op, a));
+        v128.store(out + p, fastF64(op, b), 16);
+        v128.store(out + p, fastF64(op, c), 32);
+        v128.store(out + p, fastF64(op, d), 48);
+      } else {
+        v128.store(out + p, opF64(op, a));
+        v128.store(out + p, opF64(op, b), 16);
+        v128.store(out + p, opF64(op, c), 32);
+        v128.store(out + p, opF64(op, d), 48);
+      }
     }
   }
   for (; i + 4 <= end; i += 4) {

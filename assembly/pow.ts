@@ -4,24 +4,30 @@
 // As in map.ts, vectors are loaded before they are stored, float loops take 4
 // vectors per iteration (one build of each constant serves 4 evaluations) and
 // tails run the vector code on a splatted lane.
-import { pow_v } from './vmath';
+import { pow_fast, pow_v, powFastOk } from './vmath-pow';
 import { powf_v } from './vmath-f32';
 import { mulU8 } from './lanes';
 
 // ---- float pow ----------------------------------------------------------------
 
+/** 4 vectors of f64 pow into o: pow_fast when every lane allows it (the same bits as pow_v there). */
+@inline function pow4(x0: v128, x1: v128, x2: v128, x3: v128, y0: v128, y1: v128, y2: v128, y3: v128, o: usize): void {
+  const ok = v128.and(v128.and(powFastOk(x0, y0), powFastOk(x1, y1)), v128.and(powFastOk(x2, y2), powFastOk(x3, y3)));
+  if (i64x2.all_true(ok)) {
+    const r0 = pow_fast(x0, y0), r1 = pow_fast(x1, y1), r2 = pow_fast(x2, y2), r3 = pow_fast(x3, y3);
+    v128.store(o, r0); v128.store(o, r1, 16); v128.store(o, r2, 32); v128.store(o, r3, 48);
+  } else {
+    const r0 = pow_v(x0, y0), r1 = pow_v(x1, y1), r2 = pow_v(x2, y2), r3 = pow_v(x3, y3);
+    v128.store(o, r0); v128.store(o, r1, 16); v128.store(o, r2, 32); v128.store(o, r3, 48);
+  }
+}
+
 export function pow_f64(start: i32, end: i32, a: usize, b: usize, out: usize): void {
   let i = start;
   for (; i + 8 <= end; i += 8) {
     const p = <usize>i << 3;
-    const r0 = pow_v(v128.load(a + p), v128.load(b + p));
-    const r1 = pow_v(v128.load(a + p, 16), v128.load(b + p, 16));
-    const r2 = pow_v(v128.load(a + p, 32), v128.load(b + p, 32));
-    const r3 = pow_v(v128.load(a + p, 48), v128.load(b + p, 48));
-    v128.store(out + p, r0);
-    v128.store(out + p, r1, 16);
-    v128.store(out + p, r2, 32);
-    v128.store(out + p, r3, 48);
+    pow4(v128.load(a + p), v128.load(a + p, 16), v128.load(a + p, 32), v128.load(a + p, 48),
+      v128.load(b + p), v128.load(b + p, 16), v128.load(b + p, 32), v128.load(b + p, 48), out + p);
   }
   for (; i < end; i++) {
     const p = <usize>i << 3;
@@ -35,14 +41,7 @@ export function pows_f64(start: i32, end: i32, a: usize, s: f64, out: usize): vo
   let i = start;
   for (; i + 8 <= end; i += 8) {
     const p = <usize>i << 3;
-    const r0 = pow_v(v128.load(a + p), y);
-    const r1 = pow_v(v128.load(a + p, 16), y);
-    const r2 = pow_v(v128.load(a + p, 32), y);
-    const r3 = pow_v(v128.load(a + p, 48), y);
-    v128.store(out + p, r0);
-    v128.store(out + p, r1, 16);
-    v128.store(out + p, r2, 32);
-    v128.store(out + p, r3, 48);
+    pow4(v128.load(a + p), v128.load(a + p, 16), v128.load(a + p, 32), v128.load(a + p, 48), y, y, y, y, out + p);
   }
   for (; i < end; i++) {
     const p = <usize>i << 3;

@@ -5,7 +5,8 @@
 // fround(Math.*)). The full-precision f64 functions (vmath.ts) carry error
 // terms an f32 result cannot see; these run about twice as fast.
 
-import { add, div, hiHalf, join, mad, mul, pow2i, powSpecials, sel, signOf, sp, sub } from './vmath';
+import { add, div, hiHalf, join, mad, mul, pow2i, sel, signOf, sp, sub } from './vmath';
+import { powSpecials } from './vmath-pow';
 
 const LN2 = 0.6931471805599453;
 const INV_LN2 = 1.4426950408889634;
