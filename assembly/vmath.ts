@@ -140,16 +140,37 @@
   return v128.or(divDD(th, tl, dh, dl), signOf(x));
 }
 
-/** 1/(1 + e^-x); `fast` where sigmoidFastOk holds. */
+/**
+ * 1/(1 + e^-x) within 1 ulp. s = e/(1 + e), e = e^-|x| carried as eh + el
+ * and 1 + e as dh + dl, divided with a residual that is exact: dh and the
+ * first quotient are cut to 21 bits (hi32), so their product is exact and
+ * eh minus it is exact (Sterbenz). x < 0 gives s; x >= 0 gives 1 - s, where
+ * s <= 1/2 so the subtraction adds at most half an ulp. `fast` where
+ * sigmoidFastOk holds (|x| <= 708: the same bits as the full path).
+ */
 @inline function sigmoidCore(x: v128, fast: bool): v128 {
-  // exp(-|x|) never overflows; x < 0 uses e/(1+e) so tiny results keep full precision.
-  // 1 + e is kept as a double-double: rounding it would cost up to 2 ulp near 1.
-  const m = f64x2.neg(f64x2.abs(x));
-  const e = fast ? exp_fast(m) : exp_v(m);
-  const dh = add(sp(1.0), e);
-  const dl = add(sub(sp(1.0), dh), e);
-  const n = sel(e, sp(1.0), f64x2.lt(x, sp(0.0)));
-  return divDD(n, sp(0.0), dh, dl);
+  let m = f64x2.neg(f64x2.abs(x));
+  if (!fast) m = f64x2.pmax(m, sp(-746.0)); // a NaN stays NaN
+  const k = f64x2.nearest(mul(m, sp(1.44269504088896338700e+00)));
+  const hi = sub(m, mul(k, ln2hi()));
+  const lo = mul(k, ln2lo());
+  const r = sub(hi, lo);
+  const Q = em1tail(r, sub(sub(hi, r), lo));
+  // e^m / 2^k = 1 + r + Q = yh + yl: both parts of the sum's error are exact.
+  const p = add(r, Q);
+  const yh = add(sp(1.0), p);
+  const yl = add(add(sub(sp(1.0), yh), p), add(sub(r, p), Q));
+  const eh = fast ? mul(yh, pow2i(k)) : scale2(yh, k);
+  const el = fast ? mul(yl, pow2i(k)) : scale2(yl, k);
+  const dh = add(sp(1.0), eh);
+  const dl = add(add(sub(sp(1.0), dh), eh), el);
+  const dh1 = hi32(dh);
+  const dl1 = add(sub(dh, dh1), dl);
+  const inv = div(sp(1.0), dh);
+  const q1 = hi32(mul(eh, inv));
+  const rem = sub(add(sub(eh, mul(q1, dh1)), el), mul(q1, dl1));
+  const sm = add(q1, mul(rem, inv));
+  return sel(sm, sub(sp(1.0), sm), f64x2.lt(x, sp(0.0)));
 }
 @inline export function sigmoid_v(x: v128): v128 { return sigmoidCore(x, false); }
 @inline export function sigmoidFastOk(x: v128): v128 { return expFastOk(x); }
