@@ -101,3 +101,13 @@ const INV_LN2 = 1.4426950408889634;
 @inline export function powf_v(x: v128, y: v128): v128 {
   return join(powWide(f64x2.promote_low_f32x4(x), f64x2.promote_low_f32x4(y)), powWide(hiHalf(x), hiHalf(y)));
 }
+
+/** Lanes where powf_fast gives powf_v's bits: x > 0 and finite (subnormal too: widened, it is normal), y finite. */
+@inline export function powfFastOk(x: v128, y: v128): v128 {
+  return v128.and(v128.and(f32x4.gt(x, f32x4.splat(0)), f32x4.lt(x, f32x4.splat(Infinity))), f32x4.lt(f32x4.abs(y), f32x4.splat(Infinity)));
+}
+/** powf_v without the special cases (powSpecials leaves these lanes alone). */
+@inline export function powf_fast(x: v128, y: v128): v128 {
+  const lo = expWide(mul(f64x2.promote_low_f32x4(y), logWide(f64x2.promote_low_f32x4(x))));
+  return join(lo, expWide(mul(hiHalf(y), logWide(hiHalf(x)))));
+}
