@@ -7,7 +7,7 @@
 // subarray starts. Vectors are loaded before they are stored: out == x works.
 import { exp_fast, exp_v, expFastOk, log_fast, log_v, logFastOk, sigmoid_fast, sigmoid_v, sigmoidFastOk, tanh_v } from './vmath';
 import { sin_v, cos_v, sinf_v, cosf_v } from './vmath-trig';
-import { expf_v, logf_v, tanhf_v, sigmoidf_v } from './vmath-f32';
+import { expf_v, logf_fast, logf_v, logfFastOk, tanhf_v, sigmoidf_v } from './vmath-f32';
 import { mulU8 } from './lanes';
 
 const ABS = 0, NEG = 1, SQRT = 2, SQUARE = 3, EXP = 4, LOG = 5, SIN = 6, COS = 7;
@@ -39,6 +39,10 @@ const TANH = 8, SIGMOID = 9, FLOOR = 10, CEIL = 11, ROUND = 12;
 @inline function fastF64(op: i32, a: v128): v128 {
   return op == EXP ? exp_fast(a) : op == LOG ? log_fast(a) : sigmoid_fast(a);
 }
+
+@inline function hasFastF32(op: i32): bool { return op == LOG; }
+@inline function fastOkF32(op: i32, a: v128): v128 { return logfFastOk(a); }
+@inline function fastF32(op: i32, a: v128): v128 { return logf_fast(a); }
 
 @inline function opF32(op: i32, a: v128): v128 {
   switch (op) {
@@ -104,10 +108,17 @@ const TANH = 8, SIGMOID = 9, FLOOR = 10, CEIL = 11, ROUND = 12;
     for (; i + 16 <= end; i += 16) {
       const p = <usize>i << 2;
       const a = v128.load(x + p), b = v128.load(x + p, 16), c = v128.load(x + p, 32), d = v128.load(x + p, 48);
-      v128.store(out + p, opF32(op, a));
-      v128.store(out + p, opF32(op, b), 16);
-      v128.store(out + p, opF32(op, c), 32);
-      v128.store(out + p, opF32(op, d), 48);
+      if (hasFastF32(op) && i32x4.all_true(v128.and(v128.and(fastOkF32(op, a), fastOkF32(op, b)), v128.and(fastOkF32(op, c), fastOkF32(op, d))))) {
+        v128.store(out + p, fastF32(op, a));
+        v128.store(out + p, fastF32(op, b), 16);
+        v128.store(out + p, fastF32(op, c), 32);
+        v128.store(out + p, fastF32(op, d), 48);
+      } else {
+        v128.store(out + p, opF32(op, a));
+        v128.store(out + p, opF32(op, b), 16);
+        v128.store(out + p, opF32(op, c), 32);
+        v128.store(out + p, opF32(op, d), 48);
+      }
     }
   }
   for (; i + 8 <= end; i += 8) {

@@ -85,6 +85,43 @@ const INV_LN2 = 1.4426950408889634;
   return sel(res, special, v128.and(f64x2.gt(x, sp(0.0)), f64x2.lt(x, sp(Infinity))));
 }
 
+@inline function f4(c: f32): v128 { return f32x4.splat(c); }
+
+/**
+ * log on 4 f32 lanes in f32 arithmetic, fdlibm's logf scheme: x = 2^k·m, m in
+ * [√2/2, √2), f = m - 1, s = f/(2+f), log(1+f) = f - (hfsq - s·(hfsq + R)),
+ * hfsq = f²/2, R = 2/3·s² + 2/5·s⁴ + 2/7·s⁶ + 2/9·s⁸ (the series' remainder
+ * is < 1e-9 relative). Every error but the last rounding falls on terms at
+ * most a quarter of the result, so it stays under 1 ulp; k·ln2hi is exact
+ * (16-bit ln2hi, |k| <= 149). `fast` (a compile-time flag): no subnormal or
+ * special inputs, the same bits for the others.
+ */
+@inline function logF4(x: v128, fast: bool): v128 {
+  let xs = x;
+  let subn = i32x4.splat(0);
+  if (!fast) {
+    subn = f32x4.lt(x, f4(1.1754943508222875e-38));
+    xs = sel(f32x4.mul(x, f4(8388608.0)), x, subn); // 2^23
+  }
+  // Shift the exponent boundary to √2/2: m's bits are u's mantissa + √2/2's.
+  const u = i32x4.add(xs, i32x4.splat(0x004afb0d));
+  let k = f32x4.convert_i32x4_s(i32x4.sub(i32x4.shr_u(u, 23), i32x4.splat(127)));
+  if (!fast) k = f32x4.sub(k, v128.and(subn, f4(23.0)));
+  const f = f32x4.sub(i32x4.add(v128.and(u, i32x4.splat(0x007fffff)), i32x4.splat(0x3f3504f3)), f4(1.0));
+  const s = f32x4.div(f, f32x4.add(f4(2.0), f));
+  const z = f32x4.mul(s, s);
+  const w = f32x4.mul(z, z);
+  const R = f32x4.add(f32x4.mul(z, f32x4.add(f4(<f32>(2.0 / 3.0)), f32x4.mul(w, f4(<f32>(2.0 / 7.0))))),
+    f32x4.mul(w, f32x4.add(f4(<f32>(2.0 / 5.0)), f32x4.mul(w, f4(<f32>(2.0 / 9.0))))));
+  const hfsq = f32x4.mul(f32x4.mul(f4(0.5), f), f);
+  const t = f32x4.add(f32x4.mul(s, f32x4.add(hfsq, R)), f32x4.mul(k, f4(1.428606765330187e-6)));
+  const res = f32x4.sub(f32x4.mul(k, f4(0.693145751953125)), f32x4.sub(f32x4.sub(hfsq, t), f));
+  if (fast) return res;
+  // log(0) = -Infinity, log(+Infinity) = +Infinity, x < 0 and NaN give NaN.
+  const special = sel(f4(-Infinity), sel(f4(NaN), x, f32x4.lt(x, f4(0))), f32x4.eq(x, f4(0)));
+  return sel(res, special, v128.and(f32x4.gt(x, f4(0)), f32x4.lt(x, f4(Infinity))));
+}
+
 /**
  * |x|^y = e^(y·log|x|): log's relative error (~5e-11) scales with y·log|x|,
  * which stays within [-150, 100] wherever the f32 result is neither 0 nor
@@ -95,7 +132,12 @@ const INV_LN2 = 1.4426950408889634;
 }
 
 @inline export function expf_v(x: v128): v128 { return join(expWide(f64x2.promote_low_f32x4(x)), expWide(hiHalf(x))); }
-@inline export function logf_v(x: v128): v128 { return join(logWide(f64x2.promote_low_f32x4(x)), logWide(hiHalf(x))); }
+@inline export function logf_v(x: v128): v128 { return logF4(x, false); }
+/** Lanes where logf_fast gives logf_v's bits: x normal, positive and finite (NaN fails). */
+@inline export function logfFastOk(x: v128): v128 {
+  return v128.and(f32x4.ge(x, f32x4.splat(1.1754943508222875e-38)), f32x4.lt(x, f32x4.splat(Infinity)));
+}
+@inline export function logf_fast(x: v128): v128 { return logF4(x, true); }
 @inline export function tanhf_v(x: v128): v128 { return join(tanhWide(f64x2.promote_low_f32x4(x)), tanhWide(hiHalf(x))); }
 @inline export function sigmoidf_v(x: v128): v128 { return join(sigmoidWide(f64x2.promote_low_f32x4(x)), sigmoidWide(hiHalf(x))); }
 @inline export function powf_v(x: v128, y: v128): v128 {
