@@ -7,7 +7,7 @@
 // subarray starts. Vectors are loaded before they are stored: out == x works.
 import { exp_fast, exp_v, expFastOk, log_fast, log_v, logFastOk, sigmoid_fast, sigmoid_v, sigmoidFastOk, tanh_v } from './vmath';
 import { sin_v, cos_v, sinf_v, cosf_v } from './vmath-trig';
-import { expf_v, logf_fast, logf_v, logfFastOk, tanhf_v, sigmoidf_v } from './vmath-f32';
+import { expf_fast, expf_v, expfFastOk, logf_fast, logf_v, logfFastOk, tanhf_v, sigmoidf_v } from './vmath-f32';
 import { mulU8 } from './lanes';
 
 const ABS = 0, NEG = 1, SQRT = 2, SQUARE = 3, EXP = 4, LOG = 5, SIN = 6, COS = 7;
@@ -40,9 +40,9 @@ const TANH = 8, SIGMOID = 9, FLOOR = 10, CEIL = 11, ROUND = 12;
   return op == EXP ? exp_fast(a) : op == LOG ? log_fast(a) : sigmoid_fast(a);
 }
 
-@inline function hasFastF32(op: i32): bool { return op == LOG; }
-@inline function fastOkF32(op: i32, a: v128): v128 { return logfFastOk(a); }
-@inline function fastF32(op: i32, a: v128): v128 { return logf_fast(a); }
+@inline function hasFastF32(op: i32): bool { return op == EXP || op == LOG; }
+@inline function fastOkF32(op: i32, a: v128): v128 { return op == EXP ? expfFastOk(a) : logfFastOk(a); }
+@inline function fastF32(op: i32, a: v128): v128 { return op == EXP ? expf_fast(a) : logf_fast(a); }
 
 @inline function opF32(op: i32, a: v128): v128 {
   switch (op) {

@@ -122,6 +122,36 @@ const INV_LN2 = 1.4426950408889634;
   return sel(res, special, v128.and(f32x4.gt(x, f4(0)), f32x4.lt(x, f4(Infinity))));
 }
 
+/** 2^n for i32 lanes n in [-126, 127]. */
+@inline function pow2f(n: v128): v128 { return i32x4.shl(i32x4.add(n, i32x4.splat(127)), 23); }
+
+/**
+ * e^x on 4 f32 lanes in f32 arithmetic: k = round(x/ln2), r = hi - lo with
+ * hi = x - k·ln2hi exact (16-bit ln2hi), e^r = 1 + (hi - (lo - r²·P(r))),
+ * P the Taylor series to r^5/7! (remainder < 6e-9). The sum inside is at most
+ * 0.42, so its rounding costs at most a quarter ulp and the total stays
+ * under 1 ulp. The full path clamps x to [-104, 89] and scales in two exact
+ * steps (the second rounds a subnormal result once); `fast` (|x| <= 87)
+ * scales in one: the same bits.
+ */
+@inline function expF4(x: v128, fast: bool): v128 {
+  const xc = fast ? x : f32x4.pmax(f32x4.pmin(x, f4(89.0)), f4(-104.0)); // a NaN stays NaN
+  const k = f32x4.nearest(f32x4.mul(xc, f4(1.4426950408889634)));
+  const hi = f32x4.sub(xc, f32x4.mul(k, f4(0.693145751953125)));
+  const lo = f32x4.mul(k, f4(1.428606765330187e-6));
+  const r = f32x4.sub(hi, lo);
+  let p = f32x4.add(f32x4.mul(r, f4(<f32>(1.0 / 5040.0))), f4(<f32>(1.0 / 720.0)));
+  p = f32x4.add(f32x4.mul(r, p), f4(<f32>(1.0 / 120.0)));
+  p = f32x4.add(f32x4.mul(r, p), f4(<f32>(1.0 / 24.0)));
+  p = f32x4.add(f32x4.mul(r, p), f4(<f32>(1.0 / 6.0)));
+  p = f32x4.add(f32x4.mul(r, p), f4(0.5));
+  const y = f32x4.add(f4(1.0), f32x4.sub(hi, f32x4.sub(lo, f32x4.mul(f32x4.mul(r, r), p))));
+  const n = i32x4.trunc_sat_f32x4_s(k);
+  if (fast) return f32x4.mul(y, pow2f(n));
+  const n1 = i32x4.shr_s(n, 1);
+  return f32x4.mul(f32x4.mul(y, pow2f(n1)), pow2f(i32x4.sub(n, n1)));
+}
+
 /**
  * |x|^y = e^(y·log|x|): log's relative error (~5e-11) scales with y·log|x|,
  * which stays within [-150, 100] wherever the f32 result is neither 0 nor
@@ -131,7 +161,10 @@ const INV_LN2 = 1.4426950408889634;
   return powSpecials(x, y, expWide(mul(y, logWide(f64x2.abs(x)))));
 }
 
-@inline export function expf_v(x: v128): v128 { return join(expWide(f64x2.promote_low_f32x4(x)), expWide(hiHalf(x))); }
+@inline export function expf_v(x: v128): v128 { return expF4(x, false); }
+/** Lanes where expf_fast gives expf_v's bits: |x| <= 87, a normal result (NaN fails). */
+@inline export function expfFastOk(x: v128): v128 { return f32x4.le(f32x4.abs(x), f4(87.0)); }
+@inline export function expf_fast(x: v128): v128 { return expF4(x, true); }
 @inline export function logf_v(x: v128): v128 { return logF4(x, false); }
 /** Lanes where logf_fast gives logf_v's bits: x normal, positive and finite (NaN fails). */
 @inline export function logfFastOk(x: v128): v128 {
