@@ -4,10 +4,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine, NDArray } from '../dist/index.js';
 import { createEngines, disposeAll, ENGINE_CONFIGS, rng, withTimeout } from './helpers/engine-ref.js';
+import { fusionFromEnv } from './helpers/expr-trees.js';
 import { numpyBatch, numpySuite, type OracleCase } from './numpy/oracle.js';
 
 let engines: Engine[];
-beforeAll(async () => { engines = await createEngines(); }, 60_000);
+beforeAll(async () => { await fusionFromEnv(); engines = await createEngines(); }, 60_000);
 afterAll(async () => { await disposeAll(engines); });
 
 const bits = (x: ArrayLike<number>) => Array.from(x, (v) => (Object.is(v, -0) ? '-0' : String(v)));

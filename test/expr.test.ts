@@ -6,9 +6,10 @@ import { CancelledError, type Engine } from '../dist/index.js';
 import {
   ENGINE_CONFIGS, SIZES, createEngines, disposeAll, firstMismatch, guarded, random, settle, withTimeout, type TA,
 } from './helpers/engine-ref.js';
+import { fusionFromEnv } from './helpers/expr-trees.js';
 
 let engines: Engine[];
-beforeAll(async () => { engines = await createEngines(); });
+beforeAll(async () => { await fusionFromEnv(); engines = await createEngines(); });
 afterAll(() => disposeAll(engines));
 const T = 30_000;
 

@@ -15,6 +15,17 @@ describe('parallel / delayed', () => {
     expect(await watchdog(parallel({ nJobs: 2, batchSize: 3 })(mixed))).toEqual([2, 'X', 9]);
   });
 
+  it('calls of one, none and several arguments in one batch, array arguments included', async () => {
+    const count = (...args: unknown[]) => args;
+    const calls = [delayed(count)(1), delayed(count)([2, 3]), delayed(count)(), delayed(count)(4, 5), delayed(count)(undefined)];
+    for (const batchSize of [1, 2, 5]) {
+      expect(await watchdog(parallel({ nJobs: 2, batchSize })(calls))).toEqual([[1], [[2, 3]], [], [4, 5], [undefined]]);
+    }
+    // All unary, arrays as the one argument: each still arrives as one argument.
+    const arrays = [delayed(count)([1]), delayed(count)([]), delayed(count)([1, 2])];
+    expect(await watchdog(parallel({ nJobs: 2, batchSize: 3 })(arrays))).toEqual([[[1]], [[]], [[1, 2]]]);
+  });
+
   it('nJobs arithmetic, readable as .nJobs', () => {
     const n = availableParallelism();
     expect(parallel({ nJobs: 3 }).nJobs).toBe(3);

@@ -14,6 +14,33 @@ describe('Pool', () => {
     expect(await watchdog(pool.map((x: number) => x, []))).toEqual([]);
   });
 
+  it('map reads a sparse array\'s holes as undefined, and an array with its own iterator through that iterator', async () => {
+    const sparse: (number | undefined)[] = new Array(6);
+    sparse[0] = 1;
+    sparse[2] = 3;
+    sparse[5] = 6;
+    for (const chunkSize of [undefined, 1, 2, 5]) {
+      const got = await watchdog(pool.map((x: number | undefined) => (x === undefined ? 'hole' : x * 2), sparse, { chunkSize }));
+      expect(got).toEqual([2, 'hole', 6, 'hole', 'hole', 12]);
+      expect(Object.keys(got).length).toBe(6); // dense: every index is an own property
+    }
+    const odd = [1, 2, 3];
+    odd[Symbol.iterator] = function* () { yield 10; yield 20; };
+    expect(await watchdog(pool.map((x: number) => x + 1, odd))).toEqual([11, 21]);
+    // Chunks are copied before map returns: changing the input afterwards changes nothing.
+    const xs = Array.from({ length: 100 }, (_, i) => i);
+    const r = pool.map((x: number) => x, xs, { chunkSize: 3 });
+    xs.fill(-1);
+    expect(await watchdog(r)).toEqual(Array.from({ length: 100 }, (_, i) => i));
+  });
+
+  it('map passes each item as the one argument, arrays included; starmap spreads them', async () => {
+    const items = [[1, 2], [], [3], undefined, null, 'ab'];
+    expect(await watchdog(pool.map((...args: unknown[]) => args, items))).toEqual(items.map((x) => [x]));
+    expect(await watchdog(pool.map((...args: unknown[]) => args.length, [1, 2, 3], { chunkSize: 2 }))).toEqual([1, 1, 1]);
+    expect(await watchdog(pool.starmap((...args: unknown[]) => args.length, [[], [1], [1, 2], [1, 2, 3]]))).toEqual([0, 1, 2, 3]);
+  });
+
   it('starmap and apply', async () => {
     expect(await watchdog(pool.starmap((a: number, b: number) => a ** b, [[2, 3], [3, 2], [10, 0]]))).toEqual([8, 9, 1]);
     expect(await watchdog(pool.apply((a: number, b: string) => b.repeat(a), [3, 'ab']))).toBe('ababab');

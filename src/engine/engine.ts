@@ -11,7 +11,7 @@ import { checkDtype, describe, dtypeOf, DTYPES, isDetached, type Dtype, type Typ
 import { Heap, PAGE_BYTES } from '../memory/heap.js';
 import { Dispatcher } from '../runtime/dispatcher.js';
 import { KernelTable, kernelNames } from '../runtime/kernel-table.js';
-import { DEFAULT_CALLER_SPIN } from '../runtime/protocol.js';
+import { DEFAULT_CALLER_SPIN, SHIPPED_MODULE } from '../runtime/protocol.js';
 import { driveAsync, driveSync, type DriverConfig } from './driver.js';
 import { JsKernels } from './js-kernels.js';
 import type { Op } from './op.js';
@@ -71,7 +71,11 @@ export class EngineCore {
     this.#table = parts.table;
     this.#driver = { dispatcher: parts.dispatcher, builtins: parts.builtins, inlineWork: parts.inlineWork };
     const js = new JsKernels(parts.table, this.#arrays.heap);
-    this.#env = { arrays: this.#arrays, threads: this.threads, services: { owner: this, mapFunction: (c, f, x, out) => js.map(c, f, x, out) } };
+    this.#env = { arrays: this.#arrays, threads: this.threads, services: {
+      owner: this,
+      mapFunction: (c, f, x, out) => js.map(c, f, x, out),
+      shippedKernel: (id, module, name) => { parts.table.defineShipped(id, module); return { module: SHIPPED_MODULE, index: id, name }; },
+    } };
     this.#canBlock = parts.canBlock;
   }
 

@@ -6,7 +6,8 @@
  */
 import type { ArrayRegistry } from '../memory/arrays.js';
 import { DTYPES, describe, dtypeOf, isDetached, type Dtype, type TypedArray } from '../memory/dtypes.js';
-import type { ArrayArg, Op } from './op.js';
+import type { ArrayArg, KernelRef, Op } from './op.js';
+import type { WasmModule } from '../memory/wasm-types.js';
 import { overlap } from './overlap.js';
 
 const ARRAY_KINDS = 'a Float64Array, Float32Array, Int32Array, Uint32Array or Uint8Array';
@@ -28,6 +29,13 @@ export interface OpServices {
   readonly owner: object;
   /** `map` with a JS function (js-kernels.ts). */
   mapFunction(ctx: OpContext, fn: (v: number) => number, x: unknown, out: unknown): Op<TypedArray>;
+  /**
+   * A generated kernel module (one exported function, importing env.memory and
+   * the built-in module as `k`), instantiated here as shipped kernel `id`; each
+   * job that runs it carries the module's bytes at args[1] (address) and
+   * args[2] (length), from which every other thread instantiates it on first sight.
+   */
+  shippedKernel(id: number, module: WasmModule, name: string): KernelRef;
 }
 
 /** Per engine, shared by every op it runs. */

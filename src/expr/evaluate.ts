@@ -22,6 +22,7 @@ import type { Reduction } from './opcodes.js';
 import type { Vars } from './fold.js';
 import { bind, type Bound } from './bind.js';
 import { layout, writeFrame, type Gather } from './frame.js';
+import { fusedFor, fusionStats } from './fused.js';
 import { namesOf, parse, type Node } from './parse.js';
 import { scalarValue, storage } from './types.js';
 
@@ -128,6 +129,21 @@ export function* evaluate(ctx: OpContext, expr: Expression, vars: unknown, opts:
   if (n === 0) {
     if (reduceAlong) return yield* along(ctx, reduceAlong, result!, b.shape, opts);
     return p.reduce ? (p.reduce.kind === 'prod' ? 1 : p.reduce.kind === 'sum' ? 0 : NaN) : done(ctx, final ?? result!, userOut, b);
+  }
+
+  const fused = gathers.length === 0 ? fusedFor(p) : undefined;
+  if (fused) {
+    // The frame without temporaries, then the kernel's bytes for the threads that have not seen it yet.
+    const L = layout(p, n, 0, gathers);
+    const frame = ctx.scratchBytes(L.bytes + fused.bytes.length);
+    writeFrame(ctx.buffer, frame, p, L, ptrs, values, gathers);
+    new Uint8Array(ctx.buffer, frame + L.bytes, fused.bytes.length).set(fused.bytes);
+    const kernel = ctx.services.shippedKernel(fused.id, fused.module, `expression '${expr.source}'`);
+    fusionStats.runs++;
+    yield { kernel, n, chunk: chooseChunk(n, p.cost), args: [frame, frame + L.bytes, fused.bytes.length], cost: p.cost };
+    if (final) yield { kernel: `copy_${final.dtype}`, n, args: [result!.ptr, final.ptr] };
+    if (reduceAlong) return yield* along(ctx, reduceAlong, result!, b.shape, opts);
+    return done(ctx, final ?? result!, userOut, b);
   }
 
   // Reductions chunk like sum(), so sum(expr) has the bits sum of the materialised expression has.

@@ -6,11 +6,14 @@
  */
 import { KernelError } from '../errors.js';
 import { DTYPE_NAMES, DTYPES } from '../memory/dtypes.js';
-import { JS_MODULE } from './protocol.js';
+import { JS_MODULE, SHIPPED_MODULE } from './protocol.js';
 import type { WasmMemory, WasmModule } from '../memory/wasm-types.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: a kernel takes and returns whatever its wasm signature says
 type AnyFn = (...args: any[]) => any;
+
+/** Generated kernels kept per thread before the table starts over. */
+const MAX_SHIPPED = 1024;
 
 /** By dtype code (dtypeCode): the view constructor and log2 of the element size. */
 const VIEW_CTORS = DTYPE_NAMES.map((d) => DTYPES[d].ctor);
@@ -33,6 +36,9 @@ export class KernelTable {
   #modules: AnyFn[][] = [];
   #names: string[][] = [];
   #js = new Map<number, AnyFn>();
+  #shipped = new Map<number, AnyFn>();
+  /** The built-in module's exports: a generated kernel imports its vector math from them. */
+  #builtin: WebAssembly.Exports | undefined;
 
   constructor(memory: WasmMemory) {
     this.memory = memory;
@@ -50,6 +56,7 @@ export class KernelTable {
       },
     };
     const instance = new WebAssembly.Instance(module, imports);
+    if (slot === 0) this.#builtin = instance.exports;
     const names = kernelNames(module);
     this.#modules[slot] = names.map((name) => instance.exports[name] as AnyFn);
     this.#names[slot] = names;
@@ -59,6 +66,19 @@ export class KernelTable {
   /** Compile a JS map kernel (see #jsMapRunner); throws if the source is not a function. */
   defineJs(id: number, source: string): void {
     this.#js.set(id, this.#jsMapRunner(source));
+  }
+
+  /**
+   * Instantiate a generated kernel module (one exported function) as shipped
+   * kernel `id`, importing the shared memory and the built-in module's exports
+   * (`k`). Ids are never reused for other bytes, so a defined id stays valid.
+   */
+  defineShipped(id: number, module: WasmModule): void {
+    if (this.#shipped.has(id)) return;
+    // A program that keeps generating kernels starts over; a steady one never does.
+    if (this.#shipped.size >= MAX_SHIPPED) this.#shipped.clear();
+    const instance = new WebAssembly.Instance(module as WebAssembly.Module, { env: { memory: this.memory }, k: this.#builtin! });
+    this.#shipped.set(id, Object.values(instance.exports)[0] as AnyFn);
   }
 
   /**
@@ -77,6 +97,16 @@ export class KernelTable {
         fn = this.#js.get(index);
       }
       if (!fn) throw new KernelError(`JS kernel ${index} is not defined on this thread`);
+      return fn;
+    }
+    if (slot === SHIPPED_MODULE) {
+      // A generated kernel's job carries its module's bytes (args[1] = address, args[2] = length).
+      if (!this.#shipped.has(index) && args && args.length >= 3) {
+        const bytes = new Uint8Array(this.memory.buffer, args[1]! >>> 0, args[2]! >>> 0).slice();
+        this.defineShipped(index, new WebAssembly.Module(bytes));
+      }
+      const fn = this.#shipped.get(index);
+      if (!fn) throw new KernelError(`generated kernel ${index} is not defined on this thread`);
       return fn;
     }
     const fn = this.#modules[slot]?.[index];

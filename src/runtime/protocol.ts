@@ -57,6 +57,8 @@ export const CMD_RUN = 1;
 export const CMD_EXIT = 2;
 export const FLAG_PARTIALS = 1;
 export const JS_MODULE = -1;
+/** Module slot of a generated wasm kernel whose bytes each job carries (kernel-table.ts). */
+export const SHIPPED_MODULE = -2;
 
 export const ERR_NONE = 0;
 export const ERR_TRAP = 1;    // a kernel threw (wasm trap or JS exception)

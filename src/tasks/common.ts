@@ -66,8 +66,8 @@ export function submitBatch(
 export function runOnPool(
   pool: TaskPool,
   fns: WireFn[],
-  calls: unknown[][],
-  extra: Partial<Pick<TaskJob, 'fi' | 'timeoutMs' | 'onTimeout'>> = {},
+  calls: unknown[],
+  extra: Partial<Pick<TaskJob, 'unary' | 'fi' | 'timeoutMs' | 'onTimeout'>> = {},
 ): ChunkHandle {
   const batch = batchLifecycle();
   const job: TaskJob = { fns, calls, ...extra, claim: batch.claim, resolve: batch.resolve, reject: batch.reject };

@@ -36,19 +36,34 @@ export interface ChunkOptions {
 type Fn<A extends unknown[], R> = TaskFn<A, R>;
 type Awaited2<R> = R extends PromiseLike<infer U> ? U : R;
 
+const ARRAY_VALUES = Array.prototype[Symbol.iterator];
+
 const POOL_OPTIONS = ['workers', 'backend', 'initializer', 'initargs', 'maxTasksPerWorker', 'engine', ...BULLMQ_OPTION_KEYS];
 
 /**
  * Every item, as map needs them all to size its chunks. A sync iterable is read at
  * once; an async one (which Array.from would silently read as empty) to its end.
  */
-function itemsOf<T>(iterable: Iterable<T> | AsyncIterable<T>): T[] | Promise<T[]> {
+function itemsOf<T>(iterable: Iterable<T> | AsyncIterable<T>): readonly T[] | Promise<T[]> {
+  // A plain array as it is: map copies it chunk by chunk (slice) before returning, so no copy of the whole first.
+  if (Array.isArray(iterable) && iterable[Symbol.iterator] === ARRAY_VALUES) return iterable as T[];
   if (typeof (iterable as Iterable<T>)[Symbol.iterator] === 'function') return Array.from(iterable as Iterable<T>);
   return (async () => {
     const out: T[] = [];
     for await (const x of iterable as AsyncIterable<T>) out.push(x);
     return out;
   })();
+}
+
+/**
+ * items[start, end) as a packed array. slice() would keep a holey array holey (a
+ * `new Array(n)` filled in, or a sparse input), and V8 clones a holey array key by
+ * key, several times slower; a hole becomes undefined, as iteration reads it.
+ */
+function packedSlice<T>(items: readonly T[], start: number, end: number): T[] {
+  const out: T[] = [];
+  for (let i = start; i < end && i < items.length; i++) out.push(items[i]!);
+  return out;
 }
 
 export class Pool implements AsyncDisposable {
@@ -97,10 +112,10 @@ export class Pool implements AsyncDisposable {
     else if (this.#closed) throw new DisposedError('the pool has been closed');
   }
 
-  /** One chunk of calls to fn, on the threads or through the queue. */
-  #run(fn: Fn<unknown[], unknown>, wire: WireFn[], calls: unknown[][]): ChunkHandle {
-    if (this.#pool) return runOnPool(this.#pool, wire, calls);
-    return submitBatch(this.#remote!, calls.map((args) => ({ fn: fn as TaskFn, args })));
+  /** One chunk of calls to fn, on the threads or through the queue. `unary`: each of `calls` is one call's only argument. */
+  #run(fn: Fn<unknown[], unknown>, wire: WireFn[], calls: readonly unknown[], unary: boolean): ChunkHandle {
+    if (this.#pool) return runOnPool(this.#pool, wire, calls as unknown[], unary ? { unary } : {});
+    return submitBatch(this.#remote!, calls.map((a) => ({ fn: fn as TaskFn, args: unary ? [a] : (a as unknown[]) })));
   }
 
   /** Ordered results of fn(x) for every x. Default chunk size: ceil(n / (4 × workers)). */
@@ -109,7 +124,7 @@ export class Pool implements AsyncDisposable {
     // No await for a sync iterable: the work is submitted now, so `p.map(...); p.close()` still runs it.
     const got = itemsOf(iterable);
     const items = Array.isArray(got) ? got : await got;
-    return this.#mapCalls(fn as Fn<unknown[], R>, items.map((x) => [x]), options, 'map') as Promise<Awaited2<R>[]>;
+    return this.#mapCalls(fn as Fn<unknown[], R>, items, true, options, 'map') as Promise<Awaited2<R>[]>;
   }
 
   /** Like map, but each item is an array of arguments: fn(...args). */
@@ -120,24 +135,29 @@ export class Pool implements AsyncDisposable {
       if (!Array.isArray(a)) throw new TypeError('starmap: every item must be an array of arguments');
       return a as unknown[];
     });
-    return this.#mapCalls(fn as Fn<unknown[], R>, calls, options, 'starmap') as Promise<Awaited2<R>[]>;
+    return this.#mapCalls(fn as Fn<unknown[], R>, calls, false, options, 'starmap') as Promise<Awaited2<R>[]>;
   }
 
-  async #mapCalls(fn: Fn<unknown[], unknown>, calls: unknown[][], options: ChunkOptions | undefined, where: string): Promise<unknown[]> {
+  async #mapCalls(
+    fn: Fn<unknown[], unknown>,
+    calls: readonly unknown[],
+    unary: boolean,
+    options: ChunkOptions | undefined,
+    where: string,
+  ): Promise<unknown[]> {
     const wire = [toWireFn(fn)];
     this.#checkOpen();
     const size = this.#chunkSize(options, Math.max(1, Math.ceil(calls.length / (4 * this.workers))), where);
     const handles: ChunkHandle[] = [];
-    for (let i = 0; i < calls.length; i += size) handles.push(this.#run(fn, wire, calls.slice(i, i + size)));
-    const out = new Array<unknown>(calls.length);
+    for (let i = 0; i < calls.length; i += size) handles.push(this.#run(fn, wire, packedSlice(calls, i, i + size), unary));
+    let parts: unknown[][];
     try {
       // Reject as soon as any chunk fails, not after the others finish.
-      await Promise.all(
-        handles.map((h, k) =>
+      parts = await Promise.all(
+        handles.map((h) =>
           h.promise.then((o) => {
             if (o.hasError) throw o.error;
-            const base = k * size;
-            for (let j = 0; j < o.values.length; j++) out[base + j] = o.values[j];
+            return o.values;
           }),
         ),
       );
@@ -145,6 +165,8 @@ export class Pool implements AsyncDisposable {
       for (const h of handles) h.cancel();
       throw e;
     }
+    const out: unknown[] = [];
+    for (const p of parts) for (const v of p) out.push(v);
     return out;
   }
 
@@ -156,7 +178,7 @@ export class Pool implements AsyncDisposable {
       const wire = [toWireFn(fn)];
       this.#checkOpen();
       if (!this.#pool) {
-        this.#run(fn as Fn<unknown[], unknown>, wire, [args]).promise.then(
+        this.#run(fn as Fn<unknown[], unknown>, wire, [args], false).promise.then(
           (o) => (o.hasError ? reject(o.error) : resolve(o.values[0] as Awaited2<R>)),
           reject,
         );
@@ -198,7 +220,7 @@ export class Pool implements AsyncDisposable {
     const chunkSize = this.#chunkSize(options, 1, where);
     return streamChunks<T, Awaited2<R>>(
       iterable,
-      (items) => this.#run(fn as Fn<unknown[], unknown>, wire, items.map((x) => [x])),
+      (items) => this.#run(fn as Fn<unknown[], unknown>, wire, items, true),
       { chunkSize, window: Math.max(4, this.workers * 4), ordered },
     );
   }

@@ -17,17 +17,34 @@ export function wireCalls(
   const fns: WireFn[] = [];
   const index = new Map<WireFn, number>();
   const fi: number[] = [];
+  // Batches mostly call one function: a run of the same one skips the look-ups.
+  let last: TaskFn | undefined;
+  let k = -1;
   for (const c of calls) {
-    const w = toWire(c.fn);
-    let k = index.get(w);
-    if (k === undefined) {
-      k = fns.length;
-      fns.push(w);
-      index.set(w, k);
+    if (c.fn !== last || k < 0) {
+      last = c.fn;
+      const w = toWire(c.fn);
+      const known = index.get(w);
+      if (known === undefined) {
+        k = fns.length;
+        fns.push(w);
+        index.set(w, k);
+      } else k = known;
     }
     fi.push(k);
   }
   return { fns, fi: fns.length > 1 ? fi : undefined };
+}
+
+/** The batch's arguments as the task pool sends them: unary (one flat array, cheaper to clone) when every call has one. */
+export function wireArgs(calls: readonly TaskCall[]): { calls: unknown[]; unary: boolean } {
+  // Built by push: an array made by `new Array(n)` stays holey, and V8 clones a holey array key by key.
+  const out: unknown[] = [];
+  for (const c of calls) {
+    if (c.args.length !== 1) return { calls: calls.map((d) => d.args), unary: false };
+    out.push(c.args[0]);
+  }
+  return { calls: out, unary: true };
 }
 
 export class WorkerBackend implements TaskBackend {
@@ -48,10 +65,12 @@ export class WorkerBackend implements TaskBackend {
 
   submit(job: BackendJob): void {
     const { fns, fi } = wireCalls(job.calls);
+    const { calls, unary } = wireArgs(job.calls);
     const taskJob: TaskJob = {
       fns,
       fi,
-      calls: job.calls.map((c) => c.args as unknown[]),
+      calls,
+      unary,
       claim: job.claim,
       resolve: job.resolve,
       reject: job.reject,

@@ -19,17 +19,22 @@ export interface TaskWorkerData {
   wake?: Int32Array;
 }
 
-/** caller -> worker: run `calls` in order; call i uses fns[fi[i]] (fns[0] when fi is absent). */
 /** caller -> worker: the task with this batch id should stop (its signal fires). */
 export interface AbortMessage {
   t: 'abort';
   id: number;
 }
 
+/**
+ * caller -> worker: run `calls` in order; call i uses fns[fi[i]] (fns[0] when fi is absent).
+ * With `unary` set, calls[i] is call i's one argument rather than its argument array:
+ * map's form, since cloning a flat array costs a fraction of an array of one-item arrays.
+ */
 export interface BatchMessage {
   id: number;
   fns: WireFn[];
-  calls: unknown[][];
+  calls: unknown[];
+  unary?: true;
   fi?: number[];
 }
 

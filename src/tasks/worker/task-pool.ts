@@ -206,6 +206,7 @@ export class TaskPool {
     const { job } = entry;
     const msg: BatchMessage = { id: entry.id, fns: job.fns, calls: job.calls };
     if (job.fi) msg.fi = job.fi;
+    if (job.unary) msg.unary = true;
     try {
       postBatch(slot, msg);
     } catch (e) {

@@ -9,7 +9,9 @@ import { timerFor } from '../timer.js';
 
 export interface TaskJob {
   fns: WireFn[];
-  calls: unknown[][];
+  /** One array of arguments per call; with `unary`, each call's one argument (protocol.ts). */
+  calls: unknown[];
+  unary?: boolean;
   fi?: number[];
   /** Called when the job is about to be sent; returning false drops it (it was cancelled while queued). */
   claim?: () => boolean;

@@ -168,7 +168,7 @@ function runBatch(msg: BatchMessage): Promise<void> | undefined {
     endBatch(msg.id);
     return reply({ t: 'done', id: msg.id, values, ms: performance.now() - t0 });
   };
-  const { calls, fi } = msg;
+  const { calls, fi, unary } = msg;
   let k = 0;
   let i = 0;
   const resume = async (pending: PromiseLike<unknown>, isFn: boolean): Promise<void> => {
@@ -197,7 +197,7 @@ function runBatch(msg: BatchMessage): Promise<void> | undefined {
       }
       for (; i < calls.length; i++) {
         fn = (fi ? fns[fi[i]!] : fns[0])!;
-        const v = fn.apply(context, calls[i]!);
+        const v = unary ? fn.call(context, calls[i]) : fn.apply(context, calls[i] as unknown[]);
         if (v !== null && typeof v === 'object' && typeof (v as PromiseLike<unknown>).then === 'function') {
           return resume(v as PromiseLike<unknown>, false);
         }

@@ -1,0 +1,121 @@
+/**
+ * A minimal WebAssembly binary encoder: just what a fused expression kernel
+ * needs (one function type per import plus the kernel's, imports of the shared
+ * memory and of functions, one exported function). Instructions are written
+ * as raw bytes by the caller through `Code`.
+ */
+
+export const I32 = 0x7f;
+export const V128 = 0x7b;
+
+/** An unsigned LEB128 of a non-negative integer below 2^32. */
+export function uleb(out: number[], v: number): void {
+  v >>>= 0;
+  do {
+    let byte = v & 0x7f;
+    v >>>= 7;
+    if (v !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (v !== 0);
+}
+
+/** A signed LEB128 of a 32-bit integer. */
+export function sleb(out: number[], v: number): void {
+  v |= 0;
+  for (;;) {
+    const byte = v & 0x7f;
+    v >>= 7;
+    if ((v === 0 && (byte & 0x40) === 0) || (v === -1 && (byte & 0x40) !== 0)) { out.push(byte); return; }
+    out.push(byte | 0x80);
+  }
+}
+
+function name(out: number[], s: string): void {
+  uleb(out, s.length);
+  for (let i = 0; i < s.length; i++) out.push(s.charCodeAt(i)); // ASCII names only
+}
+
+function section(out: number[], id: number, body: number[]): void {
+  out.push(id);
+  uleb(out, body.length);
+  for (const b of body) out.push(b);
+}
+
+/** A function body under construction: raw instruction bytes plus helpers for the common encodings. */
+export class Code {
+  readonly bytes: number[] = [];
+  op(...b: number[]): this { for (const x of b) this.bytes.push(x); return this; }
+  /** An instruction with one unsigned immediate (local.get, call, br...). */
+  u(opcode: number, imm: number): this { this.bytes.push(opcode); uleb(this.bytes, imm); return this; }
+  i32(v: number): this { this.bytes.push(0x41); sleb(this.bytes, v); return this; }
+  /** A SIMD instruction (0xfd prefix, LEB opcode), without immediates. */
+  simd(opcode: number): this { this.bytes.push(0xfd); uleb(this.bytes, opcode); return this; }
+  /** A SIMD memory instruction: alignment as log2, byte offset; `lane` for the *_lane forms. */
+  mem(opcode: number, alignLog2: number, offset: number, lane?: number): this {
+    this.simd(opcode);
+    uleb(this.bytes, alignLog2);
+    uleb(this.bytes, offset);
+    if (lane !== undefined) this.bytes.push(lane);
+    return this;
+  }
+  /** i8x16.shuffle with its 16 lane indices. */
+  shuffle(lanes: readonly number[]): this { this.simd(0x0d); for (const l of lanes) this.bytes.push(l); return this; }
+}
+
+export interface FuncImport { module: string; name: string; params: readonly number[]; results: readonly number[] }
+
+export interface ModuleSpec {
+  /** The shared memory, imported as env.memory; its declared limits accept any engine memory. */
+  memory: { module: string; name: string };
+  imports: readonly FuncImport[];
+  /** The one defined function: its signature, locals (types in order) and body (without the final `end`). */
+  func: { name: string; params: readonly number[]; results: readonly number[]; locals: readonly number[]; body: Code };
+}
+
+/** The module's bytes. */
+export function encodeModule(spec: ModuleSpec): Uint8Array {
+  const out: number[] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+  // One type per function (duplicates are legal and keep indices trivial).
+  const sigs = [...spec.imports, spec.func];
+  const types: number[] = [];
+  uleb(types, sigs.length);
+  for (const s of sigs) {
+    types.push(0x60);
+    uleb(types, s.params.length); types.push(...s.params);
+    uleb(types, s.results.length); types.push(...s.results);
+  }
+  section(out, 1, types);
+
+  const imports: number[] = [];
+  uleb(imports, spec.imports.length + 1);
+  name(imports, spec.memory.module); name(imports, spec.memory.name);
+  // Shared, minimum 0 and maximum 65536 pages: an imported memory only has to fit inside these.
+  imports.push(0x02, 0x03, 0x00); uleb(imports, 65536);
+  spec.imports.forEach((f, i) => { name(imports, f.module); name(imports, f.name); imports.push(0x00); uleb(imports, i); });
+  section(out, 2, imports);
+
+  const funcs: number[] = [];
+  uleb(funcs, 1); uleb(funcs, spec.imports.length);
+  section(out, 3, funcs);
+
+  const exports: number[] = [];
+  uleb(exports, 1); name(exports, spec.func.name); exports.push(0x00); uleb(exports, spec.imports.length);
+  section(out, 7, exports);
+
+  const body: number[] = [];
+  // Locals as runs of one type.
+  const runs: Array<[number, number]> = [];
+  for (const t of spec.func.locals) {
+    const last = runs[runs.length - 1];
+    if (last && last[1] === t) last[0]++; else runs.push([1, t]);
+  }
+  uleb(body, runs.length);
+  for (const [count, t] of runs) { uleb(body, count); body.push(t); }
+  for (const b of spec.func.body.bytes) body.push(b);
+  body.push(0x0b);
+  const code: number[] = [];
+  uleb(code, 1); uleb(code, body.length);
+  for (const b of body) code.push(b);
+  section(out, 10, code);
+  return Uint8Array.from(out);
+}
