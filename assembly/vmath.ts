@@ -1,22 +1,26 @@
-// Table-free vector math for the map kernels (issue 2).
+// Table-free vector math for the map kernels (issue 2; speed: issue 15).
 //
 // Every constant is an inline literal and every helper is @inline, so the
 // module keeps zero data segments (Math.sin & co. would pull in tables).
 // The vector functions are the only versions: map.ts runs a tail through the
 // same code on a splatted lane, so an element's result never depends on
 // whether it fell in a vector body or a tail (chunk boundaries and subarray
-// offsets cannot change results). The f32x4 versions widen to f64, evaluate
-// series cut to what an f32 result needs (vmath-f32.ts; sin/cos in
-// vmath-trig.ts) and round once to f32.
+// offsets cannot change results). exp, log and sigmoid (and pow, vmath-pow.ts)
+// also have a fast path for vectors with no special lane, which gives the same
+// bits as the full path; map.ts picks it with one branch per 4 vectors.
 //
-// Accuracy (max ulp vs V8's Math.*, measured by test/assembly-vmath.test.ts):
-//   exp, log, pow: <= 1 ulp over the whole f64 range (incl. subnormals,
-//   overflow to Infinity, gradual underflow); tanh, sigmoid: <= 2 ulp
-//   (sigmoid against an exact-division reference; 1/(1+Math.exp(-x)) itself
-//   rounds 1+e and is up to ~2 ulp off near 1). f32: <= 1 ulp of fround(Math).
-//   sin, cos: <= 1 ulp over the whole f64 range: a 6-part Cody-Waite
-//   reduction up to |x| ~ 2^27*pi/2 (~2.1e8), Payne-Hanek beyond (vmath-trig.ts,
-//   trig-reduce.ts; 2/pi's bits come from a switch, not a table).
+// Why 4 vectors per loop iteration (map.ts, pow.ts): V8 builds each v128
+// constant with 3 instructions or keeps it in a stack slot, and a Horner step
+// without FMA waits ~8 cycles on the one before; 4 independent evaluations
+// fill those waits and share the constants.
+//
+// Accuracy (ulps from the correctly rounded result; test/numpy/accuracy-ld
+// .test.ts, 2M points per range with `npm run test:accuracy`): exp, log, pow,
+// tanh, sigmoid: <= 1 ulp over the whole f64 range (incl. subnormals,
+// overflow to Infinity, gradual underflow). f32 (vmath-f32.ts): <= 1 ulp of
+// fround(exact); exp and log run 4 lanes in f32 arithmetic (every f32 input
+// checked: scripts/vmath-f32-exhaustive.mjs), tanh, sigmoid and pow widen to
+// f64. sin, cos: vmath-trig.ts.
 
 // ---- helpers -------------------------------------------------------------
 
