@@ -1,89 +1,180 @@
 // sin and cos, f64 and f32 (vmath.ts's conventions: table-free, the vector
-// code is the only version). Reduction: a 6-part Cody-Waite split of pi/2,
-// exact up to |x·2/pi| = 2^27, and Payne-Hanek (trig-reduce.ts) beyond.
+// code is the only version, a lane's result never depends on its neighbour).
+//
+// f64: x = n·π/2 + y0 + y1, then fdlibm's sin and cos kernels on [-π/4, π/4]
+// (both, one picked per lane by n's parity). The fast reduction is a 4-part
+// Cody–Waite split of π/2 with no error-free sums but one; lanes where it is
+// not exact enough (|n| > 2^19, or y0 small) take sincosSlow, which redoes
+// only those lanes: a 6-part split up to |n| = 2^27 and Payne–Hanek
+// (trig-reduce.ts) beyond. Arguments below ~1e4 almost never do.
 
 import { add, hiHalf, join, mad, mul, sel, sp, sub, twoSumLo } from './vmath';
 import { quadrantLarge, reduceBits, reducedLarge } from './trig-reduce';
 
+// 1.5·2^52: x·2/π + SHIFTER rounds to an integer n whose low bits are n's (two's complement).
+const SHIFTER = 6755399441055744.0;
+const TWO_OVER_PI = 6.36619772367581382433e-01;
+
 /**
- * sin(x) for quadrant offset 0, cos(x) for offset 1 (cos(x) = sin(x + pi/2)).
- * forF32 (a constant, folded at each call): short Taylor series, enough for a
- * result rounded to f32 (relative error < 1.2e-10 on |y| <= pi/4), without
- * the reduction's low part.
+ * sin (offset 0) or cos (offset 1, cos x = sin(x + π/2)) from the reduced argument
+ * y0 + y1 and k, whose low 2 bits are the quadrant (n + offset) mod 4.
  */
-@inline function sincos_v(x: v128, offset: f64, forF32: bool): v128 {
-  const fn = f64x2.nearest(mul(x, sp(6.36619772367581382433e-01)));
-  // pi/2 = c1 + ... + c5 + c6 with c1..c5 of <= 26 bits: fn*ci is exact for |fn| <= 2^27,
-  // x - fn*c1 is exact (Sterbenz), and the TwoSum chain keeps every rounding error, so
-  // y0 + y1 is x - fn*pi/2 to ~2^-120 relative even under the worst cancellation.
-  const t1 = sub(x, mul(fn, sp(1.5707963109016418)));
+@inline function finish(y0: v128, y1n: v128, k: v128): v128 {
+  const z = mul(y0, y0);
+  const w = mul(z, z);
+  const hz = mul(sp(0.5), z);
+  const wc = sub(sp(1.0), hz);
+  // fdlibm's __kernel_sin coefficients; y1 enters as y1·cos(y0) ≈ y1·(1 - z/2).
+  const rs = add(mad(z, mad(z, sp(2.75573137070700676789e-06), sp(-1.98412698298579493134e-04)), sp(8.33333333332248946124e-03)),
+    mul(mul(z, w), mad(z, sp(1.58969099521155010221e-10), sp(-2.50507602534068634195e-08))));
+  // (y0 minus a +0 keeps sin(-0) = -0: the tail comes negated, y1n = -y1.)
+  const sn = sub(y0, sub(mul(y1n, wc), mul(mul(z, y0), mad(z, rs, sp(-1.66666666666666324348e-01)))));
+  // fdlibm's __kernel_cos: 1 - z/2 rounded, its rounding error added back with the rest.
+  const rc = add(mad(z, mad(z, sp(2.48015872894767294178e-05), sp(-1.38888888888741095749e-03)), sp(4.16666666666666019037e-02)),
+    mul(mul(z, w), mad(z, mad(z, sp(-1.13596475577881948265e-11), sp(2.08757232129817482790e-09)), sp(-2.75573143513906633035e-07))));
+  const cs = add(wc, add(sub(sub(sp(1.0), wc), hz), add(mul(w, rc), mul(y0, y1n))));
+  // Odd quadrants take cos, quadrants 2 and 3 flip the sign.
+  // (Shifts rather than masks: two fewer constants to keep in registers.)
+  const odd = i64x2.lt_s(i64x2.shl(k, 63), i64x2.splat(0));
+  return v128.xor(sel(cs, sn, odd), i64x2.shl(i64x2.shr_u(k, 1), 63));
+}
+
+// ---- reduction: x = n·π/2 + y0 + y1 --------------------------------------------
+// π/2 = c1 + c2 + c3 + c4: c1 (33 bits, to 2^-32) and c3 (33 bits) times |n| <= 2^19
+// are exact, c2 (to 2^-53) times any n here is. x and t1 are multiples of 2^-53 when
+// n != 0 (|x| > 1/2), so t1 = x - n·c1 (Sterbenz) and t2 = t1 - n·c2 (below 1) are
+// exact; y0 = t2 - n·c3 keeps its rounding error in y1 (Fast2Sum: |t2| >= |n·c3|, or
+// the difference is exact), and y0 + y1 is within |n|·2^-141 of x - n·π/2. c2..c4
+// are truncations, so every term is >= 0 and sin(-0) stays -0.
+
+/** x·2/π + SHIFTER + offset: its low bits are n + offset, n = round(x·2/π). */
+@inline function kOf(x: v128, offset: f64): v128 { return add(mul(x, sp(TWO_OVER_PI)), sp(SHIFTER + offset)); }
+@inline function nOf(k: v128, offset: f64): v128 { return sub(k, sp(SHIFTER + offset)); }
+/** t2 = x - n·(c1 + c2), exact. */
+@inline function t2Of(x: v128, n: v128): v128 {
+  return sub(sub(x, mul(n, sp(1.5707963267341256))), mul(n, sp(6.077094383272197e-11)));
+}
+@inline function p3Of(n: v128): v128 { return mul(n, sp(6.12323399538461e-17)); }
+/** -y1: y0's rounding error and n·c4, negated (finish takes it so). */
+@inline function y1nOf(n: v128, t2: v128, p3: v128, y0: v128): v128 {
+  return sub(mul(n, sp(3.5215598651832e-27)), sub(sub(t2, y0), p3));
+}
+/**
+ * Lanes the fast reduction cannot take: |y0| < (n·2^-19)^2 holds for every lane past
+ * |n| = 2^19 (where the exact products end) and for every y0 small enough that the
+ * |n|·2^-141 could matter (|y0| < |n|·2^-74), and for few others (|y0| < 2^-6 at
+ * |x| ~ 1e5). ±Infinity and NaN are not rare: they give NaN either way.
+ */
+@inline function rareOf(n: v128, y0: v128): v128 {
+  const ns = mul(n, sp(1.9073486328125e-06));
+  return f64x2.gt(mul(ns, ns), f64x2.abs(y0));
+}
+
+/** sin or cos by the fast reduction, right for lanes where rareLanes is clear. */
+@inline function sincosFast(x: v128, offset: f64): v128 {
+  const k = kOf(x, offset), n = nOf(k, offset), t2 = t2Of(x, n), p3 = p3Of(n);
+  const y0 = sub(t2, p3);
+  return finish(y0, y1nOf(n, t2, p3, y0), k);
+}
+
+/** Same expressions as sincosFast, so the compiler computes them once. */
+@inline function rareLanes(x: v128, offset: f64): v128 {
+  const n = nOf(kOf(x, offset), offset);
+  return rareOf(n, sub(t2Of(x, n), p3Of(n)));
+}
+
+/**
+ * sincosFast with the rare lanes reduced again: a 6-part Cody–Waite split up to
+ * |x·2/π| = 2^27, Payne–Hanek (trig-reduce.ts) beyond. The other lanes keep the
+ * fast reduction, so their results do not depend on their neighbours.
+ */
+@inline function sincosSlow(x: v128, offset: f64): v128 {
+  const k = kOf(x, offset), n = nOf(k, offset), t2 = t2Of(x, n), p3 = p3Of(n);
+  const y0 = sub(t2, p3);
+  const rare = rareOf(n, y0);
+  // π/2 = c1 + ... + c5 + c6 with c1..c5 of <= 26 bits: fn·ci is exact for |fn| <= 2^27,
+  // x - fn·c1 is exact (Sterbenz), and the TwoSum chain keeps every rounding error, so
+  // s0 + s1 is x - fn·π/2 to ~2^-120 relative even under the worst cancellation.
+  const fn = f64x2.nearest(mul(x, sp(TWO_OVER_PI)));
+  const u1 = sub(x, mul(fn, sp(1.5707963109016418)));
   const a2 = f64x2.neg(mul(fn, sp(1.5893254712295857e-8)));
-  const s2 = add(t1, a2);
+  const s2 = add(u1, a2);
   const a3 = f64x2.neg(mul(fn, sp(6.123233932053594e-17)));
   const s3 = add(s2, a3);
   const a4 = f64x2.neg(mul(fn, sp(6.368317055225283e-25)));
   const s4 = add(s3, a4);
   const a5 = f64x2.neg(mul(fn, sp(1.0828566716053562e-32)));
   const s5 = add(s4, a5);
-  const err = add(add(twoSumLo(t1, a2, s2), twoSumLo(s2, a3, s3)), add(twoSumLo(s3, a4, s4), twoSumLo(s4, a5, s5)));
+  const err = add(add(twoSumLo(u1, a2, s2), twoSumLo(s2, a3, s3)), add(twoSumLo(s3, a4, s4), twoSumLo(s4, a5, s5)));
   const lo = sub(err, mul(fn, sp(2.316557725048044e-41)));
-  let y0 = add(s5, lo);
-  let y1 = add(sub(s5, y0), lo);
+  let s0 = add(s5, lo);
+  let s1 = add(sub(s5, s0), lo);
+  // fn mod 4 in f64 (exact for any fn).
+  let qs = sub(fn, mul(sp(4.0), f64x2.floor(mul(fn, sp(0.25)))));
   // Past |fn| = 2^27 the products above are inexact: finite lanes there take the
-  // Payne–Hanek reduction (trig-reduce.ts), which also gives their quadrant.
-  let qn = fn;
+  // Payne–Hanek reduction, which also gives their quadrant.
   const big = v128.andnot(f64x2.lt(f64x2.abs(x), sp(Infinity)), f64x2.le(f64x2.abs(fn), sp(134217728.0)));
-  if (v128.any_true(big)) {
-    if (i64x2.extract_lane(big, 0) != 0) {
-      const x0 = f64x2.extract_lane(x, 0), w = reduceBits(abs(x0)), r = reducedLarge(w, x0);
-      y0 = f64x2.replace_lane(y0, 0, f64x2.extract_lane(r, 0));
-      y1 = f64x2.replace_lane(y1, 0, f64x2.extract_lane(r, 1));
-      qn = f64x2.replace_lane(qn, 0, quadrantLarge(w, x0));
-    }
-    if (i64x2.extract_lane(big, 1) != 0) {
-      const x1 = f64x2.extract_lane(x, 1), w = reduceBits(abs(x1)), r = reducedLarge(w, x1);
-      y0 = f64x2.replace_lane(y0, 1, f64x2.extract_lane(r, 0));
-      y1 = f64x2.replace_lane(y1, 1, f64x2.extract_lane(r, 1));
-      qn = f64x2.replace_lane(qn, 1, quadrantLarge(w, x1));
-    }
+  if (i64x2.extract_lane(big, 0) != 0) {
+    const x0 = f64x2.extract_lane(x, 0), w = reduceBits(abs(x0)), r = reducedLarge(w, x0);
+    s0 = f64x2.replace_lane(s0, 0, f64x2.extract_lane(r, 0));
+    s1 = f64x2.replace_lane(s1, 0, f64x2.extract_lane(r, 1));
+    qs = f64x2.replace_lane(qs, 0, quadrantLarge(w, x0));
   }
-  const z = mul(y0, y0);
-  let sn: v128, cs: v128;
-  if (forF32) {
-    // Taylor to degree 11 (sin) and 10 (cos) on |y0| <= pi/4.
-    sn = mad(mul(z, y0), mad(z, mad(z, mad(z, mad(z, sp(-1.0 / 39916800.0), sp(1.0 / 362880.0)), sp(-1.0 / 5040.0)), sp(1.0 / 120.0)), sp(-1.0 / 6.0)), y0);
-    cs = mad(z, mad(z, mad(z, mad(z, mad(z, sp(-1.0 / 3628800.0), sp(1.0 / 40320.0)), sp(-1.0 / 720.0)), sp(1.0 / 24.0)), sp(-0.5)), sp(1.0));
-  } else {
-    const w = mul(z, z);
-    // fdlibm __sin(y0, y1, 1)
-    const rs = add(mad(z, mad(z, sp(2.75573137070700676789e-06), sp(-1.98412698298579493134e-04)), sp(8.33333333332248946124e-03)),
-      mul(mul(z, w), mad(z, sp(1.58969099521155010221e-10), sp(-2.50507602534068634195e-08))));
-    const v = mul(z, y0);
-    sn = sub(y0, sub(sub(mul(z, sub(mul(sp(0.5), y1), mul(v, rs))), y1), mul(v, sp(-1.66666666666666324348e-01))));
-    // fdlibm __cos(y0, y1)
-    const rc = add(mul(z, mad(z, mad(z, sp(2.48015872894767294178e-05), sp(-1.38888888888741095749e-03)), sp(4.16666666666666019037e-02))),
-      mul(mul(w, w), mad(z, mad(z, sp(-1.13596475577881948265e-11), sp(2.08757232129817482790e-09)), sp(-2.75573143513906633035e-07))));
-    const hz = mul(sp(0.5), z);
-    const wc = sub(sp(1.0), hz);
-    cs = add(wc, add(sub(sub(sp(1.0), wc), hz), sub(mul(z, rc), mul(y0, y1))));
+  if (i64x2.extract_lane(big, 1) != 0) {
+    const x1 = f64x2.extract_lane(x, 1), w = reduceBits(abs(x1)), r = reducedLarge(w, x1);
+    s0 = f64x2.replace_lane(s0, 1, f64x2.extract_lane(r, 0));
+    s1 = f64x2.replace_lane(s1, 1, f64x2.extract_lane(r, 1));
+    qs = f64x2.replace_lane(qs, 1, quadrantLarge(w, x1));
   }
-
-  // Quadrant from fn mod 4 in f64 (exact for any fn, unlike an i32 conversion).
-  const q = add(sub(qn, mul(sp(4.0), f64x2.floor(mul(qn, sp(0.25))))), sp(offset));
-  const odd = f64x2.ne(f64x2.floor(mul(q, sp(0.5))), mul(q, sp(0.5)));
-  const neg = v128.and(f64x2.ge(q, sp(2.0)), f64x2.lt(q, sp(4.0)));
-  const r = sel(cs, sn, odd);
-  return v128.xor(r, v128.and(neg, i64x2.splat(<i64>0x8000000000000000)));
+  return finish(sel(s0, y0, rare), sel(f64x2.neg(s1), y1nOf(n, t2, p3, y0), rare), sel(add(qs, sp(SHIFTER + offset)), k, rare));
 }
 
-export function sin_v(x: v128): v128 {
-  // |x| < 2^-26: sin(x) rounds to x (and -0 stays -0).
-  return sel(x, sincos_v(x, 0.0, false), f64x2.lt(f64x2.abs(x), sp(1.4901161193847656e-08)));
+// Not inlined: the rare lanes' code stays out of the map loops.
+function sinSlow(x: v128): v128 { return sincosSlow(x, 0.0); }
+function cosSlow(x: v128): v128 { return sincosSlow(x, 1.0); }
+
+/** One vector, either path (map tails, the f32 kernels). */
+@inline function sincos(x: v128, offset: f64): v128 {
+  if (v128.any_true(rareLanes(x, offset))) return offset != 0 ? cosSlow(x) : sinSlow(x);
+  return sincosFast(x, offset);
 }
 
-export function cos_v(x: v128): v128 { return sincos_v(x, 1.0, false); }
+/**
+ * map('sin' | 'cos') over f64 [start, end), 4 elements per step. A step with a rare
+ * lane leaves the inner loop for sincosSlow: no call inside the hot loop, so the
+ * constants stay in registers. Tails take the same code on a splatted lane.
+ */
+@inline export function sincosMapF64(start: i32, end: i32, x: usize, out: usize, offset: f64): void {
+  let i = start;
+  while (i + 4 <= end) {
+    for (; i + 4 <= end; i += 4) {
+      const p = <usize>i << 3;
+      const a = v128.load(x + p);
+      const b = v128.load(x + p, 16);
+      const ra = sincosFast(a, offset);
+      const rb = sincosFast(b, offset);
+      if (v128.any_true(v128.or(rareLanes(a, offset), rareLanes(b, offset)))) break;
+      v128.store(out + p, ra);
+      v128.store(out + p, rb, 16);
+    }
+    if (i + 4 <= end) {
+      const p = <usize>i << 3;
+      const a = v128.load(x + p);
+      const b = v128.load(x + p, 16);
+      v128.store(out + p, offset != 0 ? cosSlow(a) : sinSlow(a));
+      v128.store(out + p, offset != 0 ? cosSlow(b) : sinSlow(b), 16);
+      i += 4;
+    }
+  }
+  for (; i < end; i++) {
+    const p = <usize>i << 3;
+    store<f64>(out + p, f64x2.extract_lane(sincos(f64x2.splat(load<f64>(x + p)), offset), 0));
+  }
+}
 
-// As sin_v: below 2^-26, sin(x) rounds to x (and -0 stays -0).
-@inline function sinWide(x: v128): v128 { return sel(x, sincos_v(x, 0.0, true), f64x2.lt(f64x2.abs(x), sp(1.4901161193847656e-08))); }
-export function sinf_v(x: v128): v128 { return join(sinWide(f64x2.promote_low_f32x4(x)), sinWide(hiHalf(x))); }
-export function cosf_v(x: v128): v128 { return join(sincos_v(f64x2.promote_low_f32x4(x), 1.0, true), sincos_v(hiHalf(x), 1.0, true)); }
+@inline export function sin_v(x: v128): v128 { return sincos(x, 0.0); }
+@inline export function cos_v(x: v128): v128 { return sincos(x, 1.0); }
+
+// f32 lanes: placeholder until the f32x4 path; uses the f64 kernels (correct, slower).
+export function sinf_v(x: v128): v128 { return join(sin_v(f64x2.promote_low_f32x4(x)), sin_v(hiHalf(x))); }
+export function cosf_v(x: v128): v128 { return join(cos_v(f64x2.promote_low_f32x4(x)), cos_v(hiHalf(x))); }

@@ -10,7 +10,7 @@ import { fusionStats, generate, setFusion } from '../dist/expr/fused.js';
 import { Expression } from '../dist/expr/evaluate.js';
 import { encodeModule, Code, I32, sleb, uleb } from '../dist/expr/wasm-encode.js';
 import {
-  CTOR, createEngines, disposeAll, ENGINE_CONFIGS, guarded, random, rng, settle, sleep, withTimeout, type Dtype, type TA,
+  CTOR, createEngines, disposeAll, ENGINE_CONFIGS, guarded, random, rng, settle, sleep, withTimeout, type TA,
 } from './helpers/engine-ref.js';
 import { gen, isF, store, useVars, MIXED_VARS, type Dt } from './helpers/expr-trees.js';
 
@@ -74,6 +74,7 @@ describe('wasm encoder', () => {
       ['2*a + 3*b', { a: 'f64', b: 'f64' }], ['a*b - 4.1*a > 2.5*b', { a: 'f64', b: 'f64' }],
       ['sin(a)**2 + cos(b)**2', { a: 'f32', b: 'f32' }], ['where((a > b) & ~(b < 1), exp(a), -b) ** a', { a: 'f64', b: 'f64' }],
       ['sqrt(abs(a)) / round(b) + (a > b)', { a: 'f32', b: 'f32' }], ['a', { a: 'f64' }], ['maximum(floor(a), ceil(b)) - tanh(a) + sigmoid(log(b))', { a: 'f64', b: 'f64' }],
+      ['a * 0.5 + i - u / w > f', { a: 'f64', i: 'i32', u: 'u8', w: 'u32', f: 'f32' }], ['sqrt(b) * u', { b: 'f32', u: 'u8' }],
     ];
     for (const [src, dts] of fusable) {
       const bytes = generate(program(src, dts));
@@ -81,7 +82,7 @@ describe('wasm encoder', () => {
       expect(WebAssembly.validate(bytes!), src).toBe(true);
     }
     const vm: Array<[string, Record<string, Dt>]> = [
-      ['a + b', { a: 'f64', b: 'f32' }], ['a + b', { a: 'i32', b: 'i32' }], ['a % b', { a: 'f64', b: 'f64' }], ['sum(a * b)', { a: 'f64', b: 'f64' }],
+      ['a + sin(b)', { a: 'f64', b: 'f32' }], ['a + b', { a: 'i32', b: 'i32' }], ['a + (i + 1)', { a: 'f64', i: 'i32' }], ['a % b', { a: 'f64', b: 'f64' }], ['sum(a * b)', { a: 'f64', b: 'f64' }],
       ['where(m, a, b)', { m: 'bool', a: 'f64', b: 'f64' }],
     ];
     for (const [src, dts] of vm) expect(generate(program(src, dts)), src).toBeUndefined();
@@ -112,13 +113,13 @@ describe('fused path: the VM\'s bits, every thread', () => {
     }
   }, 120_000);
 
-  it('random single-dtype trees (depth 1-6) equal the separate ops and the VM bit for bit', async () => {
+  it('random trees (depth 1-6; f64, f32 or mixed dtypes) equal the separate ops and the VM bit for bit', async () => {
     const r = rng(20261201);
     let fusedCases = 0;
     try {
       for (let t = 0; t < 240; t++) {
-        const dt: Dtype = t % 3 === 2 ? 'f32' : 'f64';
-        useVars(dt === 'f64' ? { a: 'f64', c: 'f64' } : { b: 'f32', d: 'f32' });
+        // f64 only, f32 only, or every dtype (ints and f32 widened to f64 fuse too).
+        useVars([{ a: 'f64', c: 'f64' }, { b: 'f32', d: 'f32' }, MIXED_VARS][t % 3]!);
         const g = gen(r, 1 + (t % 6));
         if (g.type === 'scalar') continue;
         const k = t % engines.length;
@@ -127,6 +128,8 @@ describe('fused path: the VM\'s bits, every thread', () => {
         const vars = {
           a: e.from(random('f64', n, t, -4, 4)), c: e.from(random('f64', n, t + 5, -4, 4)),
           b: e.from(random('f32', n, t + 1, -4, 4), 'f32'), d: e.from(random('f32', n, t + 6, -4, 4), 'f32'), k: 3, x: 0.75,
+          i: e.from(random('f64', n, t + 2, -50, 50).map(Math.round), 'i32'), u: e.from(random('f64', n, t + 3, 0, 20).map(Math.round), 'u8'),
+          w: e.from(random('f64', n, t + 4, 0, 100).map(Math.round), 'u32'),
         };
         (e as unknown as { __vars: unknown }).__vars = vars;
         const want = g.ev(e, n) as { dt: Dt; x: TA };
@@ -145,7 +148,7 @@ describe('fused path: the VM\'s bits, every thread', () => {
     } finally {
       useVars(MIXED_VARS);
     }
-    // Most single-dtype trees fuse (not those with %, integer scalars in where, ...).
+    // Most trees fuse (not those with %, integer arithmetic, f32 math inside f64, ...).
     expect(fusedCases).toBeGreaterThan(100);
   }, 120_000);
 

@@ -86,13 +86,43 @@ const LANES = {
   f32: { code: DT_CODE.f32, ix: 1, lanes: 4, shift: 2, one: [0, 0, 0x80, 0x3f], splat: V_LOAD32_SPLAT, laneStore: STORE32_LANE },
 } as const;
 
+/** Loading a narrower operand into the lane type: the load (one vector's worth), the tail's splat load, the widening ops. */
+interface Convert { shift: number; load: number; splat: number; widen: readonly number[] }
+const V_LOAD8_SPLAT = 0x07, V_LOAD16_SPLAT = 0x08, V_LOAD32_ZERO = 0x5c, V_LOAD64_ZERO = 0x5d;
+const F64_PROMOTE = 0x5f, F64_FROM_I32_S = 0xfe, F64_FROM_I32_U = 0xff, F32_FROM_I32_U = 0xfb, I16_FROM_U8 = 0x89, I32_FROM_U16 = 0xa9;
+const CONVERT: Record<'f64' | 'f32', Partial<Record<string, Convert>>> = {
+  f64: {
+    f32: { shift: 2, load: V_LOAD64_ZERO, splat: V_LOAD32_SPLAT, widen: [F64_PROMOTE] },
+    i32: { shift: 2, load: V_LOAD64_ZERO, splat: V_LOAD32_SPLAT, widen: [F64_FROM_I32_S] },
+    u32: { shift: 2, load: V_LOAD64_ZERO, splat: V_LOAD32_SPLAT, widen: [F64_FROM_I32_U] },
+    u8: { shift: 0, load: V_LOAD16_SPLAT, splat: V_LOAD8_SPLAT, widen: [I16_FROM_U8, I32_FROM_U16, F64_FROM_I32_U] },
+  },
+  f32: {
+    u8: { shift: 0, load: V_LOAD32_ZERO, splat: V_LOAD8_SPLAT, widen: [I16_FROM_U8, I32_FROM_U16, F32_FROM_I32_U] },
+  },
+};
+
 /** The module for `p`, or undefined when some part of it needs the VM. */
 export function generate(p: Program): Uint8Array | undefined {
-  if (p.reduce || p.arrays.length === 0) return undefined;
-  const dt = p.arrays[0]!.dt;
-  if (dt !== 'f64' && dt !== 'f32') return undefined;
-  if (p.arrays.some((a) => a.strided || a.dt !== dt)) return undefined;
+  if (p.reduce || p.arrays.length === 0 || p.arrays.some((a) => a.strided)) return undefined;
+  // The lane type: f64 if any value is f64, else f32.
+  const dt = p.regs.some((g) => g.dt === 'f64') ? 'f64' : p.regs.some((g) => g.dt === 'f32') ? 'f32' : undefined;
+  if (!dt) return undefined;
   const T = LANES[dt];
+  const code = p.code;
+  // An operand of another dtype is fused only when every use widens it to the lane type
+  // (i32 * 0.5, f32 + f64...): its loads convert, as exactly as the VM's CAST does.
+  const converted = new Map<number, Convert>();
+  for (const a of p.arrays) {
+    if (a.dt === dt) continue;
+    const conv = CONVERT[dt][a.dt];
+    if (!conv) return undefined;
+    for (let k = 0; k < code.length; k += 8) {
+      const reads = code[k + 3] === a.reg || (code[k] !== OP.CAST && (code[k + 4] === a.reg || code[k + 5] === a.reg));
+      if (reads && (code[k] !== OP.CAST || code[k + 1] !== T.code || code[k + 5] !== DT_CODE[a.dt])) return undefined;
+    }
+    converted.set(a.reg, conv);
+  }
 
   // Each register's value kind: a float vector, or a lane mask (a bool: u8 0/1 in the VM).
   const mask: boolean[] = [];
@@ -107,14 +137,13 @@ export function generate(p: Program): Uint8Array | undefined {
   }
   const imports: FuncImport[] = [];
   const importOf = new Map<string, number>();
-  const code = p.code;
   for (let k = 0; k < code.length; k += 8) {
     const op = code[k]!, idt = code[k + 1]!, d = code[k + 2]!, a = code[k + 3]!, b = code[k + 4]!, c = code[k + 5]!;
     const isVal = (r: number) => mask[r] === false;
     const isMask = (r: number) => mask[r] === true;
     let out: boolean;
     if (op === OP.COPY || op === OP.FILL) { if (mask[a] === undefined) return undefined; out = mask[a]!; }
-    else if (op === OP.CAST) { if (idt !== T.code || c !== DT_CODE.u8 || !isMask(a)) return undefined; out = false; }
+    else if (op === OP.CAST) { if (idt !== T.code || !(converted.has(a) || (c === DT_CODE.u8 && isMask(a)))) return undefined; out = false; }
     else if (BIN[op] || op === OP.POW) { if (idt !== T.code || !isVal(a) || !isVal(b)) return undefined; out = false; }
     else if (CMP[op]) { if (idt !== T.code || !isVal(a) || !isVal(b)) return undefined; out = true; }
     else if (LOGIC[op]) { if (idt !== DT_CODE.u8 || !isMask(a) || !isMask(b)) return undefined; out = true; }
@@ -169,14 +198,25 @@ export function generate(p: Program): Uint8Array | undefined {
     // The operands of this vector.
     for (const r of arrays) {
       if (r === outReg) continue;
-      f.u(LOCAL_GET, ptr.get(r)!).u(LOCAL_GET, L_OFF).op(I32_ADD);
-      if (tail) f.mem(T.splat, T.shift, 0); else f.mem(V_LOAD, 0, offset);
+      const conv = converted.get(r);
+      if (conv) {
+        // Element i of a narrower dtype: its own byte offset, a narrow load, then widening.
+        f.u(LOCAL_GET, ptr.get(r)!).u(LOCAL_GET, L_I);
+        if (conv.shift) f.i32(conv.shift).op(I32_SHL);
+        f.op(I32_ADD);
+        if (tail) f.mem(conv.splat, conv.shift, 0); else f.mem(conv.load, 0, unit * (T.lanes << conv.shift));
+        for (const w of conv.widen) f.simd(w);
+      } else {
+        f.u(LOCAL_GET, ptr.get(r)!).u(LOCAL_GET, L_OFF).op(I32_ADD);
+        if (tail) f.mem(T.splat, T.shift, 0); else f.mem(V_LOAD, 0, offset);
+      }
       f.u(LOCAL_SET, v(r));
     }
     for (let k = 0; k < code.length; k += 8) {
       const op = code[k]!, d = code[k + 2]!, a = code[k + 3]!, b = code[k + 4]!, c = code[k + 5]!;
       const get = (r: number) => f.u(LOCAL_GET, v(r));
       if (op === OP.COPY || op === OP.FILL) get(a);
+      else if (op === OP.CAST && converted.has(a)) get(a); // widened by its load
       else if (op === OP.CAST) { get(a); f.simd(V_CONST).op(...repeat(T.one, 16 / T.one.length)); f.simd(V_AND); }
       else if (BIN[op]) { get(a); get(b); f.simd(BIN[op]![T.ix]); }
       else if (CMP[op]) { get(a); get(b); f.simd(CMP[op]![T.ix]); }

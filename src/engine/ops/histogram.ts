@@ -50,45 +50,79 @@ export function* histogram(ctx: OpContext, x: unknown, opts?: HistogramOptions):
     lo = m; hi = M; detected = true;
   }
   const rows = Math.ceil(n / chunk);
-  // Each row has a dummy slot at index bins for values that are not counted, and
-  // is padded to whole cache lines (assembly/histogram.ts, rowStride).
-  const scratch = ctx.scratch('u32', rows * (Math.ceil((bins + 1) / 16) * 16));
   const p = binParams(X.dtype === 'f32', bins, lo, hi, detected);
-  yield { kernel: `histogram_${X.dtype}`, n, chunk, args: [X.ptr, scratch.ptr, chunk, bins, p.lo, p.hi, p.norm, p.first, p.step, p.flags], cost: 4 };
-  yield { kernel: 'histogram_merge', n: bins, args: [scratch.ptr, out.ptr, rows, bins], cost: rows };
+  // Few bins: four tables per chunk row (skewed data), folded at the chunk's end (assembly/histogram.ts).
+  const tables = bins <= 1024 ? 4 : 1;
+  const scratch = ctx.scratch('u32', rows * rowWords(bins, tables));
+  yield { kernel: `histogram_${X.dtype}`, n, chunk, args: [X.ptr, scratch.ptr, chunk, bins, p.lo, p.hi, p.norm, p.first, p.step, p.flags, p.first32, p.norm32, p.delta0, p.kappa, tables], cost: 4 };
+  yield { kernel: 'histogram_merge', n: bins, args: [scratch.ptr, out.ptr, rows, bins, tables], cost: rows };
   return ctx.result(out) as Uint32Array;
 }
 
 const F32_MAX = 3.4028234663852886e38;
 
 /**
+ * u32 words of a chunk's row (assembly/histogram.ts, rowBytes): its tables, each a
+ * slot for values not counted, the bins, padded to 64 bytes; then 64 words of constants.
+ */
+function rowWords(bins: number, tables: number): number {
+  return tables * Math.ceil((bins + 2) / 16) * 16 + 64;
+}
+
+/**
  * The arguments of numpy's uniform-bin arithmetic (numpy/lib/histograms.py),
  * for the kernels (assembly/histogram.ts). numpy widens an empty range to one
- * unit around the value. Its edges are linspace(first, last, bins + 1) in the
- * bins' dtype: the data's for f32 (unless lo or hi lies outside the f32 range),
- * else f64. For f32 data numpy compares and subtracts in f32 (lo and hi rounded
- * to f32), multiplies by norm in f32 when norm fits an f32 (value-based
- * casting), and with an autodetected range (f32 min and max) even computes the
- * edges in f32 arithmetic; a given range (Python floats) gives f64 edges
- * rounded to f32.
+ * unit around the value. Its edges are linspace(first, last, bins + 1): computed
+ * in f64, then rounded to the bins' dtype: the data's for f32 (unless lo or hi
+ * lies outside the f32 range), else f64. For f32 data numpy compares and
+ * subtracts in f32 (lo and hi rounded to f32) and multiplies by norm in f32 when
+ * norm fits an f32 (value-based casting); with an autodetected range (f32 min
+ * and max) its norm divides by their difference rounded to f32.
  */
 function binParams(f32Data: boolean, bins: number, lo: number, hi: number, detected: boolean) {
   const widen = lo === hi;
   const first = widen ? lo - 0.5 : lo, last = widen ? hi + 0.5 : hi;
   const f32 = f32Data && Math.abs(first) <= F32_MAX && Math.abs(last) <= F32_MAX;
-  const f32Edges = f32 && detected && !widen;
-  // numpy subtracts the edges in their own type: f32 scalars of the autodetected range stay f32.
-  const width = f32Edges ? Math.fround(last - first) : last - first;
+  const width = f32 && detected && !widen ? Math.fround(last - first) : last - first;
   const norm = bins / width;
   // Bins narrower than ~16 f32 ulps of the range's ends: numpy's f32 estimate can
   // be off by more than a bin, so the kernel reproduces its rounding (else not needed).
   const f32Mul = f32 && Math.abs(norm) <= F32_MAX && width / bins < 16 * 2 ** -23 * Math.max(Math.abs(first), Math.abs(last));
   const r = f32 ? Math.fround : (v: number) => v;
   return {
-    lo: r(first), hi: r(last), norm: f32Mul ? Math.fround(norm) : norm, first: f32Edges ? Math.fround(first) : first,
-    step: f32Edges ? Math.fround(width / bins) : (last - first) / bins,
-    flags: f32 ? 1 | (f32Edges ? 2 : 0) | (f32Mul ? 4 : 0) : 0,
+    lo: r(first), hi: r(last), norm: f32Mul ? Math.fround(norm) : norm, first, step: (last - first) / bins,
+    flags: f32 ? 1 | (f32Mul ? 4 : 0) : 0,
+    ...estimate(f32, bins, first, last),
   };
+}
+
+/**
+ * The kernels' cheap estimate of a value's position in bins, in f32 (four
+ * lanes per instruction): c = (x - first32) * norm32 with x, first and norm
+ * rounded to f32. delta(c) = delta0 + kappa * c bounds, in bins, the sum of
+ * this estimate's error, numpy's estimate's error and the distance of the
+ * edges near c from their ideal places (first + i * width / bins). Each is a
+ * few roundings of relative size eps (2^-24 in f32, 2^-53 in f64) of either
+ * the position or edge index (~c near edge i) or F = |first| * bins / width
+ * (the range's offset, in bins); the constants are twice a term-by-term count.
+ * Errors proportional to c make the margin small near the range's start, so
+ * data crowded there stays on the fast path. A value more than delta(c) from
+ * a boundary lies strictly inside one bin for all three, so numpy's edge
+ * corrections leave its bin alone (assembly/histogram.ts). delta0 is -1
+ * (numpy's arithmetic for every value) when the margin is not small: many
+ * bins (kappa * bins, beyond ~65k bins), a range far from 0 relative to its
+ * width, or where roundings stop being relative (f32 overflow or subnormals).
+ */
+function estimate(f32: boolean, bins: number, first: number, last: number) {
+  const width = last - first;
+  const first32 = Math.fround(first), norm32 = Math.fround(bins / width);
+  const F = (Math.abs(first) * bins) / width;
+  const e32 = 2 ** -24, e64 = 2 ** -53;
+  const kappa = (f32 ? 32 : 16) * e32 + 48 * e64;
+  const delta0 = ((f32 ? 16 : 8) * F * e32 + e64 * (24 * F + 136)) * (1 + 2 ** -20);
+  const usable = bins <= 2 ** 22 && delta0 + kappa * (bins + 1) < 0.125 && Number.isFinite(width) && width / bins >= 2 ** -100
+    && Math.abs(first) <= 2 ** 100 && Math.abs(last) <= 2 ** 100 && norm32 > 0 && Number.isFinite(norm32);
+  return usable ? { first32, norm32, delta0, kappa } : { first32: 0, norm32: 0, delta0: -1, kappa: 0 };
 }
 
 /**
