@@ -18,4 +18,3 @@ export * from './strided';
 export * from './strided-reduce';
 export * from './strided-scan';
 export { expr_run } from './expr-vm';
-export * from './expr-jit';

@@ -72,8 +72,8 @@ describe('wasm encoder', () => {
   it('generated kernels validate; programs that need the VM generate nothing', () => {
     const fusable: Array<[string, Record<string, Dt>]> = [
       ['2*a + 3*b', { a: 'f64', b: 'f64' }], ['a*b - 4.1*a > 2.5*b', { a: 'f64', b: 'f64' }],
-      ['sin(a)**2 + cos(b)**2', { a: 'f32', b: 'f32' }], ['where((a > b) & ~(b < 1), exp(a), -b) ** a', { a: 'f64', b: 'f64' }],
-      ['sqrt(abs(a)) / round(b) + (a > b)', { a: 'f32', b: 'f32' }], ['a', { a: 'f64' }], ['maximum(floor(a), ceil(b)) - tanh(a) + sigmoid(log(b))', { a: 'f64', b: 'f64' }],
+      ['a*b - 4.1*a > 2.5*b', { a: 'f32', b: 'f32' }], ['where((a > b) & ~(b < 1), a**2, -b) / a**0.5', { a: 'f64', b: 'f64' }],
+      ['sqrt(abs(a)) / round(b) + (a > b)', { a: 'f32', b: 'f32' }], ['a', { a: 'f64' }], ['maximum(floor(a), ceil(b)) - clip(a, 0, 1)', { a: 'f64', b: 'f64' }],
       ['a * 0.5 + i - u / w > f', { a: 'f64', i: 'i32', u: 'u8', w: 'u32', f: 'f32' }], ['sqrt(b) * u', { b: 'f32', u: 'u8' }],
     ];
     for (const [src, dts] of fusable) {
@@ -82,7 +82,8 @@ describe('wasm encoder', () => {
       expect(WebAssembly.validate(bytes!), src).toBe(true);
     }
     const vm: Array<[string, Record<string, Dt>]> = [
-      ['a + sin(b)', { a: 'f64', b: 'f32' }], ['a + b', { a: 'i32', b: 'i32' }], ['a + (i + 1)', { a: 'f64', i: 'i32' }], ['a % b', { a: 'f64', b: 'f64' }], ['sum(a * b)', { a: 'f64', b: 'f64' }],
+      ['a + sqrt(b)', { a: 'f64', b: 'f32' }], ['a + b', { a: 'i32', b: 'i32' }], ['a + (i + 1)', { a: 'f64', i: 'i32' }],
+      ['sin(a) + b', { a: 'f64', b: 'f64' }], ['a ** b', { a: 'f32', b: 'f32' }], ['a % b', { a: 'f64', b: 'f64' }], ['sum(a * b)', { a: 'f64', b: 'f64' }],
       ['where(m, a, b)', { m: 'bool', a: 'f64', b: 'f64' }],
     ];
     for (const [src, dts] of vm) expect(generate(program(src, dts)), src).toBeUndefined();
@@ -98,8 +99,8 @@ describe('fused path: the VM\'s bits, every thread', () => {
           const A = guarded(e, dt, n, 1, random(dt, n, n + 1, -4, 4));
           const B = guarded(e, dt, n, 3, random(dt, n, n + 2, -4, 4));
           const label = `${ENGINE_CONFIGS[k]!.label} ${dt} n=${n}`;
-          for (const src of ['2*a + 3*b', 'a*b - 4.1*a > 2.5*b', 'sin(a)**2 + cos(b)**2']) {
-            const O = guarded(e, src.includes('>') ? 'u8' : dt, n, 5);
+          for (const [src, outDt] of [['2*a + 3*b', dt], ['a*b - 4.1*a > 2.5*b', 'u8'], ['where(a > b, a*a, b*0.5) + a/b', dt]] as const) {
+            const O = guarded(e, outDt, n, 5);
             const { vm, jit } = bothWays(() => e.evaluateSync(src, { a: A.view, b: B.view }) as TA, n > 0);
             expect(firstDiff(jit, vm), `${label}: ${src}`).toBe('ok');
             await withTimeout(e.evaluate(src, { a: A.view, b: B.view }, { out: O.view }), T, label);
@@ -189,7 +190,7 @@ describe('fused path: the VM\'s bits, every thread', () => {
     const n = 2_000_003;
     const a = e.alloc('f64', n).fill(0.5);
     const ac = new AbortController();
-    const p = e.evaluate('sin(a) * cos(a) + exp(a)', { a }, { signal: ac.signal });
+    const p = e.evaluate('where(a > 0.25, a * a - a / 3, -a) + sqrt(a)', { a }, { signal: ac.signal });
     ac.abort();
     const r = await settle(p, T, 'cancel');
     if (!r.ok) expect(r.error).toBeInstanceOf(CancelledError);
@@ -197,7 +198,7 @@ describe('fused path: the VM\'s bits, every thread', () => {
     const r2 = await settle(e.evaluate('a * 2', { a }, { signal: pre.signal }), T, 'pre-aborted');
     expect(r2.ok).toBe(false);
     if (!r2.ok) expect(r2.error).toBeInstanceOf(CancelledError);
-    const { vm, jit } = bothWays(() => e.evaluateSync('sin(a) * cos(a) + exp(a)', { a }) as Float64Array);
+    const { vm, jit } = bothWays(() => e.evaluateSync('where(a > 0.25, a * a - a / 3, -a) + sqrt(a)', { a }) as Float64Array);
     expect(firstDiff(jit, vm)).toBe('ok');
     e.free(a);
   });
@@ -208,7 +209,7 @@ describe('fused path: the VM\'s bits, every thread', () => {
     const a = e.alloc('f64', n), b = e.alloc('f64', n), out = e.alloc('f64', n);
     const before = e.bytesInUse;
     const before2 = e.stats().peakBytes;
-    e.evaluateSync('sin(a)**2 + cos(b)**2 - a*b', { a, b }, { out });
+    e.evaluateSync('(a*a + b*b) / (a - b) - a*b', { a, b }, { out });
     expect(e.bytesInUse).toBe(before);
     // The peak grows by at most the frame and the kernel's bytes (a few KiB), far below one n-element temporary.
     expect(e.stats().peakBytes - Math.max(before, before2)).toBeLessThan(64 * 1024);

@@ -21,6 +21,11 @@ describe('parallel / delayed', () => {
     for (const batchSize of [1, 2, 5]) {
       expect(await watchdog(parallel({ nJobs: 2, batchSize })(calls))).toEqual([[1], [[2, 3]], [], [4, 5], [undefined]]);
     }
+    // Numbers, many of them (they travel packed): exact values, -0 and NaN included.
+    const nums = range(300).map((i) => (i % 7 === 0 ? -0 : i % 11 === 0 ? NaN : i / 3));
+    const got = await watchdog(parallel({ nJobs: 2, batchSize: 64 })(nums.map((x) => delayed((v: number) => v)(x))));
+    expect(got.length).toBe(300);
+    for (let i = 0; i < 300; i++) expect(Object.is(got[i], nums[i])).toBe(true);
     // All unary, arrays as the one argument: each still arrives as one argument.
     const arrays = [delayed(count)([1]), delayed(count)([]), delayed(count)([1, 2])];
     expect(await watchdog(parallel({ nJobs: 2, batchSize: 3 })(arrays))).toEqual([[[1]], [[]], [[1, 2]]]);

@@ -41,6 +41,44 @@ describe('Pool', () => {
     expect(await watchdog(pool.starmap((...args: unknown[]) => args.length, [[], [1], [1, 2], [1, 2, 3]]))).toEqual([0, 1, 2, 3]);
   });
 
+  it('numbers keep their exact value both ways (-0, NaN, infinities, non-integers, past 2^53), mixed or not with other values', async () => {
+    const special = [-0, 0, NaN, Infinity, -Infinity, 0.1, -1e-310, 2 ** 53 + 2, -(2 ** 60), Number.MAX_VALUE, Number.MIN_VALUE];
+    for (const n of [0, 1, 15, 16, 17, 97, 1000]) {
+      const xs = Array.from({ length: n }, (_, i) => special[i % special.length]! * (i % 3 === 2 ? -1 : 1));
+      const id = (x: unknown) => x;
+      for (const chunkSize of [undefined, 1, 16, 33]) {
+        const got = await watchdog(pool.map(id, xs, { chunkSize }));
+        expect(got.length).toBe(n);
+        for (let i = 0; i < n; i++) expect(Object.is(got[i], xs[i])).toBe(true);
+      }
+      // A non-number anywhere (first, middle, last) keeps the batch as it is.
+      for (const at of [0, n >> 1, n - 1]) {
+        if (n === 0) continue;
+        const mixed: unknown[] = xs.slice();
+        mixed[at] = at % 2 ? 'str' : { at };
+        expect(await watchdog(pool.map(id, mixed))).toEqual(mixed);
+        // Results: numbers except one.
+        const r = await watchdog(pool.map((x: number) => (x === 3 ? 'three' : x * 2), Array.from({ length: n }, (_, i) => i)));
+        expect(r).toEqual(Array.from({ length: n }, (_, i) => (i === 3 ? 'three' : i * 2)));
+      }
+    }
+    // A typed array as the input, and one as each item (not unpacked into numbers).
+    expect(await watchdog(pool.map((x: number) => x / 2, new Float64Array([1, 2, 3])))).toEqual([0.5, 1, 1.5]);
+    const arrays = Array.from({ length: 40 }, (_, i) => new Float64Array([i, -0]));
+    const back = await watchdog(pool.map((a: Float64Array) => a, arrays));
+    expect(back[39]).toBeInstanceOf(Float64Array);
+    expect(Array.from(back[39]!)).toEqual([39, -0]);
+  });
+
+  it('a failing call in a batch of numbers: the calls before it completed, its error is the one reported', async () => {
+    const xs = Array.from({ length: 200 }, (_, i) => i);
+    const f = (x: number) => {
+      if (x === 150) throw new RangeError(`bad ${x}`);
+      return x + 0.5;
+    };
+    await expect(watchdog(pool.map(f, xs, { chunkSize: 200 }))).rejects.toThrow(/bad 150/);
+  });
+
   it('starmap and apply', async () => {
     expect(await watchdog(pool.starmap((a: number, b: number) => a ** b, [[2, 3], [3, 2], [10, 0]]))).toEqual([8, 9, 1]);
     expect(await watchdog(pool.apply((a: number, b: string) => b.repeat(a), [3, 'ab']))).toBe('ababab');

@@ -30,8 +30,8 @@ export interface OpServices {
   /** `map` with a JS function (js-kernels.ts). */
   mapFunction(ctx: OpContext, fn: (v: number) => number, x: unknown, out: unknown): Op<TypedArray>;
   /**
-   * A generated kernel module (one exported function, importing env.memory and
-   * the built-in module as `k`), instantiated here as shipped kernel `id`; each
+   * A generated kernel module (one exported function, importing env.memory),
+   * instantiated here as shipped kernel `id`; each
    * job that runs it carries the module's bytes at args[1] (address) and
    * args[2] (length), from which every other thread instantiates it on first sight.
    */

@@ -1,8 +1,7 @@
 /**
  * A minimal WebAssembly binary encoder: just what a fused expression kernel
- * needs (one function type per import plus the kernel's, imports of the shared
- * memory and of functions, one exported function). Instructions are written
- * as raw bytes by the caller through `Code`.
+ * needs (one function type, the shared memory imported, one exported
+ * function). Instructions are written as raw bytes by the caller through `Code`.
  */
 
 export const I32 = 0x7f;
@@ -62,12 +61,9 @@ export class Code {
   shuffle(lanes: readonly number[]): this { this.simd(0x0d); for (const l of lanes) this.bytes.push(l); return this; }
 }
 
-export interface FuncImport { module: string; name: string; params: readonly number[]; results: readonly number[] }
-
 export interface ModuleSpec {
   /** The shared memory, imported as env.memory; its declared limits accept any engine memory. */
   memory: { module: string; name: string };
-  imports: readonly FuncImport[];
   /** The one defined function: its signature, locals (types in order) and body (without the final `end`). */
   func: { name: string; params: readonly number[]; results: readonly number[]; locals: readonly number[]; body: Code };
 }
@@ -75,31 +71,22 @@ export interface ModuleSpec {
 /** The module's bytes. */
 export function encodeModule(spec: ModuleSpec): Uint8Array {
   const out: number[] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
-  // One type per function (duplicates are legal and keep indices trivial).
-  const sigs = [...spec.imports, spec.func];
-  const types: number[] = [];
-  uleb(types, sigs.length);
-  for (const s of sigs) {
-    types.push(0x60);
-    uleb(types, s.params.length); types.push(...s.params);
-    uleb(types, s.results.length); types.push(...s.results);
-  }
+  const f = spec.func;
+  const types: number[] = [1, 0x60];
+  uleb(types, f.params.length); types.push(...f.params);
+  uleb(types, f.results.length); types.push(...f.results);
   section(out, 1, types);
 
-  const imports: number[] = [];
-  uleb(imports, spec.imports.length + 1);
+  const imports: number[] = [1];
   name(imports, spec.memory.module); name(imports, spec.memory.name);
   // Shared, minimum 0 and maximum 65536 pages: an imported memory only has to fit inside these.
   imports.push(0x02, 0x03, 0x00); uleb(imports, 65536);
-  spec.imports.forEach((f, i) => { name(imports, f.module); name(imports, f.name); imports.push(0x00); uleb(imports, i); });
   section(out, 2, imports);
 
-  const funcs: number[] = [];
-  uleb(funcs, 1); uleb(funcs, spec.imports.length);
-  section(out, 3, funcs);
+  section(out, 3, [1, 0]); // one function, of type 0
 
-  const exports: number[] = [];
-  uleb(exports, 1); name(exports, spec.func.name); exports.push(0x00); uleb(exports, spec.imports.length);
+  const exports: number[] = [1];
+  name(exports, f.name); exports.push(0x00, 0); // function 0
   section(out, 7, exports);
 
   const body: number[] = [];

@@ -37,8 +37,6 @@ export class KernelTable {
   #names: string[][] = [];
   #js = new Map<number, AnyFn>();
   #shipped = new Map<number, AnyFn>();
-  /** The built-in module's exports: a generated kernel imports its vector math from them. */
-  #builtin: WebAssembly.Exports | undefined;
 
   constructor(memory: WasmMemory) {
     this.memory = memory;
@@ -56,7 +54,6 @@ export class KernelTable {
       },
     };
     const instance = new WebAssembly.Instance(module, imports);
-    if (slot === 0) this.#builtin = instance.exports;
     const names = kernelNames(module);
     this.#modules[slot] = names.map((name) => instance.exports[name] as AnyFn);
     this.#names[slot] = names;
@@ -69,15 +66,15 @@ export class KernelTable {
   }
 
   /**
-   * Instantiate a generated kernel module (one exported function) as shipped
-   * kernel `id`, importing the shared memory and the built-in module's exports
-   * (`k`). Ids are never reused for other bytes, so a defined id stays valid.
+   * Instantiate a generated kernel module (one exported function, importing
+   * env.memory) as shipped kernel `id`. Ids are never reused for other bytes,
+   * so a defined id stays valid.
    */
   defineShipped(id: number, module: WasmModule): void {
     if (this.#shipped.has(id)) return;
     // A program that keeps generating kernels starts over; a steady one never does.
     if (this.#shipped.size >= MAX_SHIPPED) this.#shipped.clear();
-    const instance = new WebAssembly.Instance(module as WebAssembly.Module, { env: { memory: this.memory }, k: this.#builtin! });
+    const instance = new WebAssembly.Instance(module as WebAssembly.Module, { env: { memory: this.memory } });
     this.#shipped.set(id, Object.values(instance.exports)[0] as AnyFn);
   }
 

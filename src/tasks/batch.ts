@@ -74,3 +74,12 @@ export function batchLifecycle(): {
     },
   };
 }
+
+/** Batches' values as one array, in order: concat copies a whole batch at once, far faster than a push per value. */
+export function concatValues(parts: readonly unknown[][]): unknown[] {
+  // Spread in slices: a spread of too many arrays would overflow the stack (batches of one give one per task).
+  const SLICE = 4096;
+  let out: unknown[] = [];
+  for (let i = 0; i < parts.length; i += SLICE) out = out.concat(...parts.slice(i, i + SLICE));
+  return out;
+}

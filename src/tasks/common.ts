@@ -66,7 +66,7 @@ export function submitBatch(
 export function runOnPool(
   pool: TaskPool,
   fns: WireFn[],
-  calls: unknown[],
+  calls: TaskJob['calls'],
   extra: Partial<Pick<TaskJob, 'unary' | 'fi' | 'timeoutMs' | 'onTimeout'>> = {},
 ): ChunkHandle {
   const batch = batchLifecycle();

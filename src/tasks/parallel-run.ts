@@ -27,9 +27,14 @@ export interface RunOptions {
   timeoutError: (batchLength: number) => Error;
 }
 
+const ARRAY_VALUES = Array.prototype[Symbol.iterator];
+
 /** One parallel(...)(tasks) call: reads the tasks, sends batches, delivers values, stops at the first error. */
 export class ParallelRun {
   readonly it: Iterator<unknown>;
+  /** The tasks when they are a plain array: read by index. */
+  readonly list: readonly unknown[] | undefined;
+  listAt = 0;
   exhausted = false;
   nextIndex = 0;
   ready: { start: number; items: Delayed[] }[] = [];
@@ -53,6 +58,7 @@ export class ParallelRun {
     readonly settle: () => void,
   ) {
     this.it = tasks[Symbol.iterator]();
+    if (Array.isArray(tasks) && tasks[Symbol.iterator] === ARRAY_VALUES) this.list = tasks;
     this.progress = new Progress(opts.label, opts.verbose, opts.log);
     this.batcher = new AutoBatcher(opts.verbose >= 10 ? (m) => this.progress.print(m) : undefined);
   }
@@ -72,6 +78,7 @@ export class ParallelRun {
   }
 
   pull(count: number): Delayed[] {
+    if (this.list) return this.#pullList(this.list, count);
     const out: Delayed[] = [];
     while (out.length < count && !this.exhausted) {
       const r = this.it.next();
@@ -79,12 +86,24 @@ export class ParallelRun {
         this.exhausted = true;
         break;
       }
-      if (!isDelayed(r.value)) {
-        throw new TypeError(`parallel: task ${this.nextIndex + out.length} is not a delayed(fn)(...args) call`);
-      }
-      out.push(r.value);
+      this.#check(r.value, out.length);
+      out.push(r.value as Delayed);
     }
     return out;
+  }
+
+  /** pull() from a plain array: what its iterator would give (live length and elements), copied at once. */
+  #pullList(list: readonly unknown[], count: number): Delayed[] {
+    if (this.exhausted) return [];
+    const out = list.slice(this.listAt, this.listAt + count);
+    for (let i = 0; i < out.length; i++) this.#check(out[i], i);
+    this.listAt += out.length;
+    if (out.length < count) this.exhausted = true;
+    return out as Delayed[];
+  }
+
+  #check(value: unknown, offset: number): void {
+    if (!isDelayed(value)) throw new TypeError(`parallel: task ${this.nextIndex + offset} is not a delayed(fn)(...args) call`);
   }
 
   dispatchOne(): boolean {

@@ -7,8 +7,8 @@
 import { DisposedError } from '../errors.js';
 import { TaskPool } from './worker/task-pool.js';
 import { toWireFn, type TaskFn } from './worker/task-fn.js';
-import type { WireFn } from './worker/protocol.js';
-import type { ChunkHandle } from './batch.js';
+import { packNumbers, type WireFn } from './worker/protocol.js';
+import { concatValues, type ChunkHandle } from './batch.js';
 import { BULLMQ_OPTION_KEYS, createBackend, type BullmqOptions, type TaskBackend } from './backends/index.js';
 import { checkIterable, checkOptionKeys, defaultWorkers, positiveInt, runOnPool, submitBatch } from './common.js';
 import type { TaskStats } from './stats.js';
@@ -112,10 +112,10 @@ export class Pool implements AsyncDisposable {
     else if (this.#closed) throw new DisposedError('the pool has been closed');
   }
 
-  /** One chunk of calls to fn, on the threads or through the queue. `unary`: each of `calls` is one call's only argument. */
-  #run(fn: Fn<unknown[], unknown>, wire: WireFn[], calls: readonly unknown[], unary: boolean): ChunkHandle {
-    if (this.#pool) return runOnPool(this.#pool, wire, calls as unknown[], unary ? { unary } : {});
-    return submitBatch(this.#remote!, calls.map((a) => ({ fn: fn as TaskFn, args: unary ? [a] : (a as unknown[]) })));
+  /** One chunk of calls to fn, on the threads or through the queue. `unary`: each of `calls` is one call's only argument (task-slot.ts). */
+  #run(fn: Fn<unknown[], unknown>, wire: WireFn[], calls: unknown[] | Float64Array, unary: boolean): ChunkHandle {
+    if (this.#pool) return runOnPool(this.#pool, wire, calls, unary ? { unary } : {});
+    return submitBatch(this.#remote!, Array.from(calls, (a) => ({ fn: fn as TaskFn, args: unary ? [a] : (a as unknown[]) })));
   }
 
   /** Ordered results of fn(x) for every x. Default chunk size: ceil(n / (4 × workers)). */
@@ -149,7 +149,10 @@ export class Pool implements AsyncDisposable {
     this.#checkOpen();
     const size = this.#chunkSize(options, Math.max(1, Math.ceil(calls.length / (4 * this.workers))), where);
     const handles: ChunkHandle[] = [];
-    for (let i = 0; i < calls.length; i += size) handles.push(this.#run(fn, wire, packedSlice(calls, i, i + size), unary));
+    for (let i = 0; i < calls.length; i += size) {
+      const end = Math.min(i + size, calls.length);
+      handles.push(this.#run(fn, wire, (unary && packNumbers(calls, i, end)) || packedSlice(calls, i, end), unary));
+    }
     let parts: unknown[][];
     try {
       // Reject as soon as any chunk fails, not after the others finish.
@@ -165,9 +168,7 @@ export class Pool implements AsyncDisposable {
       for (const h of handles) h.cancel();
       throw e;
     }
-    const out: unknown[] = [];
-    for (const p of parts) for (const v of p) out.push(v);
-    return out;
+    return concatValues(parts);
   }
 
   /** fn(...args) on one worker. */
@@ -220,7 +221,7 @@ export class Pool implements AsyncDisposable {
     const chunkSize = this.#chunkSize(options, 1, where);
     return streamChunks<T, Awaited2<R>>(
       iterable,
-      (items) => this.#run(fn as Fn<unknown[], unknown>, wire, items, true),
+      (items) => this.#run(fn as Fn<unknown[], unknown>, wire, packNumbers(items) ?? items, true),
       { chunkSize, window: Math.max(4, this.workers * 4), ordered },
     );
   }

@@ -16,33 +16,56 @@ export function wireCalls(
 ): { fns: WireFn[]; fi: number[] | undefined } {
   const fns: WireFn[] = [];
   const index = new Map<WireFn, number>();
-  const fi: number[] = [];
-  // Batches mostly call one function: a run of the same one skips the look-ups.
+  // Made only once a second function shows up: most batches call one.
+  let fi: number[] | undefined;
   let last: TaskFn | undefined;
   let k = -1;
-  for (const c of calls) {
-    if (c.fn !== last || k < 0) {
-      last = c.fn;
-      const w = toWire(c.fn);
+  for (let i = 0; i < calls.length; i++) {
+    const fn = calls[i]!.fn;
+    if (fn !== last || k < 0) {
+      last = fn;
+      const w = toWire(fn);
       const known = index.get(w);
       if (known === undefined) {
         k = fns.length;
         fns.push(w);
         index.set(w, k);
+        if (k === 1) {
+          fi = []; // by push: `new Array(i)` would stay holey, which V8 clones key by key
+          for (let j = 0; j < i; j++) fi.push(0);
+        }
       } else k = known;
     }
-    fi.push(k);
+    fi?.push(k);
   }
-  return { fns, fi: fns.length > 1 ? fi : undefined };
+  return { fns, fi };
 }
 
-/** The batch's arguments as the task pool sends them: unary (one flat array, cheaper to clone) when every call has one. */
-export function wireArgs(calls: readonly TaskCall[]): { calls: unknown[]; unary: boolean } {
+/**
+ * The batch's arguments as the task pool sends them: unary (each call's one argument,
+ * cheaper to clone than an array per call) when every call has one, as a Float64Array
+ * when those are all numbers (protocol.ts, packNumbers).
+ */
+export function wireArgs(calls: readonly TaskCall[]): { calls: unknown[] | Float64Array; unary: boolean } {
+  const n = calls.length;
+  let i = 0;
+  if (n >= 16) {
+    // Straight into the typed array: no array of n values in between.
+    const f64 = new Float64Array(n);
+    for (; i < n; i++) {
+      const args = calls[i]!.args;
+      const x = args[0];
+      if (args.length !== 1 || typeof x !== 'number') break;
+      f64[i] = x;
+    }
+    if (i === n) return { calls: f64, unary: true };
+  }
   // Built by push: an array made by `new Array(n)` stays holey, and V8 clones a holey array key by key.
   const out: unknown[] = [];
-  for (const c of calls) {
-    if (c.args.length !== 1) return { calls: calls.map((d) => d.args), unary: false };
-    out.push(c.args[0]);
+  for (let j = 0; j < n; j++) {
+    const args = calls[j]!.args;
+    if (args.length !== 1) return { calls: calls.map((c) => c.args), unary: false };
+    out.push(args[0]);
   }
   return { calls: out, unary: true };
 }

@@ -33,7 +33,8 @@ export interface AbortMessage {
 export interface BatchMessage {
   id: number;
   fns: WireFn[];
-  calls: unknown[];
+  /** A Float64Array when every call's one argument is a number (packNumbers). */
+  calls: unknown[] | Float64Array;
   unary?: true;
   fi?: number[];
 }
@@ -58,11 +59,40 @@ export type WireError =
 export type WorkerMessage =
   | { t: 'ready' }
   | { t: 'init-error'; error: WireError }
-  | { t: 'done'; id: number; values: unknown[]; error?: WireError; ms: number };
+  | { t: 'done'; id: number; values: unknown[] | Float64Array; error?: WireError; ms: number };
+
+/** Below this many values a plain array costs less to send than a typed array (its buffer is an object of its own). */
+const PACK_MIN = 16;
+
+/**
+ * values[start, end) as one Float64Array, or undefined if one is not a number (or
+ * there are few). Numbers travel best that way: V8 clones an array value by value
+ * (tens of ns each, and a non-integer is a heap object on both sides), a typed
+ * array as one copy. Every JS number is a float64, so what is read back is the same
+ * number (-0, NaN and the infinities included).
+ */
+export function packNumbers(values: ArrayLike<unknown>, start = 0, end = values.length): Float64Array | undefined {
+  if (end - start < PACK_MIN || typeof values[start] !== 'number') return undefined;
+  const out = new Float64Array(end - start);
+  for (let i = start; i < end; i++) {
+    const v = values[i];
+    if (typeof v !== 'number') return undefined;
+    out[i - start] = v;
+  }
+  return out;
+}
+
+/** packNumbers undone: a plain (packed) array. Pushed, as `new Array(n)` would stay holey (slower everywhere after). */
+export function unpackValues(values: unknown[] | Float64Array): unknown[] {
+  if (!(values instanceof Float64Array)) return values;
+  const out: number[] = [];
+  for (let i = 0; i < values.length; i++) out.push(values[i]!);
+  return out;
+}
 
 /** A 'done' message as the pool reports it. */
 export function outcomeOf(msg: Extract<WorkerMessage, { t: 'done' }>): BatchOutcome {
-  const outcome: BatchOutcome = { values: msg.values, hasError: msg.error !== undefined, ms: msg.ms };
+  const outcome: BatchOutcome = { values: unpackValues(msg.values), hasError: msg.error !== undefined, ms: msg.ms };
   if (msg.error) outcome.error = deserializeError(msg.error);
   return outcome;
 }

@@ -9,8 +9,8 @@ import { timerFor } from '../timer.js';
 
 export interface TaskJob {
   fns: WireFn[];
-  /** One array of arguments per call; with `unary`, each call's one argument (protocol.ts). */
-  calls: unknown[];
+  /** One array of arguments per call; with `unary`, each call's one argument, a Float64Array if all are numbers (protocol.ts). */
+  calls: unknown[] | Float64Array;
   unary?: boolean;
   fi?: number[];
   /** Called when the job is about to be sent; returning false drops it (it was cancelled while queued). */

@@ -18,6 +18,7 @@
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import {
+  packNumbers,
   serializeError,
   type AbortMessage,
   type BatchMessage,
@@ -162,11 +163,11 @@ function runBatch(msg: BatchMessage): Promise<void> | undefined {
   controller = undefined;
   const fail = (e: unknown) => {
     endBatch(msg.id);
-    return reply({ t: 'done', id: msg.id, values, error: serializeError(explainClosure(e, fn)), ms: performance.now() - t0 });
+    return reply({ t: 'done', id: msg.id, values: packNumbers(values) ?? values, error: serializeError(explainClosure(e, fn)), ms: performance.now() - t0 });
   };
   const finish = () => {
     endBatch(msg.id);
-    return reply({ t: 'done', id: msg.id, values, ms: performance.now() - t0 });
+    return reply({ t: 'done', id: msg.id, values: packNumbers(values) ?? values, ms: performance.now() - t0 });
   };
   const { calls, fi, unary } = msg;
   let k = 0;
@@ -197,7 +198,7 @@ function runBatch(msg: BatchMessage): Promise<void> | undefined {
       }
       for (; i < calls.length; i++) {
         fn = (fi ? fns[fi[i]!] : fns[0])!;
-        const v = unary ? fn.call(context, calls[i]) : fn.apply(context, calls[i] as unknown[]);
+        const v = unary ? fn.call(context, calls[i]) : fn.apply(context, (calls as unknown[])[i] as unknown[]);
         if (v !== null && typeof v === 'object' && typeof (v as PromiseLike<unknown>).then === 'function') {
           return resume(v as PromiseLike<unknown>, false);
         }

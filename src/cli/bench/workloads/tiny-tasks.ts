@@ -8,6 +8,13 @@ const inc = (x: number) => x + 1;
 /** The peers' best shot: the caller batches the items into 8 hand-made chunks. */
 const PEER_CHUNKS = 8;
 
+/** The peers' form, shared with tiny-parallel: n items in PEER_CHUNKS chunks, one task each. */
+export const tinyPeers = peerForms((pool, _ctx, n) => {
+  const xs = Array.from({ length: n }, (_, i) => i);
+  const parts = chunks(n, PEER_CHUNKS).map(([s, e]) => xs.slice(s, e));
+  return async () => (await Promise.all(parts.map((p) => pool.call(CHUNKS_URL, 'incChunk', [p])))).flat();
+});
+
 export default {
   name: 'tiny-tasks',
   title: '100k tiny tasks x => x + 1',
@@ -26,10 +33,6 @@ export default {
       const xs = Array.from({ length: n }, (_, i) => i);
       return () => xs.map(js.inc);
     }),
-    ...peerForms((pool, _ctx, n) => {
-      const xs = Array.from({ length: n }, (_, i) => i);
-      const parts = chunks(n, PEER_CHUNKS).map(([s, e]) => xs.slice(s, e));
-      return async () => (await Promise.all(parts.map((p) => pool.call(CHUNKS_URL, 'incChunk', [p])))).flat();
-    }),
+    ...tinyPeers,
   },
 } satisfies Workload;
