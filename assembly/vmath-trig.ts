@@ -175,6 +175,100 @@ function cosSlow(x: v128): v128 { return sincosSlow(x, 1.0); }
 @inline export function sin_v(x: v128): v128 { return sincos(x, 0.0); }
 @inline export function cos_v(x: v128): v128 { return sincos(x, 1.0); }
 
-// f32 lanes: placeholder until the f32x4 path; uses the f64 kernels (correct, slower).
-export function sinf_v(x: v128): v128 { return join(sin_v(f64x2.promote_low_f32x4(x)), sin_v(hiHalf(x))); }
-export function cosf_v(x: v128): v128 { return join(cos_v(f64x2.promote_low_f32x4(x)), cos_v(hiHalf(x))); }
+// ---- f32 ---------------------------------------------------------------------
+// Four lanes in f32 arithmetic: the same scheme, with f32-sized pieces. An f32
+// result within 1 ulp of fround(exact) allows ~1.5 ulp of error, so short
+// polynomials do: fitted on [-π/4, π/4] (relative error 2^-27 for sin, 2^-31
+// for cos, coefficients rounded to f32). Rare lanes (|n| > 2^11, or y0 small)
+// take the f64 kernels and round once.
+
+@inline function spf(v: f32): v128 { return f32x4.splat(v); }
+const SHIFTER_F = <f32>12582912.0; // 1.5·2^23
+
+/**
+ * π/2 = c1 + c2 + c3 + c4 (13, 12 and 9 bits, then an f32): for |n| <= 2^11 the
+ * products with c1..c3 are exact, and as in f64 t1, t2 are exact (x and t1 are
+ * multiples of 2^-24 when n != 0) and y0 = t2 - n·c3 keeps its error (Fast2Sum,
+ * |t2| >= |n·c3| outside the rare lanes); y0 + y1 is within |n|·2^-62 of x - n·π/2.
+ */
+@inline function kOfF(x: v128, offset: f32): v128 { return f32x4.add(f32x4.mul(x, spf(<f32>0.6366197466850281)), spf(SHIFTER_F + offset)); }
+@inline function nOfF(k: v128, offset: f32): v128 { return f32x4.sub(k, spf(SHIFTER_F + offset)); }
+@inline function t2OfF(x: v128, n: v128): v128 {
+  return f32x4.sub(f32x4.sub(x, f32x4.mul(n, spf(<f32>1.570556640625))), f32x4.mul(n, spf(<f32>0.0002396702766418457)));
+}
+@inline function p3OfF(n: v128): v128 { return f32x4.mul(n, spf(<f32>1.5890691429376602e-08)); }
+/**
+ * Rare: |n| > 2^11, or |y0| < |n|·2^-22 (then |t2| < 2|n·c3| is possible), as
+ * n² > min(y0²·2^44, 2^22) (pmin: one instruction). NaN and ±Infinity are not
+ * rare: y0 is NaN, the result too.
+ */
+@inline function rareOfF(n: v128, y0: v128): v128 {
+  const z = f32x4.mul(y0, y0);
+  return f32x4.gt(f32x4.mul(n, n), f32x4.pmin(f32x4.mul(z, spf(<f32>17592186044416.0)), spf(<f32>4194304.0)));
+}
+
+@inline function sincosFastF(x: v128, offset: f32): v128 {
+  const k = kOfF(x, offset), n = nOfF(k, offset), t2 = t2OfF(x, n), p3 = p3OfF(n);
+  const y0 = f32x4.sub(t2, p3);
+  const y1n = f32x4.sub(f32x4.mul(n, spf(<f32>2.5633440682570896e-12)), f32x4.sub(f32x4.sub(t2, y0), p3));
+  const z = f32x4.mul(y0, y0);
+  // sin: y0 + y1 + y0·z·P(z); y0 minus a +0 keeps sin(-0) = -0.
+  const ps = f32x4.add(f32x4.mul(z, f32x4.add(f32x4.mul(z, spf(<f32>-0.00019513866573106498)), spf(<f32>0.00833214819431305))), spf(<f32>-0.16666653752326965));
+  const sn = f32x4.sub(y0, f32x4.sub(y1n, f32x4.mul(f32x4.mul(y0, z), ps)));
+  // cos: 1 - (z/2 - z²·Q(z) + y0·y1).
+  const qc = f32x4.add(f32x4.mul(z, f32x4.add(f32x4.mul(z, spf(<f32>2.443049925204832e-05)), spf(<f32>-0.0013887289678677917))), spf(<f32>0.04166664555668831));
+  const cs = f32x4.sub(spf(1.0), f32x4.sub(f32x4.mul(z, spf(0.5)), f32x4.add(f32x4.mul(f32x4.mul(z, z), qc), f32x4.mul(y0, y1n))));
+  const odd = i32x4.shr_s(i32x4.shl(k, 31), 31);
+  return v128.xor(sel(cs, sn, odd), i32x4.shl(i32x4.shr_u(k, 1), 31));
+}
+
+@inline function rareLanesF(x: v128, offset: f32): v128 {
+  const n = nOfF(kOfF(x, offset), offset);
+  return rareOfF(n, f32x4.sub(t2OfF(x, n), p3OfF(n)));
+}
+
+/** Rare lanes from the f64 kernels (rounded once); the others keep the f32 result. */
+@inline function sincosSlowF(x: v128, offset: f32): v128 {
+  const lo = f64x2.promote_low_f32x4(x), hi = hiHalf(x);
+  const wide = offset != 0 ? join(cos_v(lo), cos_v(hi)) : join(sin_v(lo), sin_v(hi));
+  return sel(wide, sincosFastF(x, offset), rareLanesF(x, offset));
+}
+function sinSlowF(x: v128): v128 { return sincosSlowF(x, 0.0); }
+function cosSlowF(x: v128): v128 { return sincosSlowF(x, 1.0); }
+
+@inline function sincosF(x: v128, offset: f32): v128 {
+  if (v128.any_true(rareLanesF(x, offset))) return offset != 0 ? cosSlowF(x) : sinSlowF(x);
+  return sincosFastF(x, offset);
+}
+
+/** map('sin' | 'cos') over f32 [start, end): sincosMapF64's loop, 8 elements per step. */
+@inline export function sincosMapF32(start: i32, end: i32, x: usize, out: usize, offset: f32): void {
+  let i = start;
+  while (i + 8 <= end) {
+    for (; i + 8 <= end; i += 8) {
+      const p = <usize>i << 2;
+      const a = v128.load(x + p);
+      const b = v128.load(x + p, 16);
+      const ra = sincosFastF(a, offset);
+      const rb = sincosFastF(b, offset);
+      if (v128.any_true(v128.or(rareLanesF(a, offset), rareLanesF(b, offset)))) break;
+      v128.store(out + p, ra);
+      v128.store(out + p, rb, 16);
+    }
+    if (i + 8 <= end) {
+      const p = <usize>i << 2;
+      const a = v128.load(x + p);
+      const b = v128.load(x + p, 16);
+      v128.store(out + p, offset != 0 ? cosSlowF(a) : sinSlowF(a));
+      v128.store(out + p, offset != 0 ? cosSlowF(b) : sinSlowF(b), 16);
+      i += 8;
+    }
+  }
+  for (; i < end; i++) {
+    const p = <usize>i << 2;
+    store<f32>(out + p, f32x4.extract_lane(sincosF(f32x4.splat(load<f32>(x + p)), offset), 0));
+  }
+}
+
+@inline export function sinf_v(x: v128): v128 { return sincosF(x, 0.0); }
+@inline export function cosf_v(x: v128): v128 { return sincosF(x, 1.0); }

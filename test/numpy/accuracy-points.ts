@@ -39,6 +39,10 @@ export function ranges(op: string, f32: boolean): Range[] {
     case 'sin': case 'cos': return [
       { name: 'main', gen: u(-2 * Math.PI, 2 * Math.PI) }, { name: 'large', gen: f32 ? logu(0, 38) : logu(0, 308) }, all,
       { name: 'small', gen: logu(-320, 0) },
+      // Around the ends of the fast reductions (f32 |x| ~ 3217, f64 ~ 8.2e5) and of the 6-part one (2.1e8).
+      { name: 'to 1e5', gen: u(-1e5, 1e5) }, { name: 'to 1e6', gen: u(-1e6, 1e6) }, { name: 'to 2.2e8', gen: u(-2.2e8, 2.2e8) },
+      // A few ulps from multiples of π/2 (cancellation in the reduction).
+      { name: 'near kπ/2', gen: (r) => Math.floor((r() - 0.5) * 2 ** 22) * (Math.PI / 2) * (1 + (r() - 0.5) * 2 ** -49) },
     ];
     case 'tanh': return [{ name: 'main', gen: u(-20, 20) }, { name: 'small', gen: logu(-320, 1.5) }, all];
     case 'sigmoid': return [{ name: 'main', gen: f32 ? u(-105, 20) : u(-746, 40) }, { name: 'small', gen: logu(-320, 1.5) }, all];
