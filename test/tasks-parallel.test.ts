@@ -120,6 +120,30 @@ describe('parallel / delayed', () => {
     for (let i = 1; i < sizes.length; i++) expect(sizes[i]).toBeGreaterThanOrEqual(sizes[i - 1]);
   });
 
+  it('auto batch size: a function that ran before starts from its measured cost, a new one from 1', async () => {
+    const tiny = (x: number) => x + 1;
+    const sizes = async (fn: (x: number) => number) => {
+      const lines: string[] = [];
+      const run = parallel({ nJobs: 2, verbose: 10, log: (l) => lines.push(l) });
+      const out = await watchdog(run(range(5000).map((i) => delayed(fn)(i))));
+      expect(out).toEqual(range(5000).map((i) => i + 1));
+      return lines.filter((l) => /batch_size=/.test(l));
+    };
+    const first = await sizes(tiny);
+    expect(first[0]).toMatch(/too fast .* Setting batch_size=2\.$/);
+    const again = await sizes(tiny);
+    const m = /Earlier batches of this function took [\d.]+us per task\. Setting batch_size=(\d+)\.$/.exec(again[0] ?? '');
+    expect(m).not.toBeNull();
+    expect(Number(m![1])).toBeGreaterThan(2);
+    // The same source in another function object is another function: not measured yet.
+    const fresh = await sizes((x: number) => x + 1);
+    expect(fresh[0]).toMatch(/Setting batch_size=2\.$/);
+    // Explicit batch sizes are kept as they are.
+    const lines: string[] = [];
+    await watchdog(parallel({ nJobs: 2, batchSize: 3, verbose: 10, log: (l) => lines.push(l) })(range(30).map((i) => delayed(tiny)(i))));
+    expect(lines.some((l) => /batch_size=/.test(l))).toBe(false);
+  });
+
   it("verbose writes joblib's progress lines", async () => {
     const lines: string[] = [];
     await watchdog(parallel({ nJobs: 2, verbose: 5, batchSize: 1, log: (l) => lines.push(l) })(range(50).map((i) => delayed(square)(i))));

@@ -6,6 +6,9 @@
  */
 export const MIN_IDEAL_BATCH_DURATION = 0.2;
 export const MAX_IDEAL_BATCH_DURATION = 2;
+/** What a seeded batch should take (s): a round trip (tens of µs) is then a few % of it. */
+export const SEED_BATCH_DURATION = 0.001;
+const MAX_SEED = 1 << 20;
 
 export class AutoBatcher {
   effectiveBatchSize = 1;
@@ -15,6 +18,21 @@ export class AutoBatcher {
 
   constructor(note?: (msg: string) => void) {
     this.#note = note;
+  }
+
+  /**
+   * Start from `perCallSeconds` measured on earlier batches of the same function
+   * (the worker pool outlives a run, as joblib's loky executor does) rather than
+   * from 1: enough calls for SEED_BATCH_DURATION, where the message round trip
+   * no longer shows. Doubling from 1 costs a round trip per step, a dozen for
+   * tasks of tens of ns. Only before the first batch has been measured.
+   */
+  seed(perCallSeconds: number): void {
+    if (this.effectiveBatchSize !== 1 || this.smoothedBatchDuration !== 0) return;
+    const size = Math.min(MAX_SEED, Math.floor(SEED_BATCH_DURATION / Math.max(perCallSeconds, 1e-9)));
+    if (size <= 1) return;
+    this.effectiveBatchSize = size;
+    this.#note?.(`Earlier batches of this function took ${(perCallSeconds * 1e6).toFixed(3)}us per task. Setting batch_size=${size}.`);
   }
 
   computeBatchSize(): number {

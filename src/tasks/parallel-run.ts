@@ -43,6 +43,7 @@ export class ParallelRun {
   dispatchedTasks = 0;
   dispatchedBatches = 0;
   failed = false;
+  seeded = false;
   finished = false;
   error: unknown;
   errorIndex = -1;
@@ -115,6 +116,7 @@ export class ParallelRun {
         const big = bs * nJobs;
         const items = this.pull(big);
         if (items.length === 0) return false;
+        if (!this.seeded && this.opts.batchSize === 'auto') this.seed(items[0]!);
         // Near the end, smaller batches keep every worker busy until the last task.
         const size =
           items.length < big ? Math.max(1, Math.floor(items.length / (10 * nJobs))) : Math.max(1, Math.floor(items.length / nJobs));
@@ -130,6 +132,13 @@ export class ParallelRun {
       this.fail(e, this.nextIndex);
       return false;
     }
+  }
+
+  /** Auto batch size from what this function cost on earlier runs, if the backend knows (batching.ts, seed). */
+  seed(first: Delayed): void {
+    this.seeded = true;
+    const ms = this.opts.runner.costPerCall?.(first.fn);
+    if (ms !== undefined) this.batcher.seed(ms / 1000);
   }
 
   submit(start: number, items: Delayed[]): void {

@@ -56,4 +56,6 @@ export interface TaskBackend {
   release(): void;
   /** Counters: completed, failed, cancelled, queued, running, workers (stats.ts). */
   stats(): TaskStats;
+  /** What a call of `fn` has cost here so far (ms), if the backend measures it and it has run. */
+  costPerCall?(fn: TaskFn): number | undefined;
 }

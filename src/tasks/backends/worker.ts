@@ -109,4 +109,5 @@ export class WorkerBackend implements TaskBackend {
   terminate(): Promise<void> { return this.pool.terminate(); }
   release(): void { this.pool.release(); }
   stats(): TaskStats { return this.pool.stats(); }
+  costPerCall(fn: TaskFn): number | undefined { return this.pool.costPerCall(toWireFn(fn)); }
 }

@@ -22,6 +22,11 @@ export class TaskCosts {
     }
   }
 
+  /** The measured time per call of `f` in ms, if it has run. */
+  perCall(f: WireFn): number | undefined {
+    return this.#perCall.get(f);
+  }
+
   /** Whether the batch is measured tiny: every function it calls has run before, and cheaply. */
   isTiny(job: TaskJob): boolean {
     let worst = 0;

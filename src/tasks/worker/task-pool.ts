@@ -14,7 +14,7 @@
  * is not ended early by an empty event loop.
  */
 import { BrokenPoolError, DisposedError, StateError } from '../../errors.js';
-import { deserializeError, outcomeOf, type BatchMessage, type TaskWorkerData, type WireFn, type WorkerMessage } from './protocol.js';
+import { deserializeError, outcomeOf, type TaskWorkerData, type WireFn, type WorkerMessage } from './protocol.js';
 import { emptyStats, type TaskStats } from '../stats.js';
 import { TaskCosts } from './task-costs.js';
 import { TaskQueue } from './task-queue.js';
@@ -204,11 +204,8 @@ export class TaskPool {
 
   #send(slot: Slot, entry: Entry): void {
     const { job } = entry;
-    const msg: BatchMessage = { id: entry.id, fns: job.fns, calls: job.calls };
-    if (job.fi) msg.fi = job.fi;
-    if (job.unary) msg.unary = true;
     try {
-      postBatch(slot, msg);
+      postBatch(slot, entry);
     } catch (e) {
       // Arguments that cannot be cloned: this job's error, the worker is fine.
       job.resolve({ values: [], hasError: true, error: e, ms: 0 });
@@ -293,6 +290,9 @@ export class TaskPool {
   }
 
   #allExited = (): Promise<unknown> => Promise.all(this.#slots.map((s) => s.exited));
+
+  /** What a call of `f` has cost on these workers (ms, a moving average), if it has run here. */
+  costPerCall(f: WireFn): number | undefined { return this.#costs.perCall(f); }
 
   stats(): TaskStats {
     return { ...this.#counts, ...slotStats(this.#slots), queueDepth: this.#queue.calls };

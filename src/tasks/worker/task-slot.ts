@@ -118,7 +118,11 @@ export function slotStats(slots: readonly Slot[]): { tasksRunning: number; worke
   return { tasksRunning: running, workers };
 }
 
-export function postBatch(slot: Slot, msg: BatchMessage): void {
+export function postBatch(slot: Slot, entry: Entry): void {
+  const { job } = entry;
+  const msg: BatchMessage = { id: entry.id, fns: job.fns, calls: job.calls };
+  if (job.fi) msg.fi = job.fi;
+  if (job.unary) msg.unary = true;
   slot.worker.postMessage(msg);
   // The worker may be asleep in Atomics.wait rather than in its event loop.
   Atomics.add(slot.wake, 0, 1);
