@@ -6,17 +6,17 @@
 // same code on a splatted lane, so an element's result never depends on
 // whether it fell in a vector body or a tail (chunk boundaries and subarray
 // offsets cannot change results). The f32x4 versions widen to f64, evaluate
-// series cut to what an f32 result needs (vmath-f32.ts; sin/cos in
-// vmath-trig.ts) and round once to f32.
+// series cut to what an f32 result needs and round once to f32 (vmath-f32.ts;
+// sin/cos, in vmath-trig.ts, run in f32 lanes).
 //
 // Accuracy (max ulp vs V8's Math.*, measured by test/assembly-vmath.test.ts):
 //   exp, log, pow: <= 1 ulp over the whole f64 range (incl. subnormals,
 //   overflow to Infinity, gradual underflow); tanh, sigmoid: <= 2 ulp
 //   (sigmoid against an exact-division reference; 1/(1+Math.exp(-x)) itself
 //   rounds 1+e and is up to ~2 ulp off near 1). f32: <= 1 ulp of fround(Math).
-//   sin, cos: <= 1 ulp over the whole f64 range: a 6-part Cody-Waite
-//   reduction up to |x| ~ 2^27*pi/2 (~2.1e8), Payne-Hanek beyond (vmath-trig.ts,
-//   trig-reduce.ts; 2/pi's bits come from a switch, not a table).
+//   sin, cos: <= 1 ulp over the whole f64 range (vmath-trig.ts: a short
+//   Cody-Waite reduction, a 6-part one for rare lanes up to ~2.1e8, Payne-Hanek
+//   beyond in trig-reduce.ts; 2/pi's bits come from a switch, not a table).
 
 // ---- helpers -------------------------------------------------------------
 
