@@ -2,12 +2,13 @@
 //
 // Each kernel is an @inline driver specialised by a constant op code; after
 // inlining, Binaryen folds the op switch away, so every export is a
-// straight-line SIMD loop (2 vectors per iteration). Tails run the same vector
+// straight-line SIMD loop (2 vectors per iteration; 4 for the vector math, see
+// vmath.ts; sin/cos run vmath-trig.ts's own loops). Tails run the same vector
 // code on a splatted lane, so results never depend on where a chunk or a
 // subarray starts. Vectors are loaded before they are stored: out == x works.
-import { exp_v, log_v, tanh_v, sigmoid_v } from './vmath';
+import { exp_fast, exp_v, expFastOk, log_fast, log_v, logFastOk, sigmoid_fast, sigmoid_v, sigmoidFastOk, tanh_v } from './vmath';
 import { sincosMapF64, sincosMapF32, sin_v, cos_v, sinf_v, cosf_v } from './vmath-trig';
-import { expf_v, logf_v, tanhf_v, sigmoidf_v } from './vmath-f32';
+import { expf_fast, expf_v, expfFastOk, logf_fast, logf_v, logfFastOk, tanhf_v, sigmoidf_v } from './vmath-f32';
 import { mulU8 } from './lanes';
 
 const ABS = 0, NEG = 1, SQRT = 2, SQUARE = 3, EXP = 4, LOG = 5, SIN = 6, COS = 7;
@@ -31,6 +32,19 @@ const TANH = 8, SIGMOID = 9, FLOOR = 10, CEIL = 11, ROUND = 12;
   }
 }
 
+/** The ops with a fast path (vmath.ts): it gives the same bits where fastOkF64 holds. */
+@inline function hasFast(op: i32): bool { return op == EXP || op == LOG || op == SIGMOID; }
+@inline function fastOkF64(op: i32, a: v128): v128 {
+  return op == EXP ? expFastOk(a) : op == LOG ? logFastOk(a) : sigmoidFastOk(a);
+}
+@inline function fastF64(op: i32, a: v128): v128 {
+  return op == EXP ? exp_fast(a) : op == LOG ? log_fast(a) : sigmoid_fast(a);
+}
+
+@inline function hasFastF32(op: i32): bool { return op == EXP || op == LOG; }
+@inline function fastOkF32(op: i32, a: v128): v128 { return op == EXP ? expfFastOk(a) : logfFastOk(a); }
+@inline function fastF32(op: i32, a: v128): v128 { return op == EXP ? expf_fast(a) : logf_fast(a); }
+
 @inline function opF32(op: i32, a: v128): v128 {
   switch (op) {
     case ABS: return f32x4.abs(a);
@@ -49,9 +63,34 @@ const TANH = 8, SIGMOID = 9, FLOOR = 10, CEIL = 11, ROUND = 12;
   }
 }
 
+/**
+ * The vector math runs 4 vectors per iteration: V8 rebuilds a v128 constant
+ * (3 instructions) at each use, so one build serves 4 evaluations, and the 4
+ * independent chains fill the pipeline (their Horner steps are latency-bound).
+ */
+@inline function isMath(op: i32): bool { return op >= EXP && op <= SIGMOID; }
+
 @inline function mapF64(start: i32, end: i32, x: usize, out: usize, op: i32): void {
   if (op == SIN || op == COS) { sincosMapF64(start, end, x, out, op == COS ? 1.0 : 0.0); return; }
   let i = start;
+  if (isMath(op)) {
+    for (; i + 8 <= end; i += 8) {
+      const p = <usize>i << 3;
+      const a = v128.load(x + p), b = v128.load(x + p, 16), c = v128.load(x + p, 32), d = v128.load(x + p, 48);
+      // One branch for 4 vectors: special lanes (NaN, overflow, subnormal...) take the full path.
+      if (hasFast(op) && i64x2.all_true(v128.and(v128.and(fastOkF64(op, a), fastOkF64(op, b)), v128.and(fastOkF64(op, c), fastOkF64(op, d))))) {
+        v128.store(out + p, fastF64(op, a));
+        v128.store(out + p, fastF64(op, b), 16);
+        v128.store(out + p, fastF64(op, c), 32);
+        v128.store(out + p, fastF64(op, d), 48);
+      } else {
+        v128.store(out + p, opF64(op, a));
+        v128.store(out + p, opF64(op, b), 16);
+        v128.store(out + p, opF64(op, c), 32);
+        v128.store(out + p, opF64(op, d), 48);
+      }
+    }
+  }
   for (; i + 4 <= end; i += 4) {
     const p = <usize>i << 3;
     const a = v128.load(x + p);
@@ -68,6 +107,23 @@ const TANH = 8, SIGMOID = 9, FLOOR = 10, CEIL = 11, ROUND = 12;
 @inline function mapF32(start: i32, end: i32, x: usize, out: usize, op: i32): void {
   if (op == SIN || op == COS) { sincosMapF32(start, end, x, out, op == COS ? 1.0 : 0.0); return; }
   let i = start;
+  if (isMath(op)) {
+    for (; i + 16 <= end; i += 16) {
+      const p = <usize>i << 2;
+      const a = v128.load(x + p), b = v128.load(x + p, 16), c = v128.load(x + p, 32), d = v128.load(x + p, 48);
+      if (hasFastF32(op) && i32x4.all_true(v128.and(v128.and(fastOkF32(op, a), fastOkF32(op, b)), v128.and(fastOkF32(op, c), fastOkF32(op, d))))) {
+        v128.store(out + p, fastF32(op, a));
+        v128.store(out + p, fastF32(op, b), 16);
+        v128.store(out + p, fastF32(op, c), 32);
+        v128.store(out + p, fastF32(op, d), 48);
+      } else {
+        v128.store(out + p, opF32(op, a));
+        v128.store(out + p, opF32(op, b), 16);
+        v128.store(out + p, opF32(op, c), 32);
+        v128.store(out + p, opF32(op, d), 48);
+      }
+    }
+  }
   for (; i + 8 <= end; i += 8) {
     const p = <usize>i << 2;
     const a = v128.load(x + p);

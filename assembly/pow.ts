@@ -1,22 +1,33 @@
 // pow kernels: pow_<dt>(start, end, a, b, out) elementwise and pows_<dt>(start,
 // end, a, s, out) with a scalar exponent. Floats run vmath's pow (f32:
 // vmath-f32.ts); integers square repeatedly and wrap like the typed array.
-// As in map.ts, vectors are loaded before they are stored and tails run the
-// vector code on a splatted lane.
-import { pow_v } from './vmath';
-import { powf_v } from './vmath-f32';
+// As in map.ts, vectors are loaded before they are stored, float loops take 4
+// vectors per iteration (one build of each constant serves 4 evaluations) and
+// tails run the vector code on a splatted lane.
+import { pow_fast, pow_v, powFastOk } from './vmath-pow';
+import { powf_fast, powf_v, powfFastOk } from './vmath-f32';
 import { mulU8 } from './lanes';
 
 // ---- float pow ----------------------------------------------------------------
 
+/** 4 vectors of f64 pow into o: pow_fast when every lane allows it (the same bits as pow_v there). */
+@inline function pow4(x0: v128, x1: v128, x2: v128, x3: v128, y0: v128, y1: v128, y2: v128, y3: v128, o: usize): void {
+  const ok = v128.and(v128.and(powFastOk(x0, y0), powFastOk(x1, y1)), v128.and(powFastOk(x2, y2), powFastOk(x3, y3)));
+  if (i64x2.all_true(ok)) {
+    const r0 = pow_fast(x0, y0), r1 = pow_fast(x1, y1), r2 = pow_fast(x2, y2), r3 = pow_fast(x3, y3);
+    v128.store(o, r0); v128.store(o, r1, 16); v128.store(o, r2, 32); v128.store(o, r3, 48);
+  } else {
+    const r0 = pow_v(x0, y0), r1 = pow_v(x1, y1), r2 = pow_v(x2, y2), r3 = pow_v(x3, y3);
+    v128.store(o, r0); v128.store(o, r1, 16); v128.store(o, r2, 32); v128.store(o, r3, 48);
+  }
+}
+
 export function pow_f64(start: i32, end: i32, a: usize, b: usize, out: usize): void {
   let i = start;
-  for (; i + 4 <= end; i += 4) {
+  for (; i + 8 <= end; i += 8) {
     const p = <usize>i << 3;
-    const r0 = pow_v(v128.load(a + p), v128.load(b + p));
-    const r1 = pow_v(v128.load(a + p, 16), v128.load(b + p, 16));
-    v128.store(out + p, r0);
-    v128.store(out + p, r1, 16);
+    pow4(v128.load(a + p), v128.load(a + p, 16), v128.load(a + p, 32), v128.load(a + p, 48),
+      v128.load(b + p), v128.load(b + p, 16), v128.load(b + p, 32), v128.load(b + p, 48), out + p);
   }
   for (; i < end; i++) {
     const p = <usize>i << 3;
@@ -28,12 +39,9 @@ export function pow_f64(start: i32, end: i32, a: usize, b: usize, out: usize): v
 export function pows_f64(start: i32, end: i32, a: usize, s: f64, out: usize): void {
   const y = f64x2.splat(s);
   let i = start;
-  for (; i + 4 <= end; i += 4) {
+  for (; i + 8 <= end; i += 8) {
     const p = <usize>i << 3;
-    const r0 = pow_v(v128.load(a + p), y);
-    const r1 = pow_v(v128.load(a + p, 16), y);
-    v128.store(out + p, r0);
-    v128.store(out + p, r1, 16);
+    pow4(v128.load(a + p), v128.load(a + p, 16), v128.load(a + p, 32), v128.load(a + p, 48), y, y, y, y, out + p);
   }
   for (; i < end; i++) {
     const p = <usize>i << 3;
@@ -43,12 +51,10 @@ export function pows_f64(start: i32, end: i32, a: usize, s: f64, out: usize): vo
 
 export function pow_f32(start: i32, end: i32, a: usize, b: usize, out: usize): void {
   let i = start;
-  for (; i + 8 <= end; i += 8) {
+  for (; i + 16 <= end; i += 16) {
     const p = <usize>i << 2;
-    const r0 = powf_v(v128.load(a + p), v128.load(b + p));
-    const r1 = powf_v(v128.load(a + p, 16), v128.load(b + p, 16));
-    v128.store(out + p, r0);
-    v128.store(out + p, r1, 16);
+    powf4(v128.load(a + p), v128.load(a + p, 16), v128.load(a + p, 32), v128.load(a + p, 48),
+      v128.load(b + p), v128.load(b + p, 16), v128.load(b + p, 32), v128.load(b + p, 48), out + p);
   }
   for (; i < end; i++) {
     const p = <usize>i << 2;
@@ -61,16 +67,25 @@ export function pow_f32(start: i32, end: i32, a: usize, b: usize, out: usize): v
 export function pows_f32(start: i32, end: i32, a: usize, s: f64, out: usize): void {
   const y = f32x4.splat(<f32>s);
   let i = start;
-  for (; i + 8 <= end; i += 8) {
+  for (; i + 16 <= end; i += 16) {
     const p = <usize>i << 2;
-    const r0 = powf_v(v128.load(a + p), y);
-    const r1 = powf_v(v128.load(a + p, 16), y);
-    v128.store(out + p, r0);
-    v128.store(out + p, r1, 16);
+    powf4(v128.load(a + p), v128.load(a + p, 16), v128.load(a + p, 32), v128.load(a + p, 48), y, y, y, y, out + p);
   }
   for (; i < end; i++) {
     const p = <usize>i << 2;
     store<f32>(out + p, f32x4.extract_lane(powf_v(f32x4.splat(load<f32>(a + p)), y), 0));
+  }
+}
+
+/** 4 vectors of f32 pow into o, as pow4. */
+@inline function powf4(x0: v128, x1: v128, x2: v128, x3: v128, y0: v128, y1: v128, y2: v128, y3: v128, o: usize): void {
+  const ok = v128.and(v128.and(powfFastOk(x0, y0), powfFastOk(x1, y1)), v128.and(powfFastOk(x2, y2), powfFastOk(x3, y3)));
+  if (i32x4.all_true(ok)) {
+    const r0 = powf_fast(x0, y0), r1 = powf_fast(x1, y1), r2 = powf_fast(x2, y2), r3 = powf_fast(x3, y3);
+    v128.store(o, r0); v128.store(o, r1, 16); v128.store(o, r2, 32); v128.store(o, r3, 48);
+  } else {
+    const r0 = powf_v(x0, y0), r1 = powf_v(x1, y1), r2 = powf_v(x2, y2), r3 = powf_v(x3, y3);
+    v128.store(o, r0); v128.store(o, r1, 16); v128.store(o, r2, 32); v128.store(o, r3, 48);
   }
 }
 

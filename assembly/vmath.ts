@@ -1,22 +1,26 @@
-// Table-free vector math for the map kernels (issue 2).
+// Table-free vector math for the map kernels (issue 2; speed: issue 15).
 //
 // Every constant is an inline literal and every helper is @inline, so the
 // module keeps zero data segments (Math.sin & co. would pull in tables).
 // The vector functions are the only versions: map.ts runs a tail through the
 // same code on a splatted lane, so an element's result never depends on
 // whether it fell in a vector body or a tail (chunk boundaries and subarray
-// offsets cannot change results). The f32x4 versions widen to f64, evaluate
-// series cut to what an f32 result needs and round once to f32 (vmath-f32.ts;
-// sin/cos, in vmath-trig.ts, run in f32 lanes).
+// offsets cannot change results). exp, log and sigmoid (and pow, vmath-pow.ts)
+// also have a fast path for vectors with no special lane, which gives the same
+// bits as the full path; map.ts picks it with one branch per 4 vectors.
 //
-// Accuracy (max ulp vs V8's Math.*, measured by test/assembly-vmath.test.ts):
-//   exp, log, pow: <= 1 ulp over the whole f64 range (incl. subnormals,
-//   overflow to Infinity, gradual underflow); tanh, sigmoid: <= 2 ulp
-//   (sigmoid against an exact-division reference; 1/(1+Math.exp(-x)) itself
-//   rounds 1+e and is up to ~2 ulp off near 1). f32: <= 1 ulp of fround(Math).
-//   sin, cos: <= 1 ulp over the whole f64 range (vmath-trig.ts: a short
-//   Cody-Waite reduction, a 6-part one for rare lanes up to ~2.1e8, Payne-Hanek
-//   beyond in trig-reduce.ts; 2/pi's bits come from a switch, not a table).
+// Why 4 vectors per loop iteration (map.ts, pow.ts): V8 builds each v128
+// constant with 3 instructions or keeps it in a stack slot, and a Horner step
+// without FMA waits ~8 cycles on the one before; 4 independent evaluations
+// fill those waits and share the constants.
+//
+// Accuracy (ulps from the correctly rounded result; test/numpy/accuracy-ld
+// .test.ts, 2M points per range with `npm run test:accuracy`): exp, log, pow,
+// tanh, sigmoid: <= 1 ulp over the whole f64 range (incl. subnormals,
+// overflow to Infinity, gradual underflow). f32 (vmath-f32.ts): <= 1 ulp of
+// fround(exact); exp and log run 4 lanes in f32 arithmetic (every f32 input
+// checked: scripts/vmath-f32-exhaustive.mjs), tanh, sigmoid and pow widen to
+// f64. sin, cos: vmath-trig.ts.
 
 // ---- helpers -------------------------------------------------------------
 
@@ -28,7 +32,7 @@
 @inline export function mad(a: v128, b: v128, c: v128): v128 { return f64x2.add(f64x2.mul(a, b), c); }
 @inline export function sel(ifTrue: v128, ifFalse: v128, mask: v128): v128 { return v128.bitselect(ifTrue, ifFalse, mask); }
 /** Clears the low 32 bits (fdlibm's SET_LOW_WORD(x, 0)): exact products of split halves. */
-@inline function hi32(a: v128): v128 { return v128.and(a, i64x2.splat(<i64>0xffffffff00000000)); }
+@inline export function hi32(a: v128): v128 { return v128.and(a, i64x2.splat(<i64>0xffffffff00000000)); }
 @inline export function signOf(a: v128): v128 { return v128.and(a, i64x2.splat(<i64>0x8000000000000000)); }
 
 /** 2^k for integral f64 lanes k in [-1022, 1023]: the 2^52 shifter puts k+1023 in the low bits. */
@@ -37,7 +41,7 @@
 }
 
 /** y * 2^k for k in [-1100, 1100], rounding once (two factors keep each power normal). */
-@inline function scale2(y: v128, k: v128): v128 {
+@inline export function scale2(y: v128, k: v128): v128 {
   const k1 = f64x2.floor(mul(k, sp(0.5)));
   return mul(mul(y, pow2i(k1)), pow2i(sub(k, k1)));
 }
@@ -69,16 +73,27 @@
 
 // ---- exp -----------------------------------------------------------------
 
-export function exp_v(x: v128): v128 {
-  // Clamping keeps k in scale2's range; min/max propagate NaN.
-  const xc = f64x2.max(f64x2.min(x, sp(710.0)), sp(-746.0));
-  const k = f64x2.nearest(mul(xc, sp(1.44269504088896338700e+00)));
-  const hi = sub(xc, mul(k, ln2hi()));
+/** e^x for |x| <= 746 (fast: |x| <= 708, where the result is normal and one power of 2 scales it). */
+@inline function expCore(x: v128, fast: bool): v128 {
+  const k = f64x2.nearest(mul(x, sp(1.44269504088896338700e+00)));
+  const hi = sub(x, mul(k, ln2hi()));
   const lo = mul(k, ln2lo());
   const r = sub(hi, lo);
   const c = sub(sub(hi, r), lo);
-  return scale2(add(sp(1.0), em1poly(r, c)), k);
+  const y = add(sp(1.0), em1poly(r, c));
+  // For a normal result both scalings are exact: the same bits.
+  return fast ? mul(y, pow2i(k)) : scale2(y, k);
 }
+
+@inline export function exp_v(x: v128): v128 {
+  // Clamping keeps k in scale2's range; pmin/pmax (one instruction each, where
+  // min/max take ~7) keep a NaN x as their first operand.
+  return expCore(f64x2.pmax(f64x2.pmin(x, sp(710.0)), sp(-746.0)), false);
+}
+
+/** Lanes where exp_fast gives exp_v's result: |x| <= 708 (NaN fails). */
+@inline export function expFastOk(x: v128): v128 { return f64x2.le(f64x2.abs(x), sp(708.0)); }
+@inline export function exp_fast(x: v128): v128 { return expCore(x, true); }
 
 /** Low part of a + b (Knuth's TwoSum: exact, any order of magnitude). */
 @inline export function twoSumLo(a: v128, b: v128, s: v128): v128 {
@@ -104,10 +119,10 @@ export function exp_v(x: v128): v128 {
   return add(q, div(rem, dh));
 }
 
-export function tanh_v(x: v128): v128 {
+@inline export function tanh_v(x: v128): v128 {
   // tanh(a) = t/(t+2), t = expm1(2a): no cancellation near 0; a >= 22 rounds to 1.
   // t and t+2 are carried as double-doubles so only the last rounding counts.
-  const a = f64x2.min(f64x2.abs(x), sp(22.0));
+  const a = f64x2.pmin(f64x2.abs(x), sp(22.0));
   const a2 = add(a, a);
   const k = f64x2.nearest(mul(a2, sp(1.44269504088896338700e+00)));
   const hi = sub(a2, mul(k, ln2hi()));
@@ -129,25 +144,57 @@ export function tanh_v(x: v128): v128 {
   return v128.or(divDD(th, tl, dh, dl), signOf(x));
 }
 
-export function sigmoid_v(x: v128): v128 {
-  // exp(-|x|) never overflows; x < 0 uses e/(1+e) so tiny results keep full precision.
-  // 1 + e is kept as a double-double: rounding it would cost up to 2 ulp near 1.
-  const e = exp_v(f64x2.neg(f64x2.abs(x)));
-  const dh = add(sp(1.0), e);
-  const dl = add(sub(sp(1.0), dh), e);
-  const n = sel(e, sp(1.0), f64x2.lt(x, sp(0.0)));
-  return divDD(n, sp(0.0), dh, dl);
+/**
+ * 1/(1 + e^-x) within 1 ulp. s = e/(1 + e), e = e^-|x| carried as eh + el
+ * and 1 + e as dh + dl, divided with a residual that is exact: dh and the
+ * first quotient are cut to 21 bits (hi32), so their product is exact and
+ * eh minus it is exact (Sterbenz). x < 0 gives s; x >= 0 gives 1 - s, where
+ * s <= 1/2 so the subtraction adds at most half an ulp. `fast` where
+ * sigmoidFastOk holds (|x| <= 708: the same bits as the full path).
+ */
+@inline function sigmoidCore(x: v128, fast: bool): v128 {
+  let m = f64x2.neg(f64x2.abs(x));
+  if (!fast) m = f64x2.pmax(m, sp(-746.0)); // a NaN stays NaN
+  const k = f64x2.nearest(mul(m, sp(1.44269504088896338700e+00)));
+  const hi = sub(m, mul(k, ln2hi()));
+  const lo = mul(k, ln2lo());
+  const r = sub(hi, lo);
+  const Q = em1tail(r, sub(sub(hi, r), lo));
+  // e^m / 2^k = 1 + r + Q = yh + yl: both parts of the sum's error are exact.
+  const p = add(r, Q);
+  const yh = add(sp(1.0), p);
+  const yl = add(add(sub(sp(1.0), yh), p), add(sub(r, p), Q));
+  const eh = fast ? mul(yh, pow2i(k)) : scale2(yh, k);
+  const el = fast ? mul(yl, pow2i(k)) : scale2(yl, k);
+  const dh = add(sp(1.0), eh);
+  const dl = add(add(sub(sp(1.0), dh), eh), el);
+  const dh1 = hi32(dh);
+  const dl1 = add(sub(dh, dh1), dl);
+  const inv = div(sp(1.0), dh);
+  const q1 = hi32(mul(eh, inv));
+  const rem = sub(add(sub(eh, mul(q1, dh1)), el), mul(q1, dl1));
+  const sm = add(q1, mul(rem, inv));
+  return sel(sm, sub(sp(1.0), sm), f64x2.lt(x, sp(0.0)));
 }
+@inline export function sigmoid_v(x: v128): v128 { return sigmoidCore(x, false); }
+@inline export function sigmoidFastOk(x: v128): v128 { return expFastOk(x); }
+@inline export function sigmoid_fast(x: v128): v128 { return sigmoidCore(x, true); }
 
 // ---- log (fdlibm's e_log.c, branch-free) ----------------------------------
 
-export function log_v(x: v128): v128 {
-  const subn = f64x2.lt(x, sp(2.2250738585072014e-308));
-  const xs = sel(mul(x, sp(18014398509481984.0)), x, subn); // 2^54
+/** log x; `fast` (a compile-time flag) where logFastOk holds: the same bits, without the subnormal and special-value handling. */
+@inline function logCore(x: v128, fast: bool): v128 {
+  let xs = x;
+  let subn = i64x2.splat(0);
+  if (!fast) {
+    subn = f64x2.lt(x, sp(2.2250738585072014e-308));
+    xs = sel(mul(x, sp(18014398509481984.0)), x, subn); // 2^54
+  }
   // Shift the exponent boundary to sqrt(2)/2 so m lands in [sqrt(2)/2, sqrt(2)).
   const u = i64x2.add(xs, i64x2.splat(<i64>0x00095f6200000000));
   const kb = v128.or(i64x2.shr_u(u, 52), i64x2.splat(<i64>0x4330000000000000));
-  const k = sub(sub(kb, sp(4503599627371519.0)), sel(sp(54.0), sp(0.0), subn));
+  let k = sub(kb, sp(4503599627371519.0));
+  if (!fast) k = sub(k, sel(sp(54.0), sp(0.0), subn));
   const m = i64x2.add(v128.and(u, i64x2.splat(<i64>0x000fffffffffffff)), i64x2.splat(<i64>0x3fe6a09e00000000));
   const f = sub(m, sp(1.0));
   const hfsq = mul(mul(sp(0.5), f), f);
@@ -160,108 +207,18 @@ export function log_v(x: v128): v128 {
   const R = add(t2, t1);
   const r = add(sub(mad(s, add(hfsq, R), mul(k, ln2lo())), hfsq), f);
   const res = add(r, mul(k, ln2hi()));
+  if (fast) return res;
   // x == 0 -> -Inf, x < 0 -> NaN, +Inf and NaN -> x.
   const special = sel(sp(-Infinity), sel(sp(NaN), x, f64x2.lt(x, sp(0.0))), f64x2.eq(x, sp(0.0)));
   return sel(res, special, v128.and(f64x2.gt(x, sp(0.0)), f64x2.lt(x, sp(Infinity))));
 }
 
-// ---- pow (fdlibm's e_pow.c, branch-free, its two-entry tables as selects) --
-
-/**
- * pow's special cases (C99 Annex F, as numpy's npy_pow) over res, the general
- * path's |x|^y. They differ from ECMAScript's Math.pow in two places: pow(+1, y)
- * is 1 for every y, NaN included, and pow(-1, ±Infinity) is 1.
- */
-@inline export function powSpecials(x: v128, y: v128, res: v128): v128 {
-  const ay = f64x2.abs(y);
-  const yInf = f64x2.eq(ay, sp(Infinity));
-  const xa = f64x2.abs(x);
-  const ax1 = f64x2.eq(xa, sp(1.0));
-  const edge = v128.or(v128.or(f64x2.eq(xa, sp(0.0)), f64x2.eq(xa, sp(Infinity))), yInf);
-  const grow = v128.xor(f64x2.gt(y, sp(0.0)), f64x2.lt(xa, sp(1.0)));
-  res = sel(sel(sp(1.0), sel(sp(Infinity), sp(0.0), grow), v128.and(ax1, yInf)), res, edge);
-  const ty = f64x2.trunc(y);
-  const yInt = f64x2.eq(ty, y);
-  const hy = mul(y, sp(0.5));
-  const yOdd = v128.and(v128.and(yInt, f64x2.lt(ay, sp(9007199254740992.0))), f64x2.ne(f64x2.trunc(hy), hy));
-  res = v128.or(res, v128.and(yOdd, signOf(x)));
-  const negFinite = v128.and(f64x2.lt(x, sp(0.0)), f64x2.gt(x, sp(-Infinity)));
-  const nan = v128.or(v128.or(v128.and(negFinite, v128.not(yInt)), f64x2.ne(x, x)), f64x2.ne(y, y));
-  res = sel(sp(NaN), res, nan);
-  return sel(sp(1.0), res, v128.or(f64x2.eq(y, sp(0.0)), f64x2.eq(x, sp(1.0))));
+@inline export function log_v(x: v128): v128 { return logCore(x, false); }
+/** Lanes where log_fast gives log_v's result: x normal, positive and finite (NaN fails). */
+@inline export function logFastOk(x: v128): v128 {
+  return v128.and(f64x2.ge(x, sp(2.2250738585072014e-308)), f64x2.lt(x, sp(Infinity)));
 }
-
-export function pow_v(x: v128, y: v128): v128 {
-  let ax = f64x2.abs(x);
-  const subn = f64x2.lt(ax, sp(2.2250738585072014e-308));
-  ax = sel(mul(ax, sp(9007199254740992.0)), ax, subn);
-  const bits = ax;
-  const ix0 = i64x2.shr_u(bits, 32);
-  const j = v128.and(ix0, i64x2.splat(0x000fffff));
-  const kOne = v128.and(i64x2.gt_s(j, i64x2.splat(0x3988E)), i64x2.lt_s(j, i64x2.splat(0xBB67A)));
-  const kHalf = i64x2.ge_s(j, i64x2.splat(0xBB67A));
-  // n = exponent (+1 when x is folded into [sqrt(3)/2, 1)), as f64 via the 2^52 shifter.
-  const eb = v128.or(i64x2.shr_u(ix0, 20), i64x2.splat(<i64>0x4330000000000000));
-  const n = sub(add(sub(eb, sp(4503599627371519.0)), sel(sp(1.0), sp(0.0), kHalf)), sel(sp(53.0), sp(0.0), subn));
-  const ixn = i64x2.sub(v128.or(j, i64x2.splat(0x3ff00000)), v128.and(kHalf, i64x2.splat(0x00100000)));
-  ax = v128.or(i64x2.shl(ixn, 32), v128.and(bits, i64x2.splat(0xffffffff)));
-  const bp = sel(sp(1.5), sp(1.0), kOne);
-  const dp_h = sel(sp(5.84962487220764160156e-01), sp(0.0), kOne);
-  const dp_l = sel(sp(1.35003920212974897128e-08), sp(0.0), kOne);
-
-  // ss = s_h + s_l = (ax - bp)/(ax + bp)
-  let u = sub(ax, bp);
-  let v = div(sp(1.0), add(ax, bp));
-  const ss = mul(u, v);
-  const s_h = hi32(ss);
-  let t_h = i64x2.shl(i64x2.add(i64x2.add(v128.or(i64x2.shr_u(ixn, 1), i64x2.splat(0x20000000)), i64x2.splat(0x00080000)),
-    v128.and(kOne, i64x2.splat(0x00040000))), 32);
-  let t_l = sub(ax, sub(t_h, bp));
-  const s_l = mul(v, sub(sub(u, mul(s_h, t_h)), mul(s_h, t_l)));
-  // log(ax)
-  let s2 = mul(ss, ss);
-  let r = mul(mul(s2, s2), mad(s2, mad(s2, mad(s2, mad(s2, mad(s2, sp(2.06975017800338417784e-01),
-    sp(2.30660745775561754067e-01)), sp(2.72728123808534006489e-01)), sp(3.33333329818377432918e-01)),
-    sp(4.28571428578550184252e-01)), sp(5.99999999999994648725e-01)));
-  r = add(r, mul(s_l, add(s_h, ss)));
-  s2 = mul(s_h, s_h);
-  t_h = hi32(add(add(sp(3.0), s2), r));
-  t_l = sub(r, sub(sub(t_h, sp(3.0)), s2));
-  u = mul(s_h, t_h);
-  v = add(mul(s_l, t_h), mul(t_l, ss));
-  let p_h = hi32(add(u, v));
-  let p_l = sub(v, sub(p_h, u));
-  const z_h = mul(sp(9.61796700954437255859e-01), p_h);
-  const z_l = add(add(mul(sp(-7.02846165095275826516e-09), p_h), mul(p_l, sp(9.61796693925975554329e-01))), dp_l);
-  // log2(ax) = t1 + t2 = n + dp_h + z_h + z_l
-  const t1 = hi32(add(add(add(z_h, z_l), dp_h), n));
-  const t2 = sub(z_l, sub(sub(sub(t1, n), dp_h), z_h));
-
-  // y * log2(ax) = p_h + p_l, p_h exact (21-bit halves)
-  const y1 = hi32(y);
-  p_l = add(mul(sub(y, y1), t1), mul(y, t2));
-  p_h = mul(y1, t1);
-  // Past +-1100 the result over/underflows anyway: clamp so the tail arithmetic stays finite.
-  const big = v128.not(f64x2.le(f64x2.abs(p_h), sp(1100.0)));
-  p_h = f64x2.max(f64x2.min(p_h, sp(1100.0)), sp(-1100.0));
-  p_l = sel(sp(0.0), p_l, big);
-  const nn = f64x2.nearest(add(p_h, p_l));
-  p_h = sub(p_h, nn);
-  // 2^(p_h + p_l) with |p_h + p_l| <= 0.5 via fdlibm's exp kernel
-  const t = hi32(add(p_l, p_h));
-  u = mul(t, sp(6.93147182464599609375e-01));
-  v = add(mul(sub(p_l, sub(t, p_h)), sp(6.93147180559945286227e-01)), mul(t, sp(-1.90465429995776804525e-09)));
-  let zz = add(u, v);
-  const ww = sub(v, sub(zz, u));
-  const tt = mul(zz, zz);
-  const tp1 = sub(zz, mul(tt, mad(tt, mad(tt, mad(tt, mad(tt, sp(4.13813679705723846039e-08), sp(-1.65339022054652515390e-06)),
-    sp(6.61375632143793436117e-05)), sp(-2.77777777770155933842e-03)), sp(1.66666666666666019037e-01))));
-  const rr = sub(div(mul(zz, tp1), sub(tp1, sp(2.0))), add(ww, mul(zz, ww)));
-  zz = sub(sp(1.0), sub(rr, zz));
-  let res = scale2(zz, nn);
-
-  return powSpecials(x, y, res);
-}
+@inline export function log_fast(x: v128): v128 { return logCore(x, true); }
 
 // ---- f32x4: widen, evaluate in f64, round once -----------------------------
 // (the f32 functions themselves: vmath-f32.ts, and sin/cos in vmath-trig.ts.)

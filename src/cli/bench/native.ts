@@ -25,16 +25,18 @@ export function buildNative(cacheDir = join(defaultCacheDir(), 'bench')): Native
   const probeCc = spawnSync(cc, ['--version'], { encoding: 'utf8' });
   if (probeCc.error || probeCc.status !== 0) throw new Skip(`no C compiler (${cc}) on PATH; set CC to use one`);
   const compiler = probeCc.stdout.split('\n')[0]!.trim();
-  const key = createHash('sha256').update(JSON.stringify([NATIVE_SOURCE, NATIVE_FLAGS, compiler])).digest('hex').slice(0, 16);
+  // WASMPAR_NATIVE_FLAGS replaces the flags, e.g. '-O3 -march=native -mno-avx512f -ffast-math -fopenmp' to compare with AVX2 libmvec.
+  const flags = process.env.WASMPAR_NATIVE_FLAGS?.trim() ? process.env.WASMPAR_NATIVE_FLAGS.trim().split(/\s+/) : NATIVE_FLAGS;
+  const key = createHash('sha256').update(JSON.stringify([NATIVE_SOURCE, flags, compiler])).digest('hex').slice(0, 16);
   mkdirSync(cacheDir, { recursive: true });
   const binary = join(cacheDir, `native-${key}`);
   const src = `${binary}.c`;
-  const command = [cc, ...NATIVE_FLAGS, src, '-o', binary, '-lm'].join(' ');
+  const command = [cc, ...flags, src, '-o', binary, '-lm'].join(' ');
   if (existsSync(binary)) return { binary, command, compiler };
   writeFileSync(src, NATIVE_SOURCE);
   const tmp = `${binary}.${process.pid}.tmp`;
-  const r = spawnSync(cc, [...NATIVE_FLAGS, src, '-o', tmp, '-lm'], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Skip(`${cc} ${NATIVE_FLAGS.join(' ')} failed: ${(r.stderr || r.error?.message || '').trim().split('\n')[0]}`);
+  const r = spawnSync(cc, [...flags, src, '-o', tmp, '-lm'], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Skip(`${cc} ${flags.join(' ')} failed: ${(r.stderr || r.error?.message || '').trim().split('\n')[0]}`);
   renameSync(tmp, binary); // atomic: a concurrent bench never runs a half-written binary
   return { binary, command, compiler };
 }

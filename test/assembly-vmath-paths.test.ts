@@ -1,0 +1,53 @@
+// The vector math runs 4 vectors at a time on a fast path when no lane is
+// special (NaN, infinite, subnormal, near overflow...) and on the full path
+// otherwise; a tail element runs the full path alone. Both paths must give the
+// same bits, or a result would depend on its neighbours and on where a chunk or
+// subarray starts. Each element here is computed inside a long run with special
+// values sprinkled in, and alone: the two must be identical.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { rng } from './helpers/engine-ref.js';
+
+let ex: Record<string, (...a: number[]) => void>;
+let buf: SharedArrayBuffer;
+beforeAll(() => {
+  const memory = new WebAssembly.Memory({ initial: 256, maximum: 65536, shared: true });
+  const bytes = readFileSync(new URL('../build/kernels.wasm', import.meta.url));
+  ex = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory, abort: () => { throw new Error('abort'); } } }).exports as never;
+  buf = memory.buffer as unknown as SharedArrayBuffer;
+});
+
+const X = 1 << 16, Y = X + (1 << 20), O = Y + (1 << 20), N = 4096;
+const SPECIAL = [NaN, Infinity, -Infinity, 0, -0, 5e-324, -1e-310, 1e-300, 709.9, -745.5, 800, -800, 1e308, -1];
+
+function values(seed: number, lo: number, hi: number, f32: boolean): number[] {
+  const r = rng(seed);
+  return Array.from({ length: N }, (_, i) => {
+    const v = i % 37 === 5 ? SPECIAL[(i / 37 | 0) % SPECIAL.length]! : lo + (hi - lo) * r();
+    return f32 ? Math.fround(v) : v;
+  });
+}
+
+function bitsEqual(a: number, b: number): boolean { return Object.is(a, b) || (Number.isNaN(a) && Number.isNaN(b)); }
+
+describe('vmath: the fast and the full path give the same bits', () => {
+  const RANGE: Record<string, [number, number]> = { exp: [-700, 700], log: [1e-3, 1e3], tanh: [-25, 25], sigmoid: [-700, 700], pow: [1e-3, 10] };
+  for (const f32 of [false, true]) {
+    for (const op of Object.keys(RANGE)) {
+      it(`${op}_${f32 ? 'f32' : 'f64'}: in a run with specials and alone`, () => {
+        const T = f32 ? Float32Array : Float64Array, es = T.BYTES_PER_ELEMENT;
+        const xs = values(3, ...RANGE[op]!, f32), ys = values(4, -40, 40, f32);
+        new T(buf, X, N).set(xs); new T(buf, Y, N).set(ys);
+        const name = `${op}_${f32 ? 'f32' : 'f64'}`;
+        const call = (s: number, e: number) => op === 'pow' ? ex[name]!(s, e, X, Y, O) : ex[name]!(s, e, X, O);
+        call(0, N);
+        const run = T.from(new T(buf, O, N));
+        for (let i = 0; i < N; i++) {
+          call(i, i + 1);
+          const alone = new T(buf, O, N)[i]!;
+          if (!bitsEqual(run[i]!, alone)) expect.fail(`${name}(${xs[i]}${op === 'pow' ? `, ${ys[i]}` : ''}): ${run[i]} in the run, ${alone} alone`);
+        }
+      });
+    }
+  }
+});
