@@ -59,3 +59,44 @@ export const MAGIC: f64 = 6755399441055744.0;
   b = f64x2.pmin(lastF, f64x2.add(f64x2.sub(b, dec), inc));
   return v128.bitselect(b, f64x2.splat(-1), valid);
 }
+
+/**
+ * A table: slot 0 counts the values numpy does not count (outside the range,
+ * NaN), slots 1..bins the bins, padded to whole 64-byte lines: threads usually
+ * work on neighbouring chunks at the same time, and rows sharing a cache line
+ * at their ends made those counters ping-pong between cores. A chunk's row is
+ * `tables` tables (1, 4 or 8); with more than one (few bins), the four lanes
+ * of a group (and with 8, the two groups of a step) count into different
+ * tables, so a run of values in one bin (skewed data) does not wait for each
+ * counter's store before its next load; they are folded into table 0 at the
+ * end of the chunk.
+ */
+// @ts-ignore: decorator
+@inline export function tableStride(bins: i32): usize { return (<usize>bins + 2 + 15) & ~<usize>15; }
+
+/**
+ * Bytes of a chunk's row: its tables, then 256 bytes for the fast loop's
+ * constants. V8 does not hoist loop-invariant SIMD values out of a loop: it
+ * rebuilt every splat and v128.const inside it (two to four instructions
+ * each), where a load from this block is one, folded into its user.
+ */
+// @ts-ignore: decorator
+@inline export function rowBytes(bins: i32, tables: i32): usize { return ((tableStride(bins) * <usize>tables) << 2) + 256; }
+
+// @ts-ignore: decorator
+@inline export function bump(address: i32, by: i32): void {
+  const p = <usize><u32>address;
+  store<i32>(p, load<i32>(p) + by);
+}
+
+/** Adds tables 1..3 (1..7 with 8) of a row into table 0. */
+// @ts-ignore: decorator
+@inline export function foldTables(row: usize, stride: usize, tables: i32 = 4): void {
+  const t = stride << 2;
+  for (let o: usize = 0; o < t; o += 16) {
+    const q = row + o;
+    let s = i32x4.add(i32x4.add(v128.load(q), v128.load(q + t)), i32x4.add(v128.load(q + 2 * t), v128.load(q + 3 * t)));
+    if (tables == 8) s = i32x4.add(s, i32x4.add(i32x4.add(v128.load(q + 4 * t), v128.load(q + 5 * t)), i32x4.add(v128.load(q + 6 * t), v128.load(q + 7 * t))));
+    v128.store(q, s);
+  }
+}

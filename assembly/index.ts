@@ -10,6 +10,7 @@ export * from './scan-lookback';
 export * from './scan-lookback-int';
 export * from './sort';
 export * from './histogram';
+export * from './histogram-int';
 export * from './linalg';
 export * from './generate';
 export * from './map';

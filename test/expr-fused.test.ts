@@ -172,7 +172,14 @@ describe('fused path: the VM\'s bits, every thread', () => {
       // A worker dies; its replacement has never seen the kernel.
       (globalThis as any).__wasmparTestMain = true;
       const x = e3.from(Float64Array.from({ length: 200_000 }, (_, i) => i % 10));
-      const crash = (v: number) => { if (v === 7 && !(globalThis as any).__wasmparTestMain) process.exit(1); return v; };
+      // Only workers exit; the calling thread's chunks are slowed down so that, on a loaded
+      // machine, it cannot take every chunk before a worker enters.
+      const crash = (v: number) => {
+        if (!(globalThis as any).__wasmparTestMain) { if (v === 7) process.exit(1); return v; }
+        const until = performance.now() + 0.02;
+        while (performance.now() < until);
+        return v;
+      };
       await settle(e3.map(crash, x), T, 'crash');
       const deadline = Date.now() + 10_000;
       while (e3.stats().workersReplaced < 1 && Date.now() < deadline) await sleep(50);

@@ -3,10 +3,11 @@
 // crowded near the range's start (skewed), just outside the range, specials;
 // bin counts on both sides of the kernels' table and fast-path limits (1024 /
 // 1025 bins, ~65k bins, 200k bins), ranges far from 0 relative to their width,
-// narrow f32 bins; unaligned views, sizes that leave tails, threads 1-3, sync
-// and async. The kernels estimate each bin in f32 and take numpy's exact
-// arithmetic only near a boundary (assembly/histogram.ts); every count must
-// still equal numpy's.
+// narrow f32 bins; integer data on integer-aligned bins, over ranges small
+// enough for the table of values (assembly/histogram-int.ts) and too large for
+// it; unaligned views, sizes that leave tails, threads 1-3, sync and async. The
+// float kernels estimate each bin in f32 and take numpy's exact arithmetic only
+// near a boundary (assembly/histogram.ts); every count must still equal numpy's.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Engine } from '../../dist/index.js';
 import { CTOR, createEngines, disposeAll, DTYPES, ENGINE_CONFIGS, isFloat, rng, type Dtype, type TA } from '../helpers/engine-ref.js';
@@ -58,11 +59,11 @@ type Range = [number, number] | undefined;
 const RANGES: Record<Dtype, Range[]> = {
   f64: [undefined, [0, 1], [-1, 1], [0.1, 0.7], [1000, 1001], [-3e5, 2.5e5], [1e-3, 1e-3 + 1e-9], [-2.5, 1e30]],
   f32: [undefined, [0, 1], [-1, 1], [0.1, 0.7], [1000, 1001], [-3e5, 2.5e5], [1, 1.0001], [-2.5, 1e30]],
-  i32: [undefined, [0, 1000], [-1000, 1000], [-2e9, 2e9], [7, 7]],
-  u32: [undefined, [0, 1000], [0, 4e9], [3e9, 3e9 + 4096]],
+  i32: [undefined, [0, 1000], [0, 256], [-1000, 1000], [-2e9, 2e9], [7, 7], [-0.5, 99.25]],
+  u32: [undefined, [0, 1000], [0, 256], [0, 4e9], [3e9, 3e9 + 4096]],
   u8: [undefined, [0, 256], [0, 255], [10, 200]],
 };
-const BINS = [1, 7, 256, 1024, 1025, 65_000, 200_000];
+const BINS = [1, 7, 100, 256, 1024, 1025, 65_000, 200_000];
 
 numpySuite('histogram vs numpy near bin edges', () => {
   for (const d of DTYPES) {

@@ -123,7 +123,7 @@ describe('the packed tarball', () => {
     // Two workloads, one round: the whole --quick run takes about a minute; this checks the installed command end to end.
     const r = ok(await run('npm', ['exec', '--offline', '--', 'wasmpar', 'bench', '--quick', '--filter', 'sum,tiny-tasks', '--rounds', '1', '--out', 'bench-out'], dir, 170_000), 'npx wasmpar bench');
     const report = JSON.parse(readFileSync(join(dir, 'bench-out/latest.json'), 'utf8')) as { contenders: Array<{ name: string; status: string; reason?: string }> };
-    expect(report.contenders.map((c) => c.name)).toEqual(['wasmpar', 'wasm-1t', 'plain-js', 'piscina', 'tinypool', 'workerpool', 'native', 'libm', 'numpy', 'numexpr', 'tfjs-wasm']);
+    expect(report.contenders.map((c) => c.name)).toEqual(['wasmpar', 'wasm-1t', 'plain-js', 'piscina', 'tinypool', 'workerpool', 'native', 'native-1t', 'libm', 'numpy', 'numexpr', 'tfjs-wasm']);
     for (const c of report.contenders) if (c.status !== 'ran') expect(c.reason, c.name).toMatch(/\w/);
     expect(report.contenders.find((c) => c.name === 'wasmpar')?.status).toBe('ran');
     // The consumer installed no worker-pool peers: skipped, saying how to add them.

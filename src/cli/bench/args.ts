@@ -28,8 +28,8 @@ export const USAGE = `Usage: wasmpar bench [--quick] [--filter <workload>[,<work
 
 Contenders: wasmpar, wasm-1t (wasmpar on 1 thread), plain-js, piscina, tinypool, workerpool
 (resolved from this project: npm install -D piscina tinypool workerpool), native (C with
-OpenMP, when a C compiler exists; CC picks it), libm (the same C calling scalar libm, for the
-math maps), numpy and numexpr (python3 with numpy;
+OpenMP, when a C compiler exists; CC picks it), native-1t (the same C on 1 thread, for the
+histograms), libm (the same C calling scalar libm, for the math maps), numpy and numexpr (python3 with numpy;
 WASMPAR_PYTHON picks it), tfjs-wasm (@tensorflow/tfjs-core + tfjs-backend-wasm installed).`;
 
 const OPTIONS = {

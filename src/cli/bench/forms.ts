@@ -62,6 +62,11 @@ export function nativeForm(workload: string, args: (n: number) => number[] = () 
   return async (ctx, n): Promise<Runner> => (await ctx.native()).runner(workload, n, ctx.threads, args(n));
 }
 
+/** native-1t: the same C loop on one OpenMP thread (the reference for wasm-1t). */
+export function native1tForm(workload: string, args: (n: number) => number[] = () => []): ContenderFactory {
+  return async (ctx, n): Promise<Runner> => (await ctx.native()).runner(workload, n, 1, args(n));
+}
+
 /** libm: the C server's scalar-libm form of a math map (native-math.ts). */
 export function libmForm(workload: string): ContenderFactory {
   return nativeForm(`${workload}/libm`);

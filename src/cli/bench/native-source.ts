@@ -7,6 +7,7 @@
  * schedule that later uses them. A workload name ending in `/libm` asks for the
  * `libm` contender's scalar form of a math map (native-math.ts).
  */
+import { NATIVE_HISTOGRAM } from './native-histogram.js';
 import { NATIVE_MATH } from './native-math.js';
 
 export const NATIVE_FLAGS = ['-O3', '-march=native', '-ffast-math', '-fopenmp'];
@@ -66,6 +67,7 @@ static void quick(double *a, long lo, long hi, int depth) {
 
 static double mx0, my0, mdx, mdy; static int miter;
 ${NATIVE_MATH}
+${NATIVE_HISTOGRAM}
 
 static int setup(const char *w, long n) {
   if (curN == n && !strcmp(cur, w)) return 1;
@@ -77,7 +79,9 @@ static int setup(const char *w, long n) {
     X = grab(n * 8); Y = grab(n * 8); S = grab(n * 8);
 #pragma omp parallel for schedule(static)
     for (long i = 0; i < n; i++) { X[i] = (i % 1000) * 1e-3; Y[i] = 1; S[i] = 0; }
-  } else if (!strcmp(w, "cumsum") || !strcmp(w, "sort") || !strcmp(w, "histogram")) {
+  } else if (histOp(w) >= 0) {
+    histSetup(histOp(w), n);
+  } else if (!strcmp(w, "cumsum") || !strcmp(w, "sort")) {
     X = grab(n * 8); Y = grab(n * 8); S = grab(n * 8);
     for (long i = 0; i < n; i++) { S[i] = !strcmp(w, "sort") ? rnd() * 2 - 1 : rnd(); Y[i] = 0; }
     memcpy(X, S, n * 8);
@@ -163,17 +167,8 @@ static void op(const char *w, long n, int libm) {
 #pragma omp parallel
 #pragma omp single
     quick(X, 0, n, 6);
-  } else if (!strcmp(w, "histogram")) {
-    unsigned total[256] = {0};
-#pragma omp parallel
-    {
-      unsigned h[256] = {0};
-#pragma omp for schedule(static) nowait
-      for (long i = 0; i < n; i++) { double v = X[i]; if (v >= 0 && v <= 1) { int b = (int)(v * 256); h[b > 255 ? 255 : b]++; } }
-#pragma omp critical
-      for (int b = 0; b < 256; b++) total[b] += h[b];
-    }
-    sink += total[0];
+  } else if (histOp(w) >= 0) {
+    histRun(histOp(w), n);
   } else if (!strcmp(w, "matmul")) {
 #pragma omp parallel for schedule(static)
     for (long i = 0; i < n; i++) {

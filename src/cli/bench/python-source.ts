@@ -92,8 +92,10 @@ def make(c, w, n, threads, args):
             x.sort()
         return f, None
     if w == 'histogram':
-        x = rng.random(n)
-        return (lambda: np.histogram(x, bins=256, range=(0.0, 1.0))), None
+        # args (the histogram family, workloads/histogram.ts): dtype, skew power, scale, range
+        x = (rng.random(n) ** args.get('power', 1) * args.get('scale', 1)).astype(args.get('dtype', 'float64'))
+        r = (float(args.get('lo', 0)), float(args.get('hi', 1)))
+        return (lambda: np.histogram(x, bins=256, range=r)), None
     if w == 'matmul':
         a = rng.random((n, n), dtype=np.float32); b = rng.random((n, n), dtype=np.float32)
         c_ = np.empty((n, n), dtype=np.float32)

@@ -12,7 +12,7 @@ import type { Workload, WorkloadModule } from './types.js';
 
 const DIR = new URL('./workloads/', import.meta.url);
 const MATH = MATH_OPS.flatMap((op) => [mathName(op, false), mathName(op, true)]);
-const ORDER = ['map-square', ...MATH, 'axpy', 'sum', 'dot', 'sum-small', 'cumsum', 'sort', 'histogram', 'matmul', 'mandelbrot', 'axis-sum', 'broadcast-add', 'expr', 'tiny-tasks', 'round-trip', 'uneven-tasks'];
+const ORDER = ['map-square', ...MATH, 'axpy', 'sum', 'dot', 'sum-small', 'cumsum', 'sort', 'histogram', 'histogram-skewed', 'histogram-f32', 'histogram-f32-skewed', 'histogram-i32', 'histogram-u8', 'matmul', 'mandelbrot', 'axis-sum', 'broadcast-add', 'expr', 'tiny-tasks', 'round-trip', 'uneven-tasks'];
 
 export async function loadWorkloads(): Promise<Workload[]> {
   const files = readdirSync(fileURLToPath(DIR)).filter((f) => /\.(js|mjs)$/.test(f) && !f.startsWith('_'));

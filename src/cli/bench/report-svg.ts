@@ -11,7 +11,7 @@ import type { ContenderName } from './types.js';
 
 const COLORS: Record<ContenderName, string> = {
   wasmpar: '#d62728', 'wasm-1t': '#ff9896', 'plain-js': '#7f7f7f', piscina: '#1f77b4', tinypool: '#17becf', workerpool: '#aec7e8',
-  native: '#2ca02c', libm: '#98df8a', numpy: '#9467bd', numexpr: '#c5b0d5', 'tfjs-wasm': '#8c564b',
+  native: '#2ca02c', 'native-1t': '#bcbd22', libm: '#98df8a', numpy: '#9467bd', numexpr: '#c5b0d5', 'tfjs-wasm': '#8c564b',
 };
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

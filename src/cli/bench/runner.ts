@@ -5,7 +5,7 @@
  */
 
 /** Every contender the report names, in report order. */
-export const CONTENDERS = ['wasmpar', 'wasm-1t', 'plain-js', 'piscina', 'tinypool', 'workerpool', 'native', 'libm', 'numpy', 'numexpr', 'tfjs-wasm'] as const;
+export const CONTENDERS = ['wasmpar', 'wasm-1t', 'plain-js', 'piscina', 'tinypool', 'workerpool', 'native', 'native-1t', 'libm', 'numpy', 'numexpr', 'tfjs-wasm'] as const;
 export type ContenderName = (typeof CONTENDERS)[number];
 
 /** Thrown by a contender factory that cannot run here; `message` (the reason) goes into the report. */

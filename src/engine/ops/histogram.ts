@@ -51,10 +51,19 @@ export function* histogram(ctx: OpContext, x: unknown, opts?: HistogramOptions):
   }
   const rows = Math.ceil(n / chunk);
   const p = binParams(X.dtype === 'f32', bins, lo, hi, detected);
-  // Few bins: four tables per chunk row (skewed data), folded at the chunk's end (assembly/histogram.ts).
-  const tables = bins <= 1024 ? 4 : 1;
+  // Few bins: four or eight tables per chunk row (skewed data), folded at the chunk's end (assembly/histogram-bin.ts).
+  const tables = bins <= 512 ? 8 : bins <= 1024 ? 4 : 1;
   const scratch = ctx.scratch('u32', rows * rowWords(bins, tables));
-  yield { kernel: `histogram_${X.dtype}`, n, chunk, args: [X.ptr, scratch.ptr, chunk, bins, p.lo, p.hi, p.norm, p.first, p.step, p.flags, p.first32, p.norm32, p.delta0, p.kappa, tables], cost: 4 };
+  const values = X.dtype === 'i32' || X.dtype === 'u32' ? valueTable(X.dtype, n, p.first, p.hi) : undefined;
+  if (values) {
+    // Integers over a small range: bin each value of the range once, then look values up (assembly/histogram-int.ts).
+    const lut = ctx.scratch('u32', (values.span + 1) * 4);
+    const tableBytes = tables === 4 ? tableWords(bins) * 4 : 0;
+    yield { kernel: 'histogram_lut', n: values.span + 1, args: [lut.ptr, values.intLo, tableBytes, bins, p.lo, p.hi, p.norm, p.first, p.step], cost: 8 };
+    yield { kernel: 'histogram_lut_count', n, chunk, args: [X.ptr, scratch.ptr, chunk, bins, lut.ptr, values.intLo | 0, values.span, tables], cost: 2 };
+  } else {
+    yield { kernel: `histogram_${X.dtype}`, n, chunk, args: [X.ptr, scratch.ptr, chunk, bins, p.lo, p.hi, p.norm, p.first, p.step, p.flags, p.first32, p.norm32, p.delta0, p.kappa, tables], cost: 4 };
+  }
   yield { kernel: 'histogram_merge', n: bins, args: [scratch.ptr, out.ptr, rows, bins, tables], cost: rows };
   return ctx.result(out) as Uint32Array;
 }
@@ -62,11 +71,27 @@ export function* histogram(ctx: OpContext, x: unknown, opts?: HistogramOptions):
 const F32_MAX = 3.4028234663852886e38;
 
 /**
+ * The integers a table of values covers: those in [first, last] that the dtype
+ * holds, when there are few next to n (binning each costs about what counting
+ * a few elements does) and the table (16 bytes a value) stays in cache.
+ */
+function valueTable(dtype: 'i32' | 'u32', n: number, first: number, last: number) {
+  const intLo = Math.max(dtype === 'i32' ? -(2 ** 31) : 0, Math.ceil(first));
+  const intHi = Math.min(dtype === 'i32' ? 2 ** 31 - 1 : 2 ** 32 - 1, Math.floor(last));
+  const span = Math.max(0, intHi - intLo + 1);
+  return span <= 65_536 && span * 8 <= n ? { intLo, span } : undefined;
+}
+
+/**
  * u32 words of a chunk's row (assembly/histogram.ts, rowBytes): its tables, each a
  * slot for values not counted, the bins, padded to 64 bytes; then 64 words of constants.
  */
 function rowWords(bins: number, tables: number): number {
-  return tables * Math.ceil((bins + 2) / 16) * 16 + 64;
+  return tables * tableWords(bins) + 64;
+}
+
+function tableWords(bins: number): number {
+  return Math.ceil((bins + 2) / 16) * 16;
 }
 
 /**

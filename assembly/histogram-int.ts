@@ -1,0 +1,134 @@
+// Integer data over a small range: a table of values instead of arithmetic per
+// element. Every integer v in [intLo, intLo + span) is binned once with numpy's
+// exact arithmetic (histogram_lut, a parallel job); the chunks then look each
+// value up: four loads and a subtraction per four values, no rounding, no
+// value ever near a boundary (integer data often sits exactly on the edges:
+// [0, 100) in 100 bins puts every value there). The JS side picks this path
+// when span is small next to n (src/engine/ops/histogram.ts).
+// u8 (below) goes further: a byte has 256 values, so a chunk counts the values
+// themselves and the bins come from their totals.
+import { bump, exact2, foldTables, rowBytes, tableStride } from './histogram-bin';
+
+/**
+ * lut[j], j in [start, end): 16 bytes per value intLo + j, the byte offset of
+ * its counter in each lane's table (slot 0, not counted, for values outside the
+ * range; tableBytes apart: 0 with a single table). Arguments after (lut, intLo,
+ * tableBytes) as histogram_f64's numpy arithmetic, in f64 (integer data).
+ */
+export function histogram_lut(start: i32, end: i32, lut: usize, intLo: f64, tableBytes: i32, bins: f64, lo: f64, hi: f64, norm: f64, first: f64, step: f64): void {
+  const vlo = f64x2.splat(lo), vhi = f64x2.splat(hi), vnorm = f64x2.splat(norm), vfirst = f64x2.splat(first), vstep = f64x2.splat(step);
+  const lastF = f64x2.splat(bins - 1);
+  for (let j = start; j < end; j += 2) {
+    const v = f64x2.replace_lane(f64x2.splat(intLo + <f64>j), 1, intLo + <f64>j + 1);
+    const k = exact2(v, vlo, vhi, vnorm, vfirst, vstep, lastF, false, false);
+    for (let l = 0; l < 2 && j + l < end; l++) {
+      const s = (<i32>(l == 0 ? f64x2.extract_lane(k, 0) : f64x2.extract_lane(k, 1)) + 1) << 2;
+      const e = i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(i32x4.splat(s), 1, s + tableBytes), 2, s + 2 * tableBytes), 3, s + 3 * tableBytes);
+      v128.store(lut + (<usize>(j + l) << 4), e);
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline function countLut(start: i32, end: i32, x: usize, counts: usize, chunk: i32, bins: i32, lut: usize, intLo: i32, span: i32, tables: i32): void {
+  const stride = tableStride(bins);
+  const row = counts + <usize>(start / chunk) * rowBytes(bins, tables);
+  const blk = row + ((<usize>tables * stride) << 2);
+  memory.fill(row, 0, (<usize>tables * stride) << 2);
+  // Constants in the row's block (rowBytes says why); lanes read their own 4 bytes of an entry.
+  v128.store(blk, i32x4.splat(intLo), 0);
+  v128.store(blk, i32x4.splat(span), 16);
+  const lb = <i32>lut;
+  v128.store(blk, i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(i32x4.splat(lb), 1, lb + 4), 2, lb + 8), 3, lb + 12), 32);
+  store<i32>(blk, <i32>row, 48);
+  let i = start;
+  for (; i + 4 <= end; i += 4) {
+    // v - intLo as unsigned: values outside [intLo, intLo + span) map to entry span (slot 0).
+    const d = i32x4.min_u(i32x4.sub(v128.load(x + (<usize>i << 2)), v128.load(blk, 0)), v128.load(blk, 16));
+    const a = i32x4.add(i32x4.shl(d, 4), v128.load(blk, 32));
+    const r = load<i32>(blk, 48);
+    bump(r + load<i32>(<usize><u32>i32x4.extract_lane(a, 0)), 1);
+    bump(r + load<i32>(<usize><u32>i32x4.extract_lane(a, 1)), 1);
+    bump(r + load<i32>(<usize><u32>i32x4.extract_lane(a, 2)), 1);
+    bump(r + load<i32>(<usize><u32>i32x4.extract_lane(a, 3)), 1);
+  }
+  for (; i < end; i++) {
+    const d = min<u32>(load<u32>(x + (<usize>i << 2)) - <u32>intLo, <u32>span);
+    bump(<i32>row + load<i32>(lut + (<usize>d << 4)), 1);
+  }
+  if (tables >= 4) foldTables(row, stride, tables);
+}
+
+/**
+ * i32 or u32 data (the same bits: v - intLo wraps) counted through lut (span + 1
+ * entries, the last for values outside) into the chunk rows, as histogram_f64's.
+ */
+export function histogram_lut_count(start: i32, end: i32, x: usize, counts: usize, chunk: i32, bins: i32, lut: usize, intLo: i32, span: i32, tables: i32): void {
+  countLut(start, end, x, counts, chunk, bins, lut, intLo, span, tables);
+}
+
+// ---- u8: count the 256 values, then map values to bins once -----------------
+// A byte has 256 values, so a chunk counts the values themselves (no float
+// math per element), in four interleaved tables so that runs of one value do
+// not serialize on one counter; histogram_u8_bins then puts each value's total
+// into its bin with the same exact arithmetic as the general path, once per
+// value instead of once per element. Row of a chunk: 4 × 256 u32 (4 KiB).
+
+@inline function bumpValue(row: usize, t: u32, v: u32): void {
+  const p = row + (((t << 8) + v) << 2);
+  store<u32>(p, load<u32>(p) + 1);
+}
+
+export function histogram_u8_values(start: i32, end: i32, x: usize, counts: usize, chunk: i32): void {
+  const row = counts + (<usize>(start / chunk) << 12);
+  memory.fill(row, 0, 4096);
+  let i = start;
+  for (; i + 16 <= end; i += 16) {
+    const v = v128.load(x + <usize>i);
+    bumpValue(row, 0, i8x16.extract_lane_u(v, 0)); bumpValue(row, 1, i8x16.extract_lane_u(v, 1));
+    bumpValue(row, 2, i8x16.extract_lane_u(v, 2)); bumpValue(row, 3, i8x16.extract_lane_u(v, 3));
+    bumpValue(row, 0, i8x16.extract_lane_u(v, 4)); bumpValue(row, 1, i8x16.extract_lane_u(v, 5));
+    bumpValue(row, 2, i8x16.extract_lane_u(v, 6)); bumpValue(row, 3, i8x16.extract_lane_u(v, 7));
+    bumpValue(row, 0, i8x16.extract_lane_u(v, 8)); bumpValue(row, 1, i8x16.extract_lane_u(v, 9));
+    bumpValue(row, 2, i8x16.extract_lane_u(v, 10)); bumpValue(row, 3, i8x16.extract_lane_u(v, 11));
+    bumpValue(row, 0, i8x16.extract_lane_u(v, 12)); bumpValue(row, 1, i8x16.extract_lane_u(v, 13));
+    bumpValue(row, 2, i8x16.extract_lane_u(v, 14)); bumpValue(row, 3, i8x16.extract_lane_u(v, 15));
+  }
+  for (; i < end; i++) bumpValue(row, <u32>i & 3, load<u8>(x + <usize>i));
+  // Fold tables 1..3 into table 0, which the later kernels read.
+  for (let b: usize = 0; b < 1024; b += 16) {
+    const t = i32x4.add(i32x4.add(v128.load(row + b), v128.load(row + b, 1024)), i32x4.add(v128.load(row + b, 2048), v128.load(row + b, 3072)));
+    v128.store(row + b, t);
+  }
+}
+
+/** Total count of byte value v over all chunk rows. */
+@inline function valueTotal(counts: usize, rows: i32, v: i32): u32 {
+  let s: u32 = 0;
+  for (let r = 0; r < rows; r++) s += load<u32>(counts + ((<usize>r << 12) + (<usize>v << 2)));
+  return s;
+}
+
+/** The smallest (or largest) byte value that occurs: the default range. A single-chunk job. */
+export function histogram_u8_extreme(start: i32, end: i32, counts: usize, rows: i32, wantMax: i32): f64 {
+  for (let k = 0; k < 256; k++) {
+    const v = wantMax ? 255 - k : k;
+    if (valueTotal(counts, rows, v) != 0) return <f64>v;
+  }
+  return NaN;
+}
+
+/** out[0..bins) from the value totals; a single-chunk job (arguments as histogram_f64's). */
+export function histogram_u8_bins(start: i32, end: i32, counts: usize, out: usize, rows: i32, bins: f64, lo: f64, hi: f64, norm: f64, first: f64, step: f64): void {
+  const nb = <i32>bins;
+  memory.fill(out, 0, <usize>nb << 2);
+  const vlo = f64x2.splat(lo), vhi = f64x2.splat(hi), vnorm = f64x2.splat(norm), vfirst = f64x2.splat(first), vstep = f64x2.splat(step);
+  const lastF = f64x2.splat(bins - 1);
+  for (let v = 0; v < 256; v++) {
+    const total = valueTotal(counts, rows, v);
+    if (total == 0) continue;
+    const b = <i32>f64x2.extract_lane(exact2(f64x2.splat(<f64>v), vlo, vhi, vnorm, vfirst, vstep, lastF, false, false), 0);
+    if (b >= 0) store<u32>(out + (<usize>b << 2), load<u32>(out + (<usize>b << 2)) + total);
+  }
+}
+
