@@ -1,5 +1,5 @@
 // Payne–Hanek argument reduction for sin/cos of |x| past the Cody–Waite range
-// (vmath.ts handles |x·2/π| <= 2^27 exactly; this takes the rest, up to the
+// (vmath-trig.ts handles |x·2/π| <= 2^27 exactly; this takes the rest, up to the
 // largest double). x = M·2^s with M a 53-bit integer; x·2/π mod 4 needs only
 // the bits of 2/π from 2^-(s-1) down: the earlier ones add multiples of 4. A
 // 192-bit window of them times M gives 2 quadrant bits and 126 fraction bits.

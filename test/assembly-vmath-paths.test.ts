@@ -35,7 +35,7 @@ describe('vmath: the fast and the full path give the same bits', () => {
   for (const f32 of [false, true]) {
     for (const op of Object.keys(RANGE)) {
       it(`${op}_${f32 ? 'f32' : 'f64'}: in a run with specials and alone`, () => {
-        const T = f32 ? Float32Array : Float64Array, es = T.BYTES_PER_ELEMENT;
+        const T = f32 ? Float32Array : Float64Array;
         const xs = values(3, ...RANGE[op]!, f32), ys = values(4, -40, 40, f32);
         new T(buf, X, N).set(xs); new T(buf, Y, N).set(ys);
         const name = `${op}_${f32 ? 'f32' : 'f64'}`;
