@@ -27,6 +27,21 @@ export interface ChunkHandle {
  * either started (claim() by whoever runs it) or cancelled (handle.cancel(),
  * which only succeeds while it is still queued).
  */
+/**
+ * A batch's outcome promise with its settle functions. Already handled: a batch
+ * nobody awaits any more (early stop, abort) must not become an unhandled rejection.
+ */
+export function pendingOutcome(): { promise: Promise<BatchOutcome>; resolve: (o: BatchOutcome) => void; reject: (e: unknown) => void } {
+  let resolve!: (o: BatchOutcome) => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<BatchOutcome>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  promise.catch(() => {});
+  return { promise, resolve, reject };
+}
+
 export function batchLifecycle(): {
   handle: ChunkHandle;
   claim: () => boolean;
@@ -37,14 +52,7 @@ export function batchLifecycle(): {
 } {
   let abortRunning: (() => void) | undefined;
   let state: 'queued' | 'started' | 'cancelled' | 'done' = 'queued';
-  let resolve!: (o: BatchOutcome) => void;
-  let reject!: (e: unknown) => void;
-  const promise = new Promise<BatchOutcome>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  // A batch nobody awaits any more (early stop, abort) must not become an unhandled rejection.
-  promise.catch(() => {});
+  const { promise, resolve, reject } = pendingOutcome();
   return {
     handle: {
       promise,

@@ -76,6 +76,13 @@ export function runOnPool(
   return batch.handle;
 }
 
+const ARRAY_VALUES = Array.prototype[Symbol.iterator];
+
+/** An array whose iteration is the built-in one: it can be read by index and sliced instead of iterated. */
+export function isPlainArray(x: unknown): x is readonly unknown[] {
+  return Array.isArray(x) && x[Symbol.iterator] === ARRAY_VALUES;
+}
+
 export function isIterable(x: unknown): x is Iterable<unknown> | AsyncIterable<unknown> {
   return (
     x !== null &&

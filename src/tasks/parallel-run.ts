@@ -7,7 +7,7 @@
 import type { BatchOutcome, ChunkHandle } from './batch.js';
 import type { TaskBackend } from './backends/backend.js';
 import { AutoBatcher } from './batching.js';
-import { submitBatch } from './common.js';
+import { isPlainArray, submitBatch } from './common.js';
 import { isDelayed, type Delayed } from './delayed.js';
 import type { ParallelBackend } from './parallel-options.js';
 import { Progress, type LogFn } from './verbose.js';
@@ -26,8 +26,6 @@ export interface RunOptions {
   label: string;
   timeoutError: (batchLength: number) => Error;
 }
-
-const ARRAY_VALUES = Array.prototype[Symbol.iterator];
 
 /** One parallel(...)(tasks) call: reads the tasks, sends batches, delivers values, stops at the first error. */
 export class ParallelRun {
@@ -59,7 +57,7 @@ export class ParallelRun {
     readonly settle: () => void,
   ) {
     this.it = tasks[Symbol.iterator]();
-    if (Array.isArray(tasks) && tasks[Symbol.iterator] === ARRAY_VALUES) this.list = tasks;
+    if (isPlainArray(tasks)) this.list = tasks;
     this.progress = new Progress(opts.label, opts.verbose, opts.log);
     this.batcher = new AutoBatcher(opts.verbose >= 10 ? (m) => this.progress.print(m) : undefined);
   }

@@ -7,10 +7,10 @@
 import { DisposedError } from '../errors.js';
 import { TaskPool } from './worker/task-pool.js';
 import { toWireFn, type TaskFn } from './worker/task-fn.js';
-import { packNumbers, type WireFn } from './worker/protocol.js';
+import { packedCopy, packNumbers, type WireFn } from './worker/protocol.js';
 import { concatValues, type ChunkHandle } from './batch.js';
 import { BULLMQ_OPTION_KEYS, createBackend, type BullmqOptions, type TaskBackend } from './backends/index.js';
-import { checkIterable, checkOptionKeys, defaultWorkers, positiveInt, runOnPool, submitBatch } from './common.js';
+import { checkIterable, checkOptionKeys, defaultWorkers, isPlainArray, positiveInt, runOnPool, submitBatch } from './common.js';
 import type { TaskStats } from './stats.js';
 import { streamChunks } from './stream.js';
 
@@ -36,8 +36,6 @@ export interface ChunkOptions {
 type Fn<A extends unknown[], R> = TaskFn<A, R>;
 type Awaited2<R> = R extends PromiseLike<infer U> ? U : R;
 
-const ARRAY_VALUES = Array.prototype[Symbol.iterator];
-
 const POOL_OPTIONS = ['workers', 'backend', 'initializer', 'initargs', 'maxTasksPerWorker', 'engine', ...BULLMQ_OPTION_KEYS];
 
 /**
@@ -46,24 +44,13 @@ const POOL_OPTIONS = ['workers', 'backend', 'initializer', 'initargs', 'maxTasks
  */
 function itemsOf<T>(iterable: Iterable<T> | AsyncIterable<T>): readonly T[] | Promise<T[]> {
   // A plain array as it is: map copies it chunk by chunk (slice) before returning, so no copy of the whole first.
-  if (Array.isArray(iterable) && iterable[Symbol.iterator] === ARRAY_VALUES) return iterable as T[];
+  if (isPlainArray(iterable)) return iterable as readonly T[];
   if (typeof (iterable as Iterable<T>)[Symbol.iterator] === 'function') return Array.from(iterable as Iterable<T>);
   return (async () => {
     const out: T[] = [];
     for await (const x of iterable as AsyncIterable<T>) out.push(x);
     return out;
   })();
-}
-
-/**
- * items[start, end) as a packed array. slice() would keep a holey array holey (a
- * `new Array(n)` filled in, or a sparse input), and V8 clones a holey array key by
- * key, several times slower; a hole becomes undefined, as iteration reads it.
- */
-function packedSlice<T>(items: readonly T[], start: number, end: number): T[] {
-  const out: T[] = [];
-  for (let i = start; i < end && i < items.length; i++) out.push(items[i]!);
-  return out;
 }
 
 export class Pool implements AsyncDisposable {
@@ -151,7 +138,7 @@ export class Pool implements AsyncDisposable {
     const handles: ChunkHandle[] = [];
     for (let i = 0; i < calls.length; i += size) {
       const end = Math.min(i + size, calls.length);
-      handles.push(this.#run(fn, wire, (unary && packNumbers(calls, i, end)) || packedSlice(calls, i, end), unary));
+      handles.push(this.#run(fn, wire, (unary && packNumbers(calls, i, end)) || packedCopy(calls, i, end), unary));
     }
     let parts: unknown[][];
     try {

@@ -13,7 +13,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { CancelledError, ConnectionError, DisposedError, WorkerCrashError } from '../../errors.js';
-import type { BatchOutcome } from '../batch.js';
+import { pendingOutcome, type BatchOutcome } from '../batch.js';
 import { MAX_TIMER_MS } from '../timer.js';
 import type { WireFn } from '../worker/protocol.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES } from './bullmq-codec.js';
@@ -105,13 +105,7 @@ export class BullmqClient {
     // A timeout no timer can wait for (Infinity, or past 2^31-1 ms) means none; it must not
     // reach the worker as JSON, where Infinity would arrive as null and fire at once.
     if (req.timeoutMs !== undefined && req.timeoutMs <= MAX_TIMER_MS) data.timeoutMs = req.timeoutMs;
-    let resolve!: (o: BatchOutcome) => void;
-    let reject!: (e: unknown) => void;
-    const promise = new Promise<BatchOutcome>((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
-    promise.catch(() => {});
+    const { promise, resolve, reject } = pendingOutcome();
     const p: Pending = { id: `wp-${this.#idBase}-${++this.#seq}`, data, state: 'queued', resolve, reject, onActive };
     if (this.#broken) {
       p.state = 'done';

@@ -82,12 +82,20 @@ export function packNumbers(values: ArrayLike<unknown>, start = 0, end = values.
   return out;
 }
 
-/** packNumbers undone: a plain (packed) array. Pushed, as `new Array(n)` would stay holey (slower everywhere after). */
-export function unpackValues(values: unknown[] | Float64Array): unknown[] {
-  if (!(values instanceof Float64Array)) return values;
-  const out: number[] = [];
-  for (let i = 0; i < values.length; i++) out.push(values[i]!);
+/**
+ * values[start, end) as a packed array, built by push: `new Array(n)` or slice() of a
+ * holey array stays holey, and V8 clones a holey array key by key (several times
+ * slower) and runs slower on it everywhere after. A hole becomes undefined, as iteration reads it.
+ */
+export function packedCopy<T>(values: ArrayLike<T>, start = 0, end = values.length): T[] {
+  const out: T[] = [];
+  for (let i = start, e = Math.min(end, values.length); i < e; i++) out.push(values[i]!);
   return out;
+}
+
+/** packNumbers undone: a plain (packed) array. */
+export function unpackValues(values: unknown[] | Float64Array): unknown[] {
+  return values instanceof Float64Array ? packedCopy(values) : values;
 }
 
 /** A 'done' message as the pool reports it. */
