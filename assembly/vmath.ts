@@ -185,40 +185,54 @@ import { EXP_C2, EXP_C3, EXP_C4, EXP_C5, EXP_INV_LN2N, EXP_LN2HI_N, EXP_LN2LO_N,
 }
 
 /**
- * 1/(1 + e^-x) within 1 ulp. s = e/(1 + e), e = e^-|x| carried as eh + el
- * and 1 + e as dh + dl, divided with a residual that is exact: dh and the
- * first quotient are cut to 21 bits (hi32), so their product is exact and
- * eh minus it is exact (Sterbenz). x < 0 gives s; x >= 0 gives 1 - s, where
- * s <= 1/2 so the subtraction adds at most half an ulp. `fast` where
- * sigmoidFastOk holds (|x| <= 708: the same bits as the full path).
+ * 1/(1 + e^-x) for |x| <= 670, as n/(1 + e) with e = e^-|x| and n = 1 (x >= 0)
+ * or n = e (x < 0), each rounded once: within 0.5 + 2^-6 ulp.
+ * - e = eh + el, exactly scale + fl(scale*tmp) (Fast2Sum, scale >= |scale*tmp|):
+ *   relative error ~2^-59 (exp's, before its last rounding).
+ * - 1 + e = dh1 + dl1, dh1 = fl(1 + eh) cut to 21 bits (hi32): 1 - dh1 is
+ *   exact (Sterbenz), and so is adding eh (dh1 - 1 is eh cut to a multiple of
+ *   2^-20, within a factor 2 of it, or 0); adding el rounds at ~2^-73.
+ * - q1 = n/dh cut to 21 bits: q1*dh1 is exact (42 bits), and n - q1*dh1 is
+ *   exact by Sterbenz (q1*dh1 = n(1 +- 2^-19)). The residual rem = n + nl -
+ *   q1*(dh1 + dl1) is right to ~2^-72 n, and q1 + rem/dh rounds once; rem/dh
+ *   is ~2^-19 of the result, so 1/dh's own rounding costs ~2^-72 of it.
+ * e >= 2^-967 stays normal with a normal el, so nothing here underflows.
  */
-@inline function sigmoidCore(x: v128, fast: bool): v128 {
-  let m = f64x2.neg(f64x2.abs(x));
-  if (!fast) m = f64x2.pmax(m, sp(-746.0)); // a NaN stays NaN
-  const k = f64x2.nearest(mul(m, sp(1.44269504088896338700e+00)));
-  const hi = sub(m, mul(k, ln2hi()));
-  const lo = mul(k, ln2lo());
-  const r = sub(hi, lo);
-  const Q = em1tail(r, sub(sub(hi, r), lo));
-  // e^m / 2^k = 1 + r + Q = yh + yl: both parts of the sum's error are exact.
-  const p = add(r, Q);
-  const yh = add(sp(1.0), p);
-  const yl = add(add(sub(sp(1.0), yh), p), add(sub(r, p), Q));
-  const eh = fast ? mul(yh, pow2i(k)) : scale2(yh, k);
-  const el = fast ? mul(yl, pow2i(k)) : scale2(yl, k);
+@inline function sigmoidCore(x: v128, m: v128): v128 {
+  const kb = expShifted(m);
+  const r = expR(m, sub(kb, sp(6755399441055744.0)));
+  const off = expRow(kb);
+  const lo = rowLo(off), hi = rowHi(off);
+  const tmp = expTmp(r, i64x2.shuffle(lo, hi, 0, 2));
+  const scale = i64x2.add(i64x2.shuffle(lo, hi, 1, 3), i64x2.shl(kb, 52 - EXP_BITS));
+  const st = mul(scale, tmp);
+  const eh = add(scale, st);
+  const el = add(sub(scale, eh), st);
   const dh = add(sp(1.0), eh);
-  const dl = add(add(sub(sp(1.0), dh), eh), el);
   const dh1 = hi32(dh);
-  const dl1 = add(sub(dh, dh1), dl);
+  const dl1 = add(add(sub(sp(1.0), dh1), eh), el);
+  const neg = f64x2.lt(x, sp(0.0));
+  // n: eh where x < 0, else 1 (>= eh); one pmax where a bitselect takes three.
+  const n = f64x2.pmax(eh, v128.andnot(sp(1.0), neg));
   const inv = div(sp(1.0), dh);
-  const q1 = hi32(mul(eh, inv));
-  const rem = sub(add(sub(eh, mul(q1, dh1)), el), mul(q1, dl1));
-  const sm = add(q1, mul(rem, inv));
-  return sel(sm, sub(sp(1.0), sm), f64x2.lt(x, sp(0.0)));
+  const q1 = hi32(mul(n, inv));
+  const rem = sub(add(sub(n, mul(q1, dh1)), v128.and(el, neg)), mul(q1, dl1));
+  return mad(rem, inv, q1);
 }
-@inline export function sigmoid_v(x: v128): v128 { return sigmoidCore(x, false); }
-@inline export function sigmoidFastOk(x: v128): v128 { return expFastOk(x); }
-@inline export function sigmoid_fast(x: v128): v128 { return sigmoidCore(x, true); }
+/** -|x| (a NaN stays a NaN). */
+@inline function negAbs(x: v128): v128 { return v128.or(x, i64x2.splat(<i64>0x8000000000000000)); }
+/**
+ * Beyond |x| = 670, e^-|x| < 2^-966: sigmoid(x) rounds to 1 for x > 0 and is
+ * e^x (1 - e^x + ...) for x < 0, which rounds as e^x does: exp_v's result
+ * (gradual underflow included). The clamp keeps the core's lanes normal.
+ */
+@inline export function sigmoid_v(x: v128): v128 {
+  const core = sigmoidCore(x, f64x2.pmax(negAbs(x), sp(-670.0)));
+  return sel(exp_v(x), core, f64x2.lt(x, sp(-670.0)));
+}
+/** Lanes where sigmoid_fast gives sigmoid_v's result: |x| <= 670 (NaN fails). */
+@inline export function sigmoidFastOk(x: v128): v128 { return f64x2.le(f64x2.abs(x), sp(670.0)); }
+@inline export function sigmoid_fast(x: v128): v128 { return sigmoidCore(x, negAbs(x)); }
 
 // ---- log (fdlibm's e_log.c, branch-free) ----------------------------------
 
