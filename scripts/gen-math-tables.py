@@ -27,28 +27,28 @@ def bits(d):
     return struct.unpack('<Q', struct.pack('<d', d))[0]
 
 
-EXP_BITS = 7
+EXP_BITS = 9
 EXP_N = 1 << EXP_BITS
 
 
 def exp_table():
-    """2^(i/N), i < N, as (tail, bits(hi) - (i << 45)) pairs: hi is the
-    nearest double and hi * (1 + tail) = 2^(i/N) to ~2^-106. Adding
-    (kd << 45) to the second word adds kd >> 7 to the exponent and cancels
-    the i bits, so one integer add gives 2^(kd/N) without a branch."""
+    """2^(i/N), i < N, as (tail, bits(hi) - (i << (52 - EXP_BITS))) pairs: hi
+    is the nearest double and hi * (1 + tail) = 2^(i/N) to ~2^-106. Adding
+    kd << (52 - EXP_BITS) to the second word adds kd >> EXP_BITS to the
+    exponent and cancels the i bits: one integer add gives 2^(kd/N)."""
     words = []
     for i in range(EXP_N):
         v = mp.power(2, mpf(i) / EXP_N)
         hi = f64(v)
         tail = f64((v - hi) / hi)
         words += [bits(tail), (bits(hi) - (i << (52 - EXP_BITS))) & (2**64 - 1)]
-    # e^r = 1 + r + r^2 (C2 + C3 r + C4 r^2 + C5 r^3) on |r| <= ln2/(2N), with
-    # a margin for kd rounded from an inexact x*N/ln2.
+    # e^r = 1 + r + r^2 (C2 + C3 r + C4 r^2) on |r| <= ln2/(2N), with a margin
+    # for kd rounded from an inexact x*N/ln2.
     a = log(2) / (2 * EXP_N) * mpf('1.0001')
     g = lambda r: (exp(r) - 1 - r) / (r * r) if r != 0 else mpf(0.5)
-    poly, _ = chebyfit(g, [-a, a], 4, error=True)
-    c5, c4, c3, c2 = [f64(c) for c in poly]
-    err = max(abs(exp(r) - (1 + r + r * r * (c2 + c3 * r + c4 * r * r + c5 * r**3))) / exp(r)
+    poly, _ = chebyfit(g, [-a, a], 3, error=True)
+    c4, c3, c2 = [f64(c) for c in poly]
+    err = max(abs(exp(r) - (1 + r + r * r * (c2 + c3 * r + c4 * r * r))) / exp(r)
               for r in [a * (k / mpf(500) - 1) for k in range(1001)])
     ln2 = log(2)
     ln2hi = f64(6.93147180369123816490e-01)  # fdlibm's: 32 significant bits, so kd * ln2hi/N is exact
@@ -59,7 +59,7 @@ def exp_table():
         'EXP_INV_LN2N': f64(EXP_N / ln2),
         'EXP_LN2HI_N': ln2hi / EXP_N,
         'EXP_LN2LO_N': ln2lo / EXP_N,
-        'EXP_C2': c2, 'EXP_C3': c3, 'EXP_C4': c4, 'EXP_C5': c5,
+        'EXP_C2': c2, 'EXP_C3': c3, 'EXP_C4': c4,
     }
     note = f'relative error of the polynomial: {float(err):.3g} (2^{float(mp.log(err, 2)):.1f})'
     return words, consts, note

@@ -17,11 +17,13 @@ import { PYTHON } from './numpy/oracle.js';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const GENERATED = ['src/runtime/math-tables-data.ts', 'assembly/math-tables.ts'];
 
-/** `export const NAME: usize = 123;` lines of the kernels' file. */
-function assemblyOffsets(): Record<string, number> {
+/** `export const NAME: usize = 123;` (or `: i32`) lines of the kernels' file. */
+function assemblyConsts(type: 'usize' | 'i32'): Record<string, number> {
   const text = readFileSync(join(root, 'assembly/math-tables.ts'), 'utf8');
-  return Object.fromEntries([...text.matchAll(/^export const (\w+): usize = (\d+);$/gm)].map((m) => [m[1]!, Number(m[2])]));
+  return Object.fromEntries([...text.matchAll(new RegExp(`^export const (\\w+): ${type} = (\\d+);$`, 'gm'))].map((m) => [m[1]!, Number(m[2])]));
 }
+const assemblyOffsets = () => assemblyConsts('usize');
+const EXP_N = assemblyConsts('i32').EXP_N!;
 
 describe('math tables', () => {
   it('the kernels and the engine use the same offsets', () => {
@@ -43,16 +45,18 @@ describe('math tables', () => {
     }
   });
 
-  it('exp table: 2^(i/128) = hi * (1 + tail), hi carried with the i bits taken out', () => {
+  it('exp table: 2^(i/N) = hi * (1 + tail), hi carried with the i bits taken out', () => {
+    expect([128, 256, 512, 1024]).toContain(EXP_N);
+    const shift = BigInt(52 - Math.log2(EXP_N));
     const f = new Float64Array(data.MATH_TABLE_WORDS.length / 2);
     new Uint32Array(f.buffer).set(data.MATH_TABLE_WORDS);
     const u = new BigUint64Array(f.buffer);
     const base = (data.EXP_TABLE - data.MATH_TABLES_BYTE) / 8;
-    for (let i = 0; i < 128; i++) {
+    for (let i = 0; i < EXP_N; i++) {
       const tail = f[base + 2 * i]!;
-      const hiBits = (u[base + 2 * i + 1]! + (BigInt(i) << 45n)) & 0xffffffffffffffffn;
+      const hiBits = (u[base + 2 * i + 1]! + (BigInt(i) << shift)) & 0xffffffffffffffffn;
       const hi = new Float64Array(new BigUint64Array([hiBits]).buffer)[0]!;
-      const exact = 2 ** (i / 128); // within an ulp or so: enough to catch a misplaced word
+      const exact = 2 ** (i / EXP_N); // within an ulp or so: enough to catch a misplaced word
       expect(Math.abs(hi - exact) / exact, `i = ${i}`).toBeLessThan(2 ** -51);
       expect(Math.abs(tail), `i = ${i}`).toBeLessThanOrEqual(2 ** -53);
     }
@@ -74,10 +78,10 @@ describe('math tables', () => {
       try {
         const words = new Uint32Array(engine.memory.buffer, data.MATH_TABLES_BYTE, data.MATH_TABLE_WORDS.length);
         expect(Array.from(words)).toEqual(data.MATH_TABLE_WORDS);
-        // Before anything else ran: exp at the table's every index gives 2^(i/128) e^0 to within an ulp.
-        const x = Float64Array.from({ length: 128 }, (_, i) => (i * Math.LN2) / 128);
+        // Before anything else ran: exp at the table's every index gives 2^(i/N) e^0 to within an ulp.
+        const x = Float64Array.from({ length: EXP_N }, (_, i) => (i * Math.LN2) / EXP_N);
         const y = engine.mapSync('exp', x);
-        for (let i = 0; i < 128; i++) expect(Math.abs(y[i]! - Math.exp(x[i]!)) / Math.exp(x[i]!)).toBeLessThan(2 ** -51);
+        for (let i = 0; i < EXP_N; i++) expect(Math.abs(y[i]! - Math.exp(x[i]!)) / Math.exp(x[i]!)).toBeLessThan(2 ** -51);
       } finally {
         await engine.dispose();
       }
