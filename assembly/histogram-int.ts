@@ -74,24 +74,29 @@ export function histogram_lut_count(start: i32, end: i32, x: usize, counts: usiz
 // into its bin with the same exact arithmetic as the general path, once per
 // value instead of once per element. Row of a chunk: 4 × 256 u32 (4 KiB).
 
-@inline function bumpValue(row: usize, t: u32, v: u32): void {
-  const p = row + (((t << 8) + v) << 2);
-  store<u32>(p, load<u32>(p) + 1);
-}
+// The table's offset as the access's immediate (V8 folds it into the address), hence one function per table.
+@inline function bump0(row: usize, v: u32): void { const p = row + (<usize>v << 2); store<u32>(p, load<u32>(p) + 1); }
+@inline function bump1(row: usize, v: u32): void { const p = row + (<usize>v << 2); store<u32>(p, load<u32>(p, 1024) + 1, 1024); }
+@inline function bump2(row: usize, v: u32): void { const p = row + (<usize>v << 2); store<u32>(p, load<u32>(p, 2048) + 1, 2048); }
+@inline function bump3(row: usize, v: u32): void { const p = row + (<usize>v << 2); store<u32>(p, load<u32>(p, 3072) + 1, 3072); }
 
 export function histogram_u8_values(start: i32, end: i32, x: usize, counts: usize, chunk: i32): void {
   const row = counts + (<usize>(start / chunk) << 12);
   memory.fill(row, 0, 4096);
   let i = start;
   // Byte loads, not lane extracts: a load that zero-extends is one instruction, an extract two.
-  for (; i + 8 <= end; i += 8) {
+  for (; i + 16 <= end; i += 16) {
     const p = x + <usize>i;
-    bumpValue(row, 0, load<u8>(p, 0)); bumpValue(row, 1, load<u8>(p, 1));
-    bumpValue(row, 2, load<u8>(p, 2)); bumpValue(row, 3, load<u8>(p, 3));
-    bumpValue(row, 0, load<u8>(p, 4)); bumpValue(row, 1, load<u8>(p, 5));
-    bumpValue(row, 2, load<u8>(p, 6)); bumpValue(row, 3, load<u8>(p, 7));
+    bump0(row, load<u8>(p, 0)); bump1(row, load<u8>(p, 1));
+    bump2(row, load<u8>(p, 2)); bump3(row, load<u8>(p, 3));
+    bump0(row, load<u8>(p, 4)); bump1(row, load<u8>(p, 5));
+    bump2(row, load<u8>(p, 6)); bump3(row, load<u8>(p, 7));
+    bump0(row, load<u8>(p, 8)); bump1(row, load<u8>(p, 9));
+    bump2(row, load<u8>(p, 10)); bump3(row, load<u8>(p, 11));
+    bump0(row, load<u8>(p, 12)); bump1(row, load<u8>(p, 13));
+    bump2(row, load<u8>(p, 14)); bump3(row, load<u8>(p, 15));
   }
-  for (; i < end; i++) bumpValue(row, <u32>i & 3, load<u8>(x + <usize>i));
+  for (; i < end; i++) bump0(row, load<u8>(x + <usize>i));
   // Fold tables 1..3 into table 0, which the later kernels read.
   for (let b: usize = 0; b < 1024; b += 16) {
     const t = i32x4.add(i32x4.add(v128.load(row + b), v128.load(row + b, 1024)), i32x4.add(v128.load(row + b, 2048), v128.load(row + b, 3072)));

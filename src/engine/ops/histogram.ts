@@ -84,10 +84,10 @@ function valueTable(dtype: 'i32' | 'u32', n: number, first: number, last: number
 
 /**
  * u32 words of a chunk's row (assembly/histogram.ts, rowBytes): its tables, each a
- * slot for values not counted, the bins, padded to 64 bytes; then 64 words of constants.
+ * slot for values not counted, the bins, padded to 64 bytes; then 80 words of constants and counter addresses.
  */
 function rowWords(bins: number, tables: number): number {
-  return tables * tableWords(bins) + 64;
+  return tables * tableWords(bins) + 80;
 }
 
 function tableWords(bins: number): number {
