@@ -29,6 +29,29 @@ export function histogram_lut(start: i32, end: i32, lut: usize, intLo: f64, tabl
   }
 }
 
+/** The lut entries' addresses of 16 values from p (v - intLo as unsigned: values outside map to entry span), to blk + off. */
+// @ts-ignore: decorator
+@inline function entries(p: usize, lo: v128, top: v128, base: v128, blk: usize, off: usize): void {
+  v128.store(blk + off, i32x4.add(i32x4.shl(i32x4.min_u(i32x4.sub(v128.load(p), lo), top), 4), base));
+  v128.store(blk + off, i32x4.add(i32x4.shl(i32x4.min_u(i32x4.sub(v128.load(p, 16), lo), top), 4), base), 16);
+  v128.store(blk + off, i32x4.add(i32x4.shl(i32x4.min_u(i32x4.sub(v128.load(p, 32), lo), top), 4), base), 32);
+  v128.store(blk + off, i32x4.add(i32x4.shl(i32x4.min_u(i32x4.sub(v128.load(p, 48), lo), top), 4), base), 48);
+}
+
+/** Counts the 16 values whose lut entries' addresses are at blk + off into the row (byte address r). */
+// @ts-ignore: decorator
+@inline function countEntries(blk: usize, off: usize, r: i32): void {
+  const q = blk + off;
+  bump(r + load<i32>(<usize><u32>load<i32>(q)), 1); bump(r + load<i32>(<usize><u32>load<i32>(q, 4)), 1);
+  bump(r + load<i32>(<usize><u32>load<i32>(q, 8)), 1); bump(r + load<i32>(<usize><u32>load<i32>(q, 12)), 1);
+  bump(r + load<i32>(<usize><u32>load<i32>(q, 16)), 1); bump(r + load<i32>(<usize><u32>load<i32>(q, 20)), 1);
+  bump(r + load<i32>(<usize><u32>load<i32>(q, 24)), 1); bump(r + load<i32>(<usize><u32>load<i32>(q, 28)), 1);
+  bump(r + load<i32>(<usize><u32>load<i32>(q, 32)), 1); bump(r + load<i32>(<usize><u32>load<i32>(q, 36)), 1);
+  bump(r + load<i32>(<usize><u32>load<i32>(q, 40)), 1); bump(r + load<i32>(<usize><u32>load<i32>(q, 44)), 1);
+  bump(r + load<i32>(<usize><u32>load<i32>(q, 48)), 1); bump(r + load<i32>(<usize><u32>load<i32>(q, 52)), 1);
+  bump(r + load<i32>(<usize><u32>load<i32>(q, 56)), 1); bump(r + load<i32>(<usize><u32>load<i32>(q, 60)), 1);
+}
+
 // @ts-ignore: decorator
 @inline function countLut(start: i32, end: i32, x: usize, counts: usize, chunk: i32, bins: i32, lut: usize, intLo: i32, span: i32, tables: i32): void {
   const stride = tableStride(bins);
@@ -40,13 +63,27 @@ export function histogram_lut(start: i32, end: i32, lut: usize, intLo: f64, tabl
   v128.store(blk, i32x4.splat(span), 16);
   const lb = <i32>lut;
   v128.store(blk, i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(i32x4.splat(lb), 1, lb + 4), 2, lb + 8), 3, lb + 12), 32);
-  store<i32>(blk, <i32>row, 48);
+  // As the float kernels' fast loop (assembly/histogram.ts, count16): the
+  // entries' addresses wait in the block, half A (64) counted in the same step,
+  // half B (128) in the next and at the end; B starts at the entry of values
+  // outside the range (slot 0, not counted).
+  const none = i32x4.splat(lb + (span << 4));
+  v128.store(blk, none, 128); v128.store(blk, none, 144); v128.store(blk, none, 160); v128.store(blk, none, 176);
   let i = start;
+  for (; i + 32 <= end; i += 32) {
+    const p = x + (<usize>i << 2);
+    const lo = v128.load(blk, 0), top = v128.load(blk, 16), base = v128.load(blk, 32);
+    entries(p, lo, top, base, blk, 64);
+    countEntries(blk, 128, <i32>row);
+    entries(p + 64, lo, top, base, blk, 128);
+    countEntries(blk, 64, <i32>row);
+  }
+  countEntries(blk, 128, <i32>row);
   for (; i + 4 <= end; i += 4) {
     // v - intLo as unsigned: values outside [intLo, intLo + span) map to entry span (slot 0).
     const d = i32x4.min_u(i32x4.sub(v128.load(x + (<usize>i << 2)), v128.load(blk, 0)), v128.load(blk, 16));
     const a = i32x4.add(i32x4.shl(d, 4), v128.load(blk, 32));
-    const r = load<i32>(blk, 48);
+    const r = <i32>row;
     bump(r + load<i32>(<usize><u32>i32x4.extract_lane(a, 0)), 1);
     bump(r + load<i32>(<usize><u32>i32x4.extract_lane(a, 1)), 1);
     bump(r + load<i32>(<usize><u32>i32x4.extract_lane(a, 2)), 1);
