@@ -89,6 +89,18 @@ describe('Executor and Future', () => {
     expect(got[0]).toBe(f);
   });
 
+  it("a done future refuses setResult/setException with a StateError and keeps its outcome (Python's InvalidStateError)", async () => {
+    const finished = new Future<number>();
+    finished.setResult(1);
+    expect(() => finished.setResult(2)).toThrow(expect.objectContaining({ code: 'ERR_STATE', message: expect.stringMatching(/setResult.*finished/) }));
+    expect(() => finished.setException(new Error('late'))).toThrow(/setException.*finished/);
+    await expect(watchdog(finished.result(), 5_000)).resolves.toBe(1);
+    const cancelled = new Future<number>();
+    expect(cancelled.cancel()).toBe(true);
+    expect(() => cancelled.setResult(2)).toThrow(/setResult.*cancelled/);
+    expect(cancelled.cancelled()).toBe(true);
+  });
+
   it('asCompleted yields finished ones first, each once, then in completion order', async () => {
     const g = newGate();
     const first = ex.submit((x: number) => x, 'done-already');

@@ -107,14 +107,17 @@ export class Executor implements AsyncDisposable {
         futures.delete(f); // cancelled while queued
         return false;
       },
+      // A backend that dropped the call at its source may still report it: the future was
+      // cancelled meanwhile, and that outcome has nowhere to go.
       resolve: (o) => {
         futures.delete(f);
+        if (f.done()) return;
         if (o.hasError) f.setException(o.error);
         else f.setResult(o.values[0]);
       },
       reject: (e) => {
         futures.delete(f);
-        f.setException(e);
+        if (!f.done()) f.setException(e);
       },
     };
     this.#backend.submit(job);

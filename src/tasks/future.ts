@@ -142,15 +142,17 @@ export class Future<T = unknown> implements PromiseLike<T> {
     return true;
   }
 
+  /** Finish with `value`; a StateError if already done (Python's InvalidStateError). */
   setResult(value: T): void {
-    if (this.done()) return;
+    this.#checkNotDone('setResult');
     this.#value = value;
     this.#state = 'finished';
     this.#settle();
   }
 
+  /** Finish with `error` (cancelled instead if a stop was asked for); a StateError if already done. */
   setException(error: unknown): void {
-    if (this.done()) return;
+    this.#checkNotDone('setException');
     this.#error = error;
     if (this.#abortRequested) {
       this.#state = 'cancelled';
@@ -160,6 +162,10 @@ export class Future<T = unknown> implements PromiseLike<T> {
     this.#hasError = true;
     this.#state = 'finished';
     this.#settle();
+  }
+
+  #checkNotDone(what: string): void {
+    if (this.done()) throw new StateError(`${what}: the future is already ${this.#state}`);
   }
 
   /** One promise hop, not result()'s three: this is on every `await future`. */
