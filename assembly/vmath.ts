@@ -1,7 +1,10 @@
-// Table-free vector math for the map kernels (issue 2; speed: issue 15).
+// Vector math for the map kernels (issue 2; speed: issue 15).
 //
 // Every constant is an inline literal and every helper is @inline, so the
-// module keeps zero data segments (Math.sin & co. would pull in tables).
+// module keeps zero data segments (Math.sin & co. would pull in tables). The
+// one table, exp's 2^(i/128), is not the module's: the engine writes it into
+// the shared memory before any kernel runs (src/runtime/math-tables.ts; its
+// address and the constants that go with it: math-tables.ts, generated).
 // The vector functions are the only versions: map.ts runs a tail through the
 // same code on a splatted lane, so an element's result never depends on
 // whether it fell in a vector body or a tail (chunk boundaries and subarray
@@ -21,6 +24,8 @@
 // fround(exact); exp and log run 4 lanes in f32 arithmetic (every f32 input
 // checked: scripts/vmath-f32-exhaustive.mjs), tanh, sigmoid and pow widen to
 // f64. sin, cos: vmath-trig.ts.
+
+import { EXP_C2, EXP_C3, EXP_C4, EXP_C5, EXP_INV_LN2N, EXP_LN2HI_N, EXP_LN2LO_N, EXP_BITS, EXP_N, EXP_TABLE } from './math-tables';
 
 // ---- helpers -------------------------------------------------------------
 
@@ -62,27 +67,62 @@
   return add(mul(mul(r, r), p), mad(c, r, c));
 }
 
-/** expm1(r + c) for |r| <= ~0.35, c a tiny tail. */
-@inline function em1poly(r: v128, c: v128): v128 {
-  return add(r, em1tail(r, c));
-}
-
 // Cody-Waite ln2 split: ln2hi has 32 significant bits, so k*ln2hi is exact for |k| < 2^21.
 @inline function ln2hi(): v128 { return sp(6.93147180369123816490e-01); }
 @inline function ln2lo(): v128 { return sp(1.90821492927058770002e-10); }
 
-// ---- exp -----------------------------------------------------------------
+// ---- exp (table-driven: the 2^(i/128) table the engine wrote, math-tables.ts) ----
+//
+// e^x = 2^(k + i/N) * e^r with kd = k*N + i = round(x*N/ln2), |r| <= ln2/(2N):
+// 2^(i/N) comes from the table as hi*(1 + tail), e^r from a degree-5
+// polynomial (relative error 2^-63.7). Without FMA the result is within
+// 0.5 + ~0.02 ulp (r's rounding, the tail's and the polynomial's errors are each
+// below 2^-60 relative). Against the degree-13 Taylor series it replaced, the
+// lookup (2 lane extracts, 2 loads, 2 shuffles) saves ~16 floating-point ops.
 
-/** e^x for |x| <= 746 (fast: |x| <= 708, where the result is normal and one power of 2 scales it). */
+/** x*N/ln2 + 1.5*2^52: rounds to the integer kd, which sits in the low bits. */
+@inline function expShifted(x: v128): v128 {
+  return add(mul(x, sp(EXP_INV_LN2N)), sp(6755399441055744.0));
+}
+/** r = x - kd*ln2/N: kd*ln2hi/N is exact (32-bit ln2hi, |kd| < 2^21) and x minus it exact (Sterbenz). */
+@inline function expR(x: v128, kd: v128): v128 {
+  return sub(sub(x, mul(kd, sp(EXP_LN2HI_N))), mul(kd, sp(EXP_LN2LO_N)));
+}
+/** Each lane's table row (16 bytes: tail, bits) for i = kd mod N; `tailFirst` picks the word. */
+@inline function expRow(shifted: v128): v128 {
+  return v128.and(i64x2.shl(shifted, 4), i64x2.splat(<i64>((EXP_N - 1) * 16)));
+}
+@inline function rowLo(off: v128): v128 { return v128.load(<usize>i32x4.extract_lane(off, 0), EXP_TABLE); }
+@inline function rowHi(off: v128): v128 { return v128.load(<usize>i32x4.extract_lane(off, 2), EXP_TABLE); }
+/** tmp with e^(x) = 2^(kd/N)_hi * (1 + tmp): the table tail plus e^r - 1. */
+@inline function expTmp(r: v128, tail: v128): v128 {
+  const r2 = mul(r, r);
+  const p23 = mad(r, sp(EXP_C3), sp(EXP_C2));
+  const p45 = mad(r, sp(EXP_C5), sp(EXP_C4));
+  return add(add(add(tail, r), mul(r2, p23)), mul(mul(r2, r2), p45));
+}
+
+/**
+ * e^x as scale*(1 + tmp) for |x| <= 746. fast (|x| <= 708: a normal result):
+ * scale = 2^(kd/N) directly (the table word plus kd << 45 is its bit pattern);
+ * full: scale = 2^(i/N) and the product is scaled by 2^k afterwards, rounding
+ * once; for a normal result both give the same bits.
+ */
 @inline function expCore(x: v128, fast: bool): v128 {
-  const k = f64x2.nearest(mul(x, sp(1.44269504088896338700e+00)));
-  const hi = sub(x, mul(k, ln2hi()));
-  const lo = mul(k, ln2lo());
-  const r = sub(hi, lo);
-  const c = sub(sub(hi, r), lo);
-  const y = add(sp(1.0), em1poly(r, c));
-  // For a normal result both scalings are exact: the same bits.
-  return fast ? mul(y, pow2i(k)) : scale2(y, k);
+  const kb = expShifted(x);
+  const kd = sub(kb, sp(6755399441055744.0));
+  const r = expR(x, kd);
+  const off = expRow(kb);
+  const lo = rowLo(off), hi = rowHi(off);
+  const tmp = expTmp(r, i64x2.shuffle(lo, hi, 0, 2));
+  const bitsI = i64x2.shuffle(lo, hi, 1, 3);
+  if (fast) {
+    const scale = i64x2.add(bitsI, i64x2.shl(kb, 52 - EXP_BITS));
+    return mad(scale, tmp, scale);
+  }
+  // 2^(i/N) alone: put the i bits back; k = floor(kd/N) is exact.
+  const t = i64x2.add(bitsI, i64x2.shl(v128.and(kb, i64x2.splat(<i64>(EXP_N - 1))), 52 - EXP_BITS));
+  return scale2(mad(t, tmp, t), f64x2.floor(mul(kd, sp(1.0 / <f64>EXP_N))));
 }
 
 @inline export function exp_v(x: v128): v128 {

@@ -6,6 +6,7 @@
 // relative to each (> 1: wasmpar faster). The 2-thread figures at 8M elements:
 // `npx wasmpar bench --filter map-`.
 // Run: node bench/vmath.mjs (after npm run build; needs cc with OpenMP for the C columns)
+import { writeMathTables } from '../dist/runtime/math-tables.js';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -14,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const bytes = readFileSync(join(here, '../build/kernels.wasm'));
 const memory = new WebAssembly.Memory({ initial: 1024, maximum: 65536, shared: true });
+writeMathTables(memory); // as the engine does (exp reads its table from the memory)
 const ex = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory, abort() { throw new Error('abort'); } } }).exports;
 
 const N = 32768, X = 1 << 16, B = X + N * 8, O = B + N * 8;

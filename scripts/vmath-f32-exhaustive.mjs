@@ -6,10 +6,12 @@
 // distance of a midpoint, where an error below 1 still bounds the distance.
 // Run after `npm run build`:
 //   node scripts/vmath-f32-exhaustive.mjs [exp] [log] [sigmoid] [tanh]
+import { writeMathTables } from '../dist/runtime/math-tables.js';
 import { readFileSync } from 'node:fs';
 
 const bytes = readFileSync(new URL('../build/kernels.wasm', import.meta.url));
 const memory = new WebAssembly.Memory({ initial: 1024, maximum: 65536, shared: true });
+writeMathTables(memory); // as the engine does (exp reads its table from the memory)
 const ex = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory, abort() { throw new Error('abort'); } } }).exports;
 const REF = { exp: Math.exp, log: Math.log, tanh: Math.tanh, sigmoid: (v) => 1 / (1 + Math.exp(-v)), sin: Math.sin, cos: Math.cos };
 const CHUNK = 1 << 20, X = 1 << 16, O = X + CHUNK * 4;

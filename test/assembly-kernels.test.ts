@@ -4,6 +4,7 @@
 // elements around every output, compared against plain typed-array references.
 import { describe, it, expect, beforeAll } from 'vitest';
 import { readFileSync } from 'node:fs';
+import { writeMathTables } from '../dist/runtime/math-tables.js';
 
 type DT = 'f64' | 'f32' | 'i32' | 'u32' | 'u8';
 type TA = Float64Array | Float32Array | Int32Array | Uint32Array | Uint8Array;
@@ -23,6 +24,7 @@ beforeAll(async () => {
   const bytes = readFileSync(new URL('../build/kernels.wasm', import.meta.url));
   const mod = await WebAssembly.compile(bytes);
   memory = new WebAssembly.Memory({ initial: 512, maximum: 65536, shared: true });
+  writeMathTables(memory); // the engine does this at memory creation
   const env: Record<string, unknown> = { memory };
   if (WebAssembly.Module.imports(mod).some((i) => i.name === 'abort')) env.abort = () => { throw new Error('abort'); };
   const inst = await WebAssembly.instantiate(mod, { env } as WebAssembly.Imports);

@@ -7,11 +7,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { rng } from './helpers/engine-ref.js';
+import { writeMathTables } from '../dist/runtime/math-tables.js';
 
 let ex: Record<string, (...a: number[]) => void>;
 let buf: SharedArrayBuffer;
 beforeAll(() => {
   const memory = new WebAssembly.Memory({ initial: 256, maximum: 65536, shared: true });
+  writeMathTables(memory); // the engine does this at memory creation
   const bytes = readFileSync(new URL('../build/kernels.wasm', import.meta.url));
   ex = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory, abort: () => { throw new Error('abort'); } } }).exports as never;
   buf = memory.buffer as unknown as SharedArrayBuffer;

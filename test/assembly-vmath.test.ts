@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { join, dirname } from 'node:path';
 import { powC99 } from './helpers/engine-ref.js';
+import { writeMathTables } from '../dist/runtime/math-tables.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const wasmPath = join(root, 'build', 'kernels.wasm');
@@ -19,6 +20,7 @@ beforeAll(() => {
   if (!existsSync(wasmPath)) execFileSync(process.execPath, [join(root, 'scripts', 'build-wasm.mjs')], { stdio: 'inherit', timeout: 120_000 });
   bytes = readFileSync(wasmPath);
   const memory = new WebAssembly.Memory({ initial: 256, maximum: 65536, shared: true });
+  writeMathTables(memory); // the engine does this at memory creation
   const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
     env: { memory, abort: () => { throw new Error('abort'); } },
   });

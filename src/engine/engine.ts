@@ -11,6 +11,7 @@ import { checkDtype, describe, dtypeOf, DTYPES, isDetached, type Dtype, type Typ
 import { Heap, PAGE_BYTES } from '../memory/heap.js';
 import { Dispatcher } from '../runtime/dispatcher.js';
 import { KernelTable, kernelNames } from '../runtime/kernel-table.js';
+import { writeMathTables } from '../runtime/math-tables.js';
 import { DEFAULT_CALLER_SPIN, SHIPPED_MODULE } from '../runtime/protocol.js';
 import { driveAsync, driveSync, type DriverConfig } from './driver.js';
 import { JsKernels } from './js-kernels.js';
@@ -89,6 +90,7 @@ export class EngineCore {
 
     const pages = (bytes: number) => Math.ceil(bytes / PAGE_BYTES);
     const memory = new WebAssembly.Memory({ initial: pages(initial), maximum: pages(maximum), shared: true });
+    writeMathTables(memory); // before any thread can run a kernel
     const module = await platform.builtinModule();
     const table = new KernelTable(memory);
     table.instantiate(0, module);

@@ -18,6 +18,7 @@
  * worker that wakes late (descheduled, busy loading a module) delays nothing.
  */
 import type { WasmMemory, WasmModule } from '../memory/wasm-types.js';
+import { MATH_TABLES_BYTE } from './math-tables.js';
 
 /** Addresses below 1024 are never used: Binaryen assumes the low 1 KiB is free at -O2+. */
 export const CONTROL_BASE = 1024;
@@ -80,9 +81,9 @@ export const ARGS_BYTE = CONTROL_BASE + 1024;   // 2048
 export const MAX_ARGS = 16;
 export const ERROR_MSG_BYTE = 3072;
 export const ERROR_MSG_MAX = 1024;
-/** One f64 per chunk, written by whichever thread ran the chunk. */
+/** One f64 per chunk, written by whichever thread ran the chunk, up to the math tables (math-tables.ts). */
 export const PARTIALS_BYTE = 4096;
-export const MAX_CHUNKS = (CONTROL_END - PARTIALS_BYTE) >> 3; // 7680
+export const MAX_CHUNKS = (MATH_TABLES_BYTE - PARTIALS_BYTE) >> 3; // 5632
 
 /** Spin iterations on Atomics.load before sleeping; a round trip of sleep+notify is ~25 µs here. */
 export const DEFAULT_WORKER_SPIN = 20_000;

@@ -5,6 +5,7 @@
  * reads of uninitialized scratch). For test/engine-{sort,scan,histogram,matmul,generate}.test.ts.
  */
 import { readFileSync } from 'node:fs';
+import { writeMathTables } from '../../dist/runtime/math-tables.js';
 
 export type DT = 'f64' | 'f32' | 'i32' | 'u32' | 'u8';
 export type TA = Float64Array | Float32Array | Int32Array | Uint32Array | Uint8Array;
@@ -23,6 +24,7 @@ export const rand = () => { seed = (seed * 1103515245 + 12345) >>> 0; return see
 export async function setupKernels(): Promise<void> {
   const mod = await WebAssembly.compile(readFileSync(new URL('../../build/kernels.wasm', import.meta.url)));
   memory = new WebAssembly.Memory({ initial: 1024, maximum: 65536, shared: true });
+  writeMathTables(memory); // the engine does this at memory creation
   const env: Record<string, unknown> = { memory };
   if (WebAssembly.Module.imports(mod).some((i) => i.name === 'abort')) env.abort = () => { throw new Error('abort'); };
   k = (await WebAssembly.instantiate(mod, { env } as WebAssembly.Imports)).exports as typeof k;
