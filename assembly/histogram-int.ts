@@ -29,6 +29,29 @@ export function histogram_lut(start: i32, end: i32, lut: usize, intLo: f64, tabl
   }
 }
 
+/** The lut entries' addresses of 16 values from p (v - intLo as unsigned: values outside map to entry span), to blk + off. */
+// @ts-ignore: decorator
+@inline function entries(p: usize, lo: v128, top: v128, base: v128, blk: usize, off: usize): void {
+  v128.store(blk + off, i32x4.add(i32x4.shl(i32x4.min_u(i32x4.sub(v128.load(p), lo), top), 4), base));
+  v128.store(blk + off, i32x4.add(i32x4.shl(i32x4.min_u(i32x4.sub(v128.load(p, 16), lo), top), 4), base), 16);
+  v128.store(blk + off, i32x4.add(i32x4.shl(i32x4.min_u(i32x4.sub(v128.load(p, 32), lo), top), 4), base), 32);
+  v128.store(blk + off, i32x4.add(i32x4.shl(i32x4.min_u(i32x4.sub(v128.load(p, 48), lo), top), 4), base), 48);
+}
+
+/** Counts the 16 values whose lut entries' addresses are at blk + off into the row (byte address r). */
+// @ts-ignore: decorator
+@inline function countEntries(blk: usize, off: usize, r: i32): void {
+  const q = blk + off;
+  bump(r + load<i32>(<usize><u32>load<i32>(q)), 1); bump(r + load<i32>(<usize><u32>load<i32>(q, 4)), 1);
+  bump(r + load<i32>(<usize><u32>load<i32>(q, 8)), 1); bump(r + load<i32>(<usize><u32>load<i32>(q, 12)), 1);
+  bump(r + load<i32>(<usize><u32>load<i32>(q, 16)), 1); bump(r + load<i32>(<usize><u32>load<i32>(q, 20)), 1);
+  bump(r + load<i32>(<usize><u32>load<i32>(q, 24)), 1); bump(r + load<i32>(<usize><u32>load<i32>(q, 28)), 1);
+  bump(r + load<i32>(<usize><u32>load<i32>(q, 32)), 1); bump(r + load<i32>(<usize><u32>load<i32>(q, 36)), 1);
+  bump(r + load<i32>(<usize><u32>load<i32>(q, 40)), 1); bump(r + load<i32>(<usize><u32>load<i32>(q, 44)), 1);
+  bump(r + load<i32>(<usize><u32>load<i32>(q, 48)), 1); bump(r + load<i32>(<usize><u32>load<i32>(q, 52)), 1);
+  bump(r + load<i32>(<usize><u32>load<i32>(q, 56)), 1); bump(r + load<i32>(<usize><u32>load<i32>(q, 60)), 1);
+}
+
 // @ts-ignore: decorator
 @inline function countLut(start: i32, end: i32, x: usize, counts: usize, chunk: i32, bins: i32, lut: usize, intLo: i32, span: i32, tables: i32): void {
   const stride = tableStride(bins);
@@ -40,13 +63,27 @@ export function histogram_lut(start: i32, end: i32, lut: usize, intLo: f64, tabl
   v128.store(blk, i32x4.splat(span), 16);
   const lb = <i32>lut;
   v128.store(blk, i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(i32x4.splat(lb), 1, lb + 4), 2, lb + 8), 3, lb + 12), 32);
-  store<i32>(blk, <i32>row, 48);
+  // As the float kernels' fast loop (assembly/histogram.ts, count16): the
+  // entries' addresses wait in the block, half A (64) counted in the same step,
+  // half B (128) in the next and at the end; B starts at the entry of values
+  // outside the range (slot 0, not counted).
+  const none = i32x4.splat(lb + (span << 4));
+  v128.store(blk, none, 128); v128.store(blk, none, 144); v128.store(blk, none, 160); v128.store(blk, none, 176);
   let i = start;
+  for (; i + 32 <= end; i += 32) {
+    const p = x + (<usize>i << 2);
+    const lo = v128.load(blk, 0), top = v128.load(blk, 16), base = v128.load(blk, 32);
+    entries(p, lo, top, base, blk, 64);
+    countEntries(blk, 128, <i32>row);
+    entries(p + 64, lo, top, base, blk, 128);
+    countEntries(blk, 64, <i32>row);
+  }
+  countEntries(blk, 128, <i32>row);
   for (; i + 4 <= end; i += 4) {
     // v - intLo as unsigned: values outside [intLo, intLo + span) map to entry span (slot 0).
     const d = i32x4.min_u(i32x4.sub(v128.load(x + (<usize>i << 2)), v128.load(blk, 0)), v128.load(blk, 16));
     const a = i32x4.add(i32x4.shl(d, 4), v128.load(blk, 32));
-    const r = load<i32>(blk, 48);
+    const r = <i32>row;
     bump(r + load<i32>(<usize><u32>i32x4.extract_lane(a, 0)), 1);
     bump(r + load<i32>(<usize><u32>i32x4.extract_lane(a, 1)), 1);
     bump(r + load<i32>(<usize><u32>i32x4.extract_lane(a, 2)), 1);
@@ -74,24 +111,29 @@ export function histogram_lut_count(start: i32, end: i32, x: usize, counts: usiz
 // into its bin with the same exact arithmetic as the general path, once per
 // value instead of once per element. Row of a chunk: 4 × 256 u32 (4 KiB).
 
-@inline function bumpValue(row: usize, t: u32, v: u32): void {
-  const p = row + (((t << 8) + v) << 2);
-  store<u32>(p, load<u32>(p) + 1);
-}
+// The table's offset as the access's immediate (V8 folds it into the address), hence one function per table.
+@inline function bump0(row: usize, v: u32): void { const p = row + (<usize>v << 2); store<u32>(p, load<u32>(p) + 1); }
+@inline function bump1(row: usize, v: u32): void { const p = row + (<usize>v << 2); store<u32>(p, load<u32>(p, 1024) + 1, 1024); }
+@inline function bump2(row: usize, v: u32): void { const p = row + (<usize>v << 2); store<u32>(p, load<u32>(p, 2048) + 1, 2048); }
+@inline function bump3(row: usize, v: u32): void { const p = row + (<usize>v << 2); store<u32>(p, load<u32>(p, 3072) + 1, 3072); }
 
 export function histogram_u8_values(start: i32, end: i32, x: usize, counts: usize, chunk: i32): void {
   const row = counts + (<usize>(start / chunk) << 12);
   memory.fill(row, 0, 4096);
   let i = start;
   // Byte loads, not lane extracts: a load that zero-extends is one instruction, an extract two.
-  for (; i + 8 <= end; i += 8) {
+  for (; i + 16 <= end; i += 16) {
     const p = x + <usize>i;
-    bumpValue(row, 0, load<u8>(p, 0)); bumpValue(row, 1, load<u8>(p, 1));
-    bumpValue(row, 2, load<u8>(p, 2)); bumpValue(row, 3, load<u8>(p, 3));
-    bumpValue(row, 0, load<u8>(p, 4)); bumpValue(row, 1, load<u8>(p, 5));
-    bumpValue(row, 2, load<u8>(p, 6)); bumpValue(row, 3, load<u8>(p, 7));
+    bump0(row, load<u8>(p, 0)); bump1(row, load<u8>(p, 1));
+    bump2(row, load<u8>(p, 2)); bump3(row, load<u8>(p, 3));
+    bump0(row, load<u8>(p, 4)); bump1(row, load<u8>(p, 5));
+    bump2(row, load<u8>(p, 6)); bump3(row, load<u8>(p, 7));
+    bump0(row, load<u8>(p, 8)); bump1(row, load<u8>(p, 9));
+    bump2(row, load<u8>(p, 10)); bump3(row, load<u8>(p, 11));
+    bump0(row, load<u8>(p, 12)); bump1(row, load<u8>(p, 13));
+    bump2(row, load<u8>(p, 14)); bump3(row, load<u8>(p, 15));
   }
-  for (; i < end; i++) bumpValue(row, <u32>i & 3, load<u8>(x + <usize>i));
+  for (; i < end; i++) bump0(row, load<u8>(x + <usize>i));
   // Fold tables 1..3 into table 0, which the later kernels read.
   for (let b: usize = 0; b < 1024; b += 16) {
     const t = i32x4.add(i32x4.add(v128.load(row + b), v128.load(row + b, 1024)), i32x4.add(v128.load(row + b, 2048), v128.load(row + b, 3072)));

@@ -58,7 +58,7 @@ export function* histogram(ctx: OpContext, x: unknown, opts?: HistogramOptions):
   if (values) {
     // Integers over a small range: bin each value of the range once, then look values up (assembly/histogram-int.ts).
     const lut = ctx.scratch('u32', (values.span + 1) * 4);
-    const tableBytes = tables === 4 ? tableWords(bins) * 4 : 0;
+    const tableBytes = tables >= 4 ? tableWords(bins) * 4 : 0; // lanes into tables 0-3
     yield { kernel: 'histogram_lut', n: values.span + 1, args: [lut.ptr, values.intLo, tableBytes, bins, p.lo, p.hi, p.norm, p.first, p.step], cost: 8 };
     yield { kernel: 'histogram_lut_count', n, chunk, args: [X.ptr, scratch.ptr, chunk, bins, lut.ptr, values.intLo | 0, values.span, tables], cost: 2 };
   } else {
@@ -84,10 +84,10 @@ function valueTable(dtype: 'i32' | 'u32', n: number, first: number, last: number
 
 /**
  * u32 words of a chunk's row (assembly/histogram.ts, rowBytes): its tables, each a
- * slot for values not counted, the bins, padded to 64 bytes; then 64 words of constants.
+ * slot for values not counted, the bins, padded to 64 bytes; then 80 words of constants and counter addresses.
  */
 function rowWords(bins: number, tables: number): number {
-  return tables * tableWords(bins) + 64;
+  return tables * tableWords(bins) + 80;
 }
 
 function tableWords(bins: number): number {
