@@ -81,21 +81,21 @@ import { EXP_C2, EXP_C3, EXP_C4, EXP_C5, EXP_INV_LN2N, EXP_LN2HI_N, EXP_LN2LO_N,
 // lookup (2 lane extracts, 2 loads, 2 shuffles) saves ~16 floating-point ops.
 
 /** x*N/ln2 + 1.5*2^52: rounds to the integer kd, which sits in the low bits. */
-@inline function expShifted(x: v128): v128 {
+@inline export function expShifted(x: v128): v128 {
   return add(mul(x, sp(EXP_INV_LN2N)), sp(6755399441055744.0));
 }
 /** r = x - kd*ln2/N: kd*ln2hi/N is exact (32-bit ln2hi, |kd| < 2^21) and x minus it exact (Sterbenz). */
-@inline function expR(x: v128, kd: v128): v128 {
+@inline export function expR(x: v128, kd: v128): v128 {
   return sub(sub(x, mul(kd, sp(EXP_LN2HI_N))), mul(kd, sp(EXP_LN2LO_N)));
 }
 /** Each lane's table row (16 bytes: tail, bits) for i = kd mod N; `tailFirst` picks the word. */
-@inline function expRow(shifted: v128): v128 {
+@inline export function expRow(shifted: v128): v128 {
   return v128.and(i64x2.shl(shifted, 4), i64x2.splat(<i64>((EXP_N - 1) * 16)));
 }
-@inline function rowLo(off: v128): v128 { return v128.load(<usize>i32x4.extract_lane(off, 0), EXP_TABLE); }
-@inline function rowHi(off: v128): v128 { return v128.load(<usize>i32x4.extract_lane(off, 2), EXP_TABLE); }
+@inline export function rowLo(off: v128): v128 { return v128.load(<usize>i32x4.extract_lane(off, 0), EXP_TABLE); }
+@inline export function rowHi(off: v128): v128 { return v128.load(<usize>i32x4.extract_lane(off, 2), EXP_TABLE); }
 /** tmp with e^(x) = 2^(kd/N)_hi * (1 + tmp): the table tail plus e^r - 1. */
-@inline function expTmp(r: v128, tail: v128): v128 {
+@inline export function expTmp(r: v128, tail: v128): v128 {
   const r2 = mul(r, r);
   const p23 = mad(r, sp(EXP_C3), sp(EXP_C2));
   const p45 = mad(r, sp(EXP_C5), sp(EXP_C4));
