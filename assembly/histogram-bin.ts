@@ -75,13 +75,13 @@ export const MAGIC: f64 = 6755399441055744.0;
 @inline export function tableStride(bins: i32): usize { return (<usize>bins + 2 + 15) & ~<usize>15; }
 
 /**
- * Bytes of a chunk's row: its tables, then 256 bytes for the fast loop's
- * constants. V8 does not hoist loop-invariant SIMD values out of a loop: it
+ * Bytes of a chunk's row: its tables, then 320 bytes for the fast loop's
+ * constants and counter addresses. V8 does not hoist loop-invariant SIMD values out of a loop: it
  * rebuilt every splat and v128.const inside it (two to four instructions
  * each), where a load from this block is one, folded into its user.
  */
 // @ts-ignore: decorator
-@inline export function rowBytes(bins: i32, tables: i32): usize { return ((tableStride(bins) * <usize>tables) << 2) + 256; }
+@inline export function rowBytes(bins: i32, tables: i32): usize { return ((tableStride(bins) * <usize>tables) << 2) + 320; }
 
 // @ts-ignore: decorator
 @inline export function bump(address: i32, by: i32): void {

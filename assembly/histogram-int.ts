@@ -5,8 +5,8 @@
 // value ever near a boundary (integer data often sits exactly on the edges:
 // [0, 100) in 100 bins puts every value there). The JS side picks this path
 // when span is small next to n (src/engine/ops/histogram.ts).
-// u8 (below) goes further: a byte has 256 values, so a chunk counts the values
-// themselves and the bins come from their totals.
+// u8 goes further (histogram-u8.ts): a byte has 256 values, so a chunk counts
+// the values themselves and the bins come from their totals.
 import { bump, exact2, foldTables, rowBytes, tableStride } from './histogram-bin';
 
 /**
@@ -29,6 +29,29 @@ export function histogram_lut(start: i32, end: i32, lut: usize, intLo: f64, tabl
   }
 }
 
+/** The lut entries' addresses of 16 values from p (v - intLo as unsigned: values outside map to entry span), to blk + off. */
+// @ts-ignore: decorator
+@inline function entries(p: usize, lo: v128, top: v128, base: v128, blk: usize, off: usize): void {
+  v128.store(blk + off, i32x4.add(i32x4.shl(i32x4.min_u(i32x4.sub(v128.load(p), lo), top), 4), base));
+  v128.store(blk + off, i32x4.add(i32x4.shl(i32x4.min_u(i32x4.sub(v128.load(p, 16), lo), top), 4), base), 16);
+  v128.store(blk + off, i32x4.add(i32x4.shl(i32x4.min_u(i32x4.sub(v128.load(p, 32), lo), top), 4), base), 32);
+  v128.store(blk + off, i32x4.add(i32x4.shl(i32x4.min_u(i32x4.sub(v128.load(p, 48), lo), top), 4), base), 48);
+}
+
+/** Counts the 16 values whose lut entries' addresses are at blk + off into the row (byte address r). */
+// @ts-ignore: decorator
+@inline function countEntries(blk: usize, off: usize, r: i32): void {
+  const q = blk + off;
+  bump(r + load<i32>(<usize><u32>load<i32>(q)), 1); bump(r + load<i32>(<usize><u32>load<i32>(q, 4)), 1);
+  bump(r + load<i32>(<usize><u32>load<i32>(q, 8)), 1); bump(r + load<i32>(<usize><u32>load<i32>(q, 12)), 1);
+  bump(r + load<i32>(<usize><u32>load<i32>(q, 16)), 1); bump(r + load<i32>(<usize><u32>load<i32>(q, 20)), 1);
+  bump(r + load<i32>(<usize><u32>load<i32>(q, 24)), 1); bump(r + load<i32>(<usize><u32>load<i32>(q, 28)), 1);
+  bump(r + load<i32>(<usize><u32>load<i32>(q, 32)), 1); bump(r + load<i32>(<usize><u32>load<i32>(q, 36)), 1);
+  bump(r + load<i32>(<usize><u32>load<i32>(q, 40)), 1); bump(r + load<i32>(<usize><u32>load<i32>(q, 44)), 1);
+  bump(r + load<i32>(<usize><u32>load<i32>(q, 48)), 1); bump(r + load<i32>(<usize><u32>load<i32>(q, 52)), 1);
+  bump(r + load<i32>(<usize><u32>load<i32>(q, 56)), 1); bump(r + load<i32>(<usize><u32>load<i32>(q, 60)), 1);
+}
+
 // @ts-ignore: decorator
 @inline function countLut(start: i32, end: i32, x: usize, counts: usize, chunk: i32, bins: i32, lut: usize, intLo: i32, span: i32, tables: i32): void {
   const stride = tableStride(bins);
@@ -40,13 +63,27 @@ export function histogram_lut(start: i32, end: i32, lut: usize, intLo: f64, tabl
   v128.store(blk, i32x4.splat(span), 16);
   const lb = <i32>lut;
   v128.store(blk, i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(i32x4.splat(lb), 1, lb + 4), 2, lb + 8), 3, lb + 12), 32);
-  store<i32>(blk, <i32>row, 48);
+  // As the float kernels' fast loop (assembly/histogram.ts, count16): the
+  // entries' addresses wait in the block, half A (64) counted in the same step,
+  // half B (128) in the next and at the end; B starts at the entry of values
+  // outside the range (slot 0, not counted).
+  const none = i32x4.splat(lb + (span << 4));
+  v128.store(blk, none, 128); v128.store(blk, none, 144); v128.store(blk, none, 160); v128.store(blk, none, 176);
   let i = start;
+  for (; i + 32 <= end; i += 32) {
+    const p = x + (<usize>i << 2);
+    const lo = v128.load(blk, 0), top = v128.load(blk, 16), base = v128.load(blk, 32);
+    entries(p, lo, top, base, blk, 64);
+    countEntries(blk, 128, <i32>row);
+    entries(p + 64, lo, top, base, blk, 128);
+    countEntries(blk, 64, <i32>row);
+  }
+  countEntries(blk, 128, <i32>row);
   for (; i + 4 <= end; i += 4) {
     // v - intLo as unsigned: values outside [intLo, intLo + span) map to entry span (slot 0).
     const d = i32x4.min_u(i32x4.sub(v128.load(x + (<usize>i << 2)), v128.load(blk, 0)), v128.load(blk, 16));
     const a = i32x4.add(i32x4.shl(d, 4), v128.load(blk, 32));
-    const r = load<i32>(blk, 48);
+    const r = <i32>row;
     bump(r + load<i32>(<usize><u32>i32x4.extract_lane(a, 0)), 1);
     bump(r + load<i32>(<usize><u32>i32x4.extract_lane(a, 1)), 1);
     bump(r + load<i32>(<usize><u32>i32x4.extract_lane(a, 2)), 1);
@@ -66,66 +103,3 @@ export function histogram_lut(start: i32, end: i32, lut: usize, intLo: f64, tabl
 export function histogram_lut_count(start: i32, end: i32, x: usize, counts: usize, chunk: i32, bins: i32, lut: usize, intLo: i32, span: i32, tables: i32): void {
   countLut(start, end, x, counts, chunk, bins, lut, intLo, span, tables);
 }
-
-// ---- u8: count the 256 values, then map values to bins once -----------------
-// A byte has 256 values, so a chunk counts the values themselves (no float
-// math per element), in four interleaved tables so that runs of one value do
-// not serialize on one counter; histogram_u8_bins then puts each value's total
-// into its bin with the same exact arithmetic as the general path, once per
-// value instead of once per element. Row of a chunk: 4 × 256 u32 (4 KiB).
-
-@inline function bumpValue(row: usize, t: u32, v: u32): void {
-  const p = row + (((t << 8) + v) << 2);
-  store<u32>(p, load<u32>(p) + 1);
-}
-
-export function histogram_u8_values(start: i32, end: i32, x: usize, counts: usize, chunk: i32): void {
-  const row = counts + (<usize>(start / chunk) << 12);
-  memory.fill(row, 0, 4096);
-  let i = start;
-  // Byte loads, not lane extracts: a load that zero-extends is one instruction, an extract two.
-  for (; i + 8 <= end; i += 8) {
-    const p = x + <usize>i;
-    bumpValue(row, 0, load<u8>(p, 0)); bumpValue(row, 1, load<u8>(p, 1));
-    bumpValue(row, 2, load<u8>(p, 2)); bumpValue(row, 3, load<u8>(p, 3));
-    bumpValue(row, 0, load<u8>(p, 4)); bumpValue(row, 1, load<u8>(p, 5));
-    bumpValue(row, 2, load<u8>(p, 6)); bumpValue(row, 3, load<u8>(p, 7));
-  }
-  for (; i < end; i++) bumpValue(row, <u32>i & 3, load<u8>(x + <usize>i));
-  // Fold tables 1..3 into table 0, which the later kernels read.
-  for (let b: usize = 0; b < 1024; b += 16) {
-    const t = i32x4.add(i32x4.add(v128.load(row + b), v128.load(row + b, 1024)), i32x4.add(v128.load(row + b, 2048), v128.load(row + b, 3072)));
-    v128.store(row + b, t);
-  }
-}
-
-/** Total count of byte value v over all chunk rows. */
-@inline function valueTotal(counts: usize, rows: i32, v: i32): u32 {
-  let s: u32 = 0;
-  for (let r = 0; r < rows; r++) s += load<u32>(counts + ((<usize>r << 12) + (<usize>v << 2)));
-  return s;
-}
-
-/** The smallest (or largest) byte value that occurs: the default range. A single-chunk job. */
-export function histogram_u8_extreme(start: i32, end: i32, counts: usize, rows: i32, wantMax: i32): f64 {
-  for (let k = 0; k < 256; k++) {
-    const v = wantMax ? 255 - k : k;
-    if (valueTotal(counts, rows, v) != 0) return <f64>v;
-  }
-  return NaN;
-}
-
-/** out[0..bins) from the value totals; a single-chunk job (arguments as histogram_f64's). */
-export function histogram_u8_bins(start: i32, end: i32, counts: usize, out: usize, rows: i32, bins: f64, lo: f64, hi: f64, norm: f64, first: f64, step: f64): void {
-  const nb = <i32>bins;
-  memory.fill(out, 0, <usize>nb << 2);
-  const vlo = f64x2.splat(lo), vhi = f64x2.splat(hi), vnorm = f64x2.splat(norm), vfirst = f64x2.splat(first), vstep = f64x2.splat(step);
-  const lastF = f64x2.splat(bins - 1);
-  for (let v = 0; v < 256; v++) {
-    const total = valueTotal(counts, rows, v);
-    if (total == 0) continue;
-    const b = <i32>f64x2.extract_lane(exact2(f64x2.splat(<f64>v), vlo, vhi, vnorm, vfirst, vstep, lastF, false, false), 0);
-    if (b >= 0) store<u32>(out + (<usize>b << 2), load<u32>(out + (<usize>b << 2)) + total);
-  }
-}
-

@@ -19,13 +19,14 @@
 // on random data about 2 * delta of the values (~1e-4 in 256 bins; near the
 // range's start delta shrinks with c, so data crowded there stays fast).
 //
-// The slot's address comes out of the conversion to an integer: floor(c) +
-// 1.5 * 2^23 has floor(c) + 0x4B400000 as its bits; adding key (the slot's
-// address / 4 in the lane's table, less 0x4B400000) and shifting left by two
-// gives the address of the counter.
+// The counter's address comes out of the conversion to an integer: floor(c) +
+// 1.5 * 2^21 (an f32 whose ulp is 1/4) has 4 * floor(c) + 0x4A400000 as its
+// bits; adding key (the address of the lane's table's slot 0 plus 4, less
+// 0x4A400000) gives the address of the counter. Exact while |floor(c)| < 2^20:
+// the fast path's bound (estimate) keeps bins far below that.
 import { bump, exact2, foldTables, load2, MAGIC, rowBytes, tableStride } from './histogram-bin';
 
-const MAGIC32: f32 = 12582912.0;
+const MAGIC21: f32 = 3145728.0;
 
 /** Four values as f32 lanes (rounded to nearest). */
 // @ts-ignore: decorator
@@ -74,7 +75,35 @@ const MAGIC32: f32 = 12582912.0;
 /** Counter addresses of floor(c) in each lane's table (the key at blk + key: 128, or 144 for a step's second group). */
 // @ts-ignore: decorator
 @inline function slots(c: v128, blk: usize, key: usize): v128 {
-  return i32x4.shl(i32x4.add(f32x4.add(f32x4.floor(c), v128.load(blk, 112)), v128.load(blk + key)), 2);
+  return i32x4.add(f32x4.add(f32x4.floor(c), v128.load(blk, 112)), v128.load(blk + key));
+}
+
+/**
+ * Four values' positions, their counter addresses stored at blk + off (counted
+ * later by count16), and the lanes near a boundary.
+ */
+// @ts-ignore: decorator
+@inline function group(v: v128, vfirst: v128, vnorm: v128, bottom: v128, top: v128, d0: v128, slope: v128, one: v128, magic: v128, key: v128, blk: usize, off: usize): v128 {
+  const c = f32x4.pmin(top, f32x4.pmax(bottom, f32x4.mul(f32x4.sub(v, vfirst), vnorm)));
+  const f = f32x4.floor(c);
+  v128.store(blk + off, i32x4.add(f32x4.add(f, magic), key));
+  const r = f32x4.sub(c, f);
+  return f32x4.lt(f32x4.pmin(r, f32x4.sub(one, r)), f32x4.add(d0, f32x4.mul(c, slope)));
+}
+
+/**
+ * Counts the 16 values whose counter addresses are at blk + off. A scalar load
+ * is one instruction that V8 uses as an address as it is; a lane extract is
+ * two or three. The addresses were stored half a step earlier: a load right
+ * after the vector store that it reads stalls.
+ */
+// @ts-ignore: decorator
+@inline function count16(blk: usize, off: usize): void {
+  const q = blk + off;
+  bump(load<i32>(q), 1); bump(load<i32>(q, 4), 1); bump(load<i32>(q, 8), 1); bump(load<i32>(q, 12), 1);
+  bump(load<i32>(q, 16), 1); bump(load<i32>(q, 20), 1); bump(load<i32>(q, 24), 1); bump(load<i32>(q, 28), 1);
+  bump(load<i32>(q, 32), 1); bump(load<i32>(q, 36), 1); bump(load<i32>(q, 40), 1); bump(load<i32>(q, 44), 1);
+  bump(load<i32>(q, 48), 1); bump(load<i32>(q, 52), 1); bump(load<i32>(q, 56), 1); bump(load<i32>(q, 60), 1);
 }
 
 /** Values [i, stop) again: where four had one near a boundary, moves their counts from the fast slots to numpy's. */
@@ -97,7 +126,7 @@ const MAGIC32: f32 = 12582912.0;
  * the value it subtracts), norm = bins / (range width), the edges' first and
  * step, flags (1 f32, with 4 f32Mul, as exact2's; 0 for f64
  * arithmetic throughout); then the estimate's first32 and norm32 (f32 values),
- * delta0 (< 0: numpy's arithmetic for every value) and kappa; tables (1 or 4).
+ * delta0 (< 0: numpy's arithmetic for every value) and kappa; tables (1, 4 or 8).
  */
 // @ts-ignore: decorator
 @inline function count<T>(start: i32, end: i32, x: usize, counts: usize, chunk: i32, bins: f64, lo: f64, hi: f64, norm: f64,
@@ -110,7 +139,7 @@ const MAGIC32: f32 = 12582912.0;
   let i = start;
   if (delta0 >= 0) {
     const s = <i32>stride, t1 = tables > 1 ? s : 0, t2 = tables > 2 ? 2 * s : 0, t3 = tables > 2 ? 3 * s : t1;
-    const k0 = <i32>(row >> 2) + 1 - 0x4B400000;
+    const k0 = <i32>row + 4 - 0x4A400000, s4 = s << 2;
     v128.store(blk, f32x4.splat(<f32>first32), 0);
     v128.store(blk, f32x4.splat(<f32>norm32), 16);
     v128.store(blk, f32x4.splat(-0.5), 32);
@@ -118,42 +147,46 @@ const MAGIC32: f32 = 12582912.0;
     v128.store(blk, f32x4.splat(<f32>delta0), 64);
     v128.store(blk, f32x4.splat(<f32>kappa), 80);
     v128.store(blk, f32x4.splat(1), 96);
-    v128.store(blk, f32x4.splat(MAGIC32), 112);
-    v128.store(blk, i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(i32x4.splat(k0), 1, k0 + t1), 2, k0 + t2), 3, k0 + t3), 128);
-    const k4 = tables == 8 ? k0 + 4 * s : k0;
-    v128.store(blk, i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(i32x4.splat(k4), 1, k4 + t1), 2, k4 + t2), 3, k4 + t3), 144);
+    v128.store(blk, f32x4.splat(MAGIC21), 112);
+    v128.store(blk, i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(i32x4.splat(k0), 1, k0 + (t1 << 2)), 2, k0 + (t2 << 2)), 3, k0 + (t3 << 2)), 128);
+    const k4 = tables == 8 ? k0 + 4 * s4 : k0;
+    v128.store(blk, i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(i32x4.splat(k4), 1, k4 + (t1 << 2)), 2, k4 + (t2 << 2)), 3, k4 + (t3 << 2)), 144);
     // Blocks of up to 64 values: count every value at its fast slot, and only
     // after the block, if any value was near a boundary, correct those
     // (fixBlock): the loop has no branch but its own and keeps no call.
+    // Addresses wait in the block: half A (160) is counted in the same step,
+    // half B (224) in the next (and at the end); B starts at slot 0 (not counted).
+    const none = i32x4.splat(<i32>row);
+    v128.store(blk, none, 224); v128.store(blk, none, 240); v128.store(blk, none, 256); v128.store(blk, none, 272);
     while (i + 4 <= end) {
       const stop = min(i + 64, end);
       const i0 = i;
-      let near = i32x4.splat(0);
-      for (; i + 8 <= stop; i += 8) {
-        // Two groups per step, on one load of the constants (the counts' stores keep
-        // V8 from reusing loads across steps); with 8 tables, the second group counts
-        // into tables 4-7 (keyB), so a run of one bin in a lane is split in two.
+      // The near lanes accumulate in the block (288), not in a register: a store
+      // is ordered, so V8 computes each group's mask where it is written, instead
+      // of late, before the loop's end, with the positions spilled until then.
+      v128.store(blk, i32x4.splat(0), 288);
+      for (; i + 32 <= stop; i += 32) {
+        // Eight groups per step, on one load of the constants (the counts' stores keep
+        // V8 from reusing loads across steps); with 8 tables, every second group
+        // counts into tables 4-7 (keyB), so a run of one bin in a lane is split in two.
         const vfirst = v128.load(blk, 0), vnorm = v128.load(blk, 16), bottom = v128.load(blk, 32), top = v128.load(blk, 48);
         const d0 = v128.load(blk, 64), slope = v128.load(blk, 80), one = v128.load(blk, 96), magic = v128.load(blk, 112), key = v128.load(blk, 128), keyB = v128.load(blk, 144);
         const p = x + (<usize>i << alignof<T>());
-        const ca = f32x4.pmin(top, f32x4.pmax(bottom, f32x4.mul(f32x4.sub(load4<T>(p), vfirst), vnorm)));
-        const cb = f32x4.pmin(top, f32x4.pmax(bottom, f32x4.mul(f32x4.sub(load4<T>(p + (<usize>4 << alignof<T>())), vfirst), vnorm)));
-        const fa = f32x4.floor(ca), fb = f32x4.floor(cb);
-        const ra = f32x4.sub(ca, fa), rb = f32x4.sub(cb, fb);
-        const na = f32x4.lt(f32x4.pmin(ra, f32x4.sub(one, ra)), f32x4.add(d0, f32x4.mul(ca, slope)));
-        const nb = f32x4.lt(f32x4.pmin(rb, f32x4.sub(one, rb)), f32x4.add(d0, f32x4.mul(cb, slope)));
-        near = v128.or(near, v128.or(na, nb));
-        const a = i32x4.shl(i32x4.add(f32x4.add(fa, magic), key), 2);
-        const b = i32x4.shl(i32x4.add(f32x4.add(fb, magic), keyB), 2);
-        bump(i32x4.extract_lane(a, 0), 1);
-        bump(i32x4.extract_lane(a, 1), 1);
-        bump(i32x4.extract_lane(a, 2), 1);
-        bump(i32x4.extract_lane(a, 3), 1);
-        bump(i32x4.extract_lane(b, 0), 1);
-        bump(i32x4.extract_lane(b, 1), 1);
-        bump(i32x4.extract_lane(b, 2), 1);
-        bump(i32x4.extract_lane(b, 3), 1);
+        const g = <usize>4 << alignof<T>();
+        let n = group(load4<T>(p), vfirst, vnorm, bottom, top, d0, slope, one, magic, key, blk, 160);
+        n = v128.or(n, group(load4<T>(p + g), vfirst, vnorm, bottom, top, d0, slope, one, magic, keyB, blk, 176));
+        n = v128.or(n, group(load4<T>(p + 2 * g), vfirst, vnorm, bottom, top, d0, slope, one, magic, key, blk, 192));
+        n = v128.or(n, group(load4<T>(p + 3 * g), vfirst, vnorm, bottom, top, d0, slope, one, magic, keyB, blk, 208));
+        v128.store(blk, v128.or(v128.load(blk, 288), n), 288);
+        count16(blk, 224);
+        n = group(load4<T>(p + 4 * g), vfirst, vnorm, bottom, top, d0, slope, one, magic, key, blk, 224);
+        n = v128.or(n, group(load4<T>(p + 5 * g), vfirst, vnorm, bottom, top, d0, slope, one, magic, keyB, blk, 240));
+        n = v128.or(n, group(load4<T>(p + 6 * g), vfirst, vnorm, bottom, top, d0, slope, one, magic, key, blk, 256));
+        n = v128.or(n, group(load4<T>(p + 7 * g), vfirst, vnorm, bottom, top, d0, slope, one, magic, keyB, blk, 272));
+        v128.store(blk, v128.or(v128.load(blk, 288), n), 288);
+        count16(blk, 160);
       }
+      let near = v128.load(blk, 288);
       for (; i + 4 <= stop; i += 4) {
         const c = position<T>(x, i, blk);
         near = v128.or(near, nearMask(c, blk));
@@ -165,6 +198,7 @@ const MAGIC32: f32 = 12582912.0;
       }
       if (v128.any_true(near)) fixBlock<T>(i0, i, x, blk, b0, bins, lo, hi, norm, first, step, flags);
     }
+    count16(blk, 224);
   }
   exactRun<T>(i, end, x, b0, bins, lo, hi, norm, first, step, flags);
   if (tables >= 4) foldTables(row, stride, tables);

@@ -41,11 +41,6 @@ const INV_LN2 = 1.4426950408889634;
   return mul(mad(r, em1OverR(r), sp(1.0)), pow2i(k));
 }
 
-/** exp on widened f32 lanes; pmin/pmax keep a NaN x. */
-@inline function expWide(x: v128): v128 {
-  return expCore(f64x2.pmax(f64x2.pmin(x, sp(100.0)), sp(-150.0)));
-}
-
 /** 1/(1 + e^-x), as e/(1+e) for x < 0 so tiny results keep their precision. */
 @inline function sigmoidWide(x: v128): v128 {
   const e = expCore(f64x2.pmax(f64x2.neg(f64x2.abs(x)), sp(-150.0)));
@@ -64,29 +59,6 @@ const INV_LN2 = 1.4426950408889634;
   const pk = pow2i(k);
   const t = mad(pk, mul(r, em1OverR(r)), sub(pk, sp(1.0)));
   return v128.or(div(t, add(t, sp(2.0))), signOf(x));
-}
-
-/**
- * log x = k·ln2 + 2·atanh(s), s = (m-1)/(m+1), m = x/2^k in [√2/2, √2), so
- * |s| <= 0.172 and the odd series to s^11 leaves < 2·0.172^13/13 = 2e-11.
- * Widened f32 lanes are never subnormal in f64, so no rescaling is needed.
- */
-@inline function logWide(x: v128): v128 {
-  // Shift the exponent boundary to √2/2 (as vmath.ts's log_v does).
-  const u = i64x2.add(x, i64x2.splat(<i64>0x00095f6200000000));
-  const k = sub(v128.or(i64x2.shr_u(u, 52), i64x2.splat(<i64>0x4330000000000000)), sp(4503599627371519.0));
-  const m = i64x2.add(v128.and(u, i64x2.splat(<i64>0x000fffffffffffff)), i64x2.splat(<i64>0x3fe6a09e00000000));
-  const f = sub(m, sp(1.0));
-  const s = div(f, add(sp(2.0), f));
-  const z = mul(s, s);
-  let p = mad(z, sp(2.0 / 11.0), sp(2.0 / 9.0));
-  p = mad(z, p, sp(2.0 / 7.0));
-  p = mad(z, p, sp(2.0 / 5.0));
-  p = mad(z, p, sp(2.0 / 3.0));
-  const res = mad(k, sp(LN2), mad(mul(s, z), p, add(s, s)));
-  // log(0) = -Infinity, log(+Infinity) = +Infinity, x < 0 and NaN give NaN.
-  const special = sel(sp(-Infinity), sel(sp(NaN), x, f64x2.lt(x, sp(0.0))), f64x2.eq(x, sp(0.0)));
-  return sel(res, special, v128.and(f64x2.gt(x, sp(0.0)), f64x2.lt(x, sp(Infinity))));
 }
 
 @inline function f4(c: f32): v128 { return f32x4.splat(c); }
@@ -156,15 +128,6 @@ const INV_LN2 = 1.4426950408889634;
   return f32x4.mul(f32x4.mul(y, pow2f(n1)), pow2f(i32x4.sub(n, n1)));
 }
 
-/**
- * |x|^y = e^(y·log|x|): log's relative error (~5e-11) scales with y·log|x|,
- * which stays within [-150, 100] wherever the f32 result is neither 0 nor
- * Infinity, so the product's error stays below 1e-8, under 0.2 ulp of f32.
- */
-@inline function powWide(x: v128, y: v128): v128 {
-  return powSpecials(x, y, expWide(mul(y, logWide(f64x2.abs(x)))));
-}
-
 @inline export function expf_v(x: v128): v128 { return expF4(x, false); }
 /** Lanes where expf_fast gives expf_v's bits: |x| <= 87, a normal result (NaN fails). */
 @inline export function expfFastOk(x: v128): v128 { return f32x4.le(f32x4.abs(x), f4(87.0)); }
@@ -177,16 +140,69 @@ const INV_LN2 = 1.4426950408889634;
 @inline export function logf_fast(x: v128): v128 { return logF4(x, true); }
 @inline export function tanhf_v(x: v128): v128 { return join(tanhWide(f64x2.promote_low_f32x4(x)), tanhWide(hiHalf(x))); }
 @inline export function sigmoidf_v(x: v128): v128 { return join(sigmoidWide(f64x2.promote_low_f32x4(x)), sigmoidWide(hiHalf(x))); }
-@inline export function powf_v(x: v128, y: v128): v128 {
-  return join(powWide(f64x2.promote_low_f32x4(x), f64x2.promote_low_f32x4(y)), powWide(hiHalf(x), hiHalf(y)));
+/**
+ * Half of powF4: |x|^y = 2^t, t = y·log2|x|, on two widened lanes, where x =
+ * 2^k·(1 + f). log2(1 + f) = s·Q(s²), s = f/(2 + f), |s| <= 0.172, Q a
+ * minimax fit of degree 4 (relative error 4e-12); 2^r for r = t - round(t),
+ * a minimax fit of degree 6 on [-1/2, 1/2] (2.5e-9). Where the f32 result is
+ * neither 0 nor Infinity |t| <= 150, so log2's error moves the result by at
+ * most 150·ln2·4e-12: the total stays near 3e-9, a twentieth of an f32 ulp,
+ * and the one rounding to f32 lands within 1 ulp of the correctly rounded
+ * result. t is clamped to [-160, 130], past which f32 rounds to 0 or Infinity,
+ * so that 2^round(t) stays a normal f64.
+ */
+@inline function powHalf(f: v128, k: v128, y: v128): v128 {
+  const s = div(f, add(sp(2.0), f));
+  const z = mul(s, s);
+  let q = mad(z, sp(0.34071413665191197), sp(0.411673658400816));
+  q = mad(z, q, sp(0.5770835677034892));
+  q = mad(z, q, sp(0.9617966734432283));
+  q = mad(z, q, sp(2.885390081789993));
+  const t = f64x2.pmax(f64x2.pmin(mul(y, mad(s, q, k)), sp(130.0)), sp(-160.0)); // a NaN stays NaN
+  const n = f64x2.nearest(t);
+  const r = sub(t, n);
+  let p = mad(r, sp(0.00015461456301343578), sp(0.0013400441580195398));
+  p = mad(r, p, sp(0.00961805664951722));
+  p = mad(r, p, sp(0.05550327193163993));
+  p = mad(r, p, sp(0.24022650922424724));
+  p = mad(r, p, sp(0.6931472067185375));
+  return mul(mad(r, p, sp(1.0)), pow2i(n));
 }
 
-/** Lanes where powf_fast gives powf_v's bits: x > 0 and finite (subnormal too: widened, it is normal), y finite. */
+/**
+ * f32 pow on 4 lanes: k and f = m - 1 (m = x/2^k in [√2/2, √2), so f is exact
+ * in f32) from x's bits, 4 lanes at once; the rest in f64 (powHalf). `slow`
+ * (a compile-time flag) takes any x and y: |x|, subnormal x rescaled by 2^23,
+ * and the special cases (powSpecials) over the result; without it, x must be
+ * positive, normal and finite and y finite (powfFastOk): the same bits there.
+ */
+@inline function powF4(x: v128, y: v128, slow: bool): v128 {
+  let xs = x;
+  let subn = i32x4.splat(0);
+  if (slow) {
+    xs = f32x4.abs(x);
+    subn = f32x4.lt(xs, f4(1.1754943508222875e-38));
+    xs = sel(f32x4.mul(xs, f4(8388608.0)), xs, subn); // 2^23
+  }
+  // Shift the exponent boundary to √2/2: m's bits are u's mantissa + √2/2's.
+  const u = i32x4.add(xs, i32x4.splat(0x004afb0d));
+  let k = i32x4.sub(i32x4.shr_u(u, 23), i32x4.splat(127));
+  if (slow) k = i32x4.sub(k, v128.and(subn, i32x4.splat(23)));
+  const f = f32x4.sub(i32x4.add(v128.and(u, i32x4.splat(0x007fffff)), i32x4.splat(0x3f3504f3)), f4(1.0));
+  const fh = i64x2.shuffle(f, f, 1, 1), kh = i64x2.shuffle(k, k, 1, 1), yh = i64x2.shuffle(y, y, 1, 1);
+  let lo = powHalf(f64x2.promote_low_f32x4(f), f64x2.convert_low_i32x4_s(k), f64x2.promote_low_f32x4(y));
+  let hi = powHalf(f64x2.promote_low_f32x4(fh), f64x2.convert_low_i32x4_s(kh), f64x2.promote_low_f32x4(yh));
+  if (slow) {
+    lo = powSpecials(f64x2.promote_low_f32x4(x), f64x2.promote_low_f32x4(y), lo);
+    hi = powSpecials(hiHalf(x), f64x2.promote_low_f32x4(yh), hi);
+  }
+  return join(lo, hi);
+}
+
+@inline export function powf_v(x: v128, y: v128): v128 { return powF4(x, y, true); }
+
+/** Lanes where powf_fast gives powf_v's bits: x positive, normal and finite, y finite (NaN fails). */
 @inline export function powfFastOk(x: v128, y: v128): v128 {
-  return v128.and(v128.and(f32x4.gt(x, f32x4.splat(0)), f32x4.lt(x, f32x4.splat(Infinity))), f32x4.lt(f32x4.abs(y), f32x4.splat(Infinity)));
+  return v128.and(v128.and(f32x4.ge(x, f4(1.1754943508222875e-38)), f32x4.lt(x, f4(Infinity))), f32x4.lt(f32x4.abs(y), f4(Infinity)));
 }
-/** powf_v without the special cases (powSpecials leaves these lanes alone). */
-@inline export function powf_fast(x: v128, y: v128): v128 {
-  const lo = expWide(mul(f64x2.promote_low_f32x4(y), logWide(f64x2.promote_low_f32x4(x))));
-  return join(lo, expWide(mul(hiHalf(y), logWide(hiHalf(x)))));
-}
+@inline export function powf_fast(x: v128, y: v128): v128 { return powF4(x, y, false); }

@@ -1,7 +1,9 @@
-// f64 pow for the pow kernels (pow.ts): fdlibm's e_pow.c, branch-free, its
-// two-entry tables as selects; pow_fast skips the special cases and subnormal
-// bases for vectors where powFastOk holds (the kernels branch on it).
-import { add, div, hi32, mad, mul, scale2, sel, signOf, sp, sub } from './vmath';
+// f64 pow for the pow kernels (pow.ts): glibc's algorithm on the math tables
+// the engine writes into the shared memory (math-tables.ts); pow_fast skips
+// the special cases, subnormal bases and results near the exponent range's
+// ends for vectors where powFastOk holds (the kernels branch on it).
+import { add, expR, expRow, expShifted, expTmp, hi32, mad, mul, rowHi, rowLo, scale2, sel, signOf, sp, sub } from './vmath';
+import { EXP_BITS, EXP_N, POW_A1, POW_A2, POW_A3, POW_A4, POW_A5, POW_A6, POW_LN2HI, POW_LN2LO, POW_LOG_TABLE, POW_LOG_Z0 } from './math-tables';
 
 /**
  * pow's special cases (C99 Annex F, as numpy's npy_pow) over res, the general
@@ -28,86 +30,93 @@ import { add, div, hi32, mad, mul, scale2, sel, signOf, sp, sub } from './vmath'
 }
 
 /**
- * x^y for x > 0; `subnormal` (a compile-time flag) handles subnormal x by
- * rescaling. For normal x the flag changes nothing: pow_fast's results are
- * pow_v's, bit for bit.
+ * |x|^y, glibc's pow (ARM's optimized-routines) on two lanes, without FMA:
+ * log|x| = k·ln2 + log(c) + log1p(r) as a double-double hi + lo, with c and
+ * log(c) from a 128-entry table (math-tables.ts POW_LOG_TABLE; r = x/2^k/c - 1
+ * is exact) and a degree-8 polynomial; y·log|x| = ehi + elo from products of
+ * 27-bit halves (exact); e^(ehi + elo) = 2^(j/N)·e^r' with 2^(j/N) from
+ * the exp table (EXP_TABLE) and vmath.ts's polynomial. About 0.52 ulp.
+ *
+ * `slow` (a compile-time flag) takes any x and y: |x|, subnormal x rescaled
+ * by 2^52, ehi clamped to [-760, 720] (past which the result is 0 or
+ * Infinity) and the scaling by 2^(j/N) done in two steps (scale2), so
+ * overflow, underflow and subnormal results come out right; powSpecials then
+ * fixes the special cases. Without it (pow_fast: x positive, normal and
+ * finite, y finite), the scaling is one integer add into the exponent, valid
+ * while |ehi| <= 707: lanes past that come back as NaN and the kernel redoes
+ * their vector with pow_v. Where both are valid they give the same bits.
  */
-@inline function powPos(x: v128, y: v128, subnormal: bool): v128 {
-  let ax = x;
-  let subn = i64x2.splat(0);
-  if (subnormal) {
-    subn = f64x2.lt(ax, sp(2.2250738585072014e-308));
-    ax = sel(mul(ax, sp(9007199254740992.0)), ax, subn);
+@inline function powCore(x: v128, y: v128, slow: bool): v128 {
+  let ix = x;
+  if (slow) {
+    ix = f64x2.abs(x);
+    const subn = f64x2.lt(ix, sp(2.2250738585072014e-308));
+    ix = sel(i64x2.sub(mul(ix, sp(4503599627370496.0)), i64x2.splat(<i64>52 << 52)), ix, subn);
   }
-  const bits = ax;
-  const ix0 = i64x2.shr_u(bits, 32);
-  const j = v128.and(ix0, i64x2.splat(0x000fffff));
-  const kOne = v128.and(i64x2.gt_s(j, i64x2.splat(0x3988E)), i64x2.lt_s(j, i64x2.splat(0xBB67A)));
-  const kHalf = i64x2.ge_s(j, i64x2.splat(0xBB67A));
-  // n = exponent (+1 when x is folded into [sqrt(3)/2, 1)), as f64 via the 2^52 shifter.
-  const eb = v128.or(i64x2.shr_u(ix0, 20), i64x2.splat(<i64>0x4330000000000000));
-  let n = add(sub(eb, sp(4503599627371519.0)), sel(sp(1.0), sp(0.0), kHalf));
-  if (subnormal) n = sub(n, sel(sp(53.0), sp(0.0), subn));
-  const ixn = i64x2.sub(v128.or(j, i64x2.splat(0x3ff00000)), v128.and(kHalf, i64x2.splat(0x00100000)));
-  ax = v128.or(i64x2.shl(ixn, 32), v128.and(bits, i64x2.splat(0xffffffff)));
-  const bp = sel(sp(1.5), sp(1.0), kOne);
-  const dp_h = sel(sp(5.84962487220764160156e-01), sp(0.0), kOne);
-  const dp_l = sel(sp(1.35003920212974897128e-08), sp(0.0), kOne);
-
-  // ss = s_h + s_l = (ax - bp)/(ax + bp)
-  let u = sub(ax, bp);
-  let v = div(sp(1.0), add(ax, bp));
-  const ss = mul(u, v);
-  const s_h = hi32(ss);
-  let t_h = i64x2.shl(i64x2.add(i64x2.add(v128.or(i64x2.shr_u(ixn, 1), i64x2.splat(0x20000000)), i64x2.splat(0x00080000)),
-    v128.and(kOne, i64x2.splat(0x00040000))), 32);
-  let t_l = sub(ax, sub(t_h, bp));
-  const s_l = mul(v, sub(sub(u, mul(s_h, t_h)), mul(s_h, t_l)));
-  // log(ax)
-  let s2 = mul(ss, ss);
-  let r = mul(mul(s2, s2), mad(s2, mad(s2, mad(s2, mad(s2, mad(s2, sp(2.06975017800338417784e-01),
-    sp(2.30660745775561754067e-01)), sp(2.72728123808534006489e-01)), sp(3.33333329818377432918e-01)),
-    sp(4.28571428578550184252e-01)), sp(5.99999999999994648725e-01)));
-  r = add(r, mul(s_l, add(s_h, ss)));
-  s2 = mul(s_h, s_h);
-  t_h = hi32(add(add(sp(3.0), s2), r));
-  t_l = sub(r, sub(sub(t_h, sp(3.0)), s2));
-  u = mul(s_h, t_h);
-  v = add(mul(s_l, t_h), mul(t_l, ss));
-  let p_h = hi32(add(u, v));
-  let p_l = sub(v, sub(p_h, u));
-  const z_h = mul(sp(9.61796700954437255859e-01), p_h);
-  const z_l = add(add(mul(sp(-7.02846165095275826516e-09), p_h), mul(p_l, sp(9.61796693925975554329e-01))), dp_l);
-  // log2(ax) = t1 + t2 = n + dp_h + z_h + z_l
-  const t1 = hi32(add(add(add(z_h, z_l), dp_h), n));
-  const t2 = sub(z_l, sub(sub(sub(t1, n), dp_h), z_h));
-
-  // y * log2(ax) = p_h + p_l, p_h exact (21-bit halves)
-  const y1 = hi32(y);
-  p_l = add(mul(sub(y, y1), t1), mul(y, t2));
-  p_h = mul(y1, t1);
-  // Past +-1100 the result over/underflows anyway: clamp so the tail arithmetic stays finite.
-  const big = v128.not(f64x2.le(f64x2.abs(p_h), sp(1100.0)));
-  p_h = f64x2.pmax(f64x2.pmin(p_h, sp(1100.0)), sp(-1100.0));
-  p_l = sel(sp(0.0), p_l, big);
-  const nn = f64x2.nearest(add(p_h, p_l));
-  p_h = sub(p_h, nn);
-  // 2^(p_h + p_l) with |p_h + p_l| <= 0.5 via fdlibm's exp kernel
-  const t = hi32(add(p_l, p_h));
-  u = mul(t, sp(6.93147182464599609375e-01));
-  v = add(mul(sub(p_l, sub(t, p_h)), sp(6.93147180559945286227e-01)), mul(t, sp(-1.90465429995776804525e-09)));
-  let zz = add(u, v);
-  const ww = sub(v, sub(zz, u));
-  const tt = mul(zz, zz);
-  const tp1 = sub(zz, mul(tt, mad(tt, mad(tt, mad(tt, mad(tt, sp(4.13813679705723846039e-08), sp(-1.65339022054652515390e-06)),
-    sp(6.61375632143793436117e-05)), sp(-2.77777777770155933842e-03)), sp(1.66666666666666019037e-01))));
-  const rr = sub(div(mul(zz, tp1), sub(tp1, sp(2.0))), add(ww, mul(zz, ww)));
-  zz = sub(sp(1.0), sub(rr, zz));
-  return scale2(zz, nn);
+  // x = 2^k·z, z in [z0, 2·z0); tmp carries k + 2048 in its top 12 bits (the
+  // 2^63 in the offset makes k's shift a logical one) and the subinterval
+  // index in the next 7.
+  const z0 = reinterpret<i64>(POW_LOG_Z0);
+  const tmp = i64x2.sub(ix, i64x2.splat(z0 ^ <i64>0x8000000000000000));
+  const z = i64x2.add(v128.and(tmp, i64x2.splat(0x000fffffffffffff)), i64x2.splat(z0));
+  const kx = sub(v128.or(i64x2.shr_u(tmp, 52), i64x2.splat(0x4330000000000000)), sp(4503599627372544.0)); // 2^52 + 2048
+  const io = v128.and(i64x2.shr_u(tmp, 52 - 7 - 5), i64x2.splat(127 << 5)); // 32 bytes per entry
+  const a0 = POW_LOG_TABLE + <usize>i32x4.extract_lane(io, 0), a1 = POW_LOG_TABLE + <usize>i32x4.extract_lane(io, 2);
+  const e0 = v128.load(a0), e1 = v128.load(a1);
+  const invc = i64x2.shuffle(e0, e1, 0, 2), logc = i64x2.shuffle(e0, e1, 1, 3);
+  const logctail = i64x2.shuffle(v128.load(a0, 16), v128.load(a1, 16), 0, 2);
+  // r = z/c - 1 = rhi + rlo, exact: zhi has 21 bits and 1/c 9.
+  const zhi = hi32(i64x2.add(z, i64x2.splat(0x80000000)));
+  const rhi = sub(mul(zhi, invc), sp(1.0));
+  const rlo = mul(sub(z, zhi), invc);
+  const r = add(rhi, rlo);
+  // k·ln2 + log(c) + r - r²/2 + r³·P(r) as hi + lo (k·ln2hi + logc is exact).
+  const t1 = mad(kx, sp(POW_LN2HI), logc);
+  const t2 = add(t1, r);
+  const lo1 = mad(kx, sp(POW_LN2LO), logctail);
+  const lo2 = add(sub(t1, t2), r);
+  const ar = mul(sp(-0.5), r);
+  const ar2 = mul(r, ar);
+  const ar3 = mul(r, ar2);
+  const arhi = mul(sp(-0.5), rhi);
+  const arhi2 = mul(rhi, arhi);
+  const hi = add(t2, arhi2);
+  const lo3 = mul(rlo, add(ar, arhi));
+  const lo4 = add(sub(t2, hi), arhi2);
+  const p = mul(ar3, add(mad(r, sp(POW_A2), sp(POW_A1)), mul(ar2, add(mad(r, sp(POW_A4), sp(POW_A3)), mul(ar2, mad(r, sp(POW_A6), sp(POW_A5)))))));
+  const lo = add(add(add(add(lo1, lo2), lo3), lo4), p);
+  const lg = add(hi, lo);
+  const lgt = add(sub(hi, lg), lo);
+  // y·log|x| = ehi + elo: 27-bit halves make yhi·lhi exact.
+  const m27 = i64x2.splat(<i64>-1 << 27);
+  const yhi = v128.and(y, m27), lhi = v128.and(lg, m27);
+  let ehi = mul(yhi, lhi);
+  let elo = add(mul(sub(y, yhi), lhi), mul(y, add(sub(lg, lhi), lgt)));
+  if (slow) {
+    const inRange = v128.and(f64x2.ge(ehi, sp(-760.0)), f64x2.le(ehi, sp(720.0)));
+    ehi = f64x2.pmax(f64x2.pmin(ehi, sp(720.0)), sp(-760.0));
+    elo = v128.and(elo, inRange);
+  }
+  // e^(ehi + elo) with vmath.ts's exp steps (the 2^(i/N) table), elo added to r.
+  const kb = expShifted(ehi);
+  const kd = sub(kb, sp(6755399441055744.0));
+  const off = expRow(kb);
+  const rlo0 = rowLo(off), rhi0 = rowHi(off);
+  const tmp2 = expTmp(add(expR(ehi, kd), elo), i64x2.shuffle(rlo0, rhi0, 0, 2));
+  const bitsI = i64x2.shuffle(rlo0, rhi0, 1, 3);
+  if (slow) {
+    // As vmath.ts's exp_v: 2^(i/N), then 2^floor(kd/N) in two exact steps.
+    const t = i64x2.add(bitsI, i64x2.shl(v128.and(kb, i64x2.splat(<i64>(EXP_N - 1))), 52 - EXP_BITS));
+    return scale2(mad(t, tmp2, t), f64x2.floor(mul(kd, sp(1.0 / <f64>EXP_N))));
+  }
+  const scale = i64x2.add(bitsI, i64x2.shl(kb, 52 - EXP_BITS));
+  const res = mad(scale, tmp2, scale);
+  // Past |ehi| = 707 the one-step scaling may leave the exponent range: NaN asks for pow_v.
+  return v128.or(res, v128.and(f64x2.gt(f64x2.abs(ehi), sp(707.0)), sp(NaN)));
 }
 
 @inline export function pow_v(x: v128, y: v128): v128 {
-  return powSpecials(x, y, powPos(f64x2.abs(x), y, true));
+  return powSpecials(x, y, powCore(x, y, true));
 }
 
 /** Lanes pow_fast may take (pow_v's result is |x|^y there): x normal, positive and finite, y finite. */
@@ -115,8 +124,7 @@ import { add, div, hi32, mad, mul, scale2, sel, signOf, sp, sub } from './vmath'
   return v128.and(v128.and(f64x2.ge(x, sp(2.2250738585072014e-308)), f64x2.lt(x, sp(Infinity))), f64x2.lt(f64x2.abs(y), sp(Infinity)));
 }
 
-/** pow_v where powFastOk holds: no special cases, no subnormal rescaling. */
+/** pow_v where powFastOk holds, or NaN in a lane whose result may not be normal (then only pow_v's is right). */
 @inline export function pow_fast(x: v128, y: v128): v128 {
-  return powPos(x, y, false);
+  return powCore(x, y, false);
 }
-

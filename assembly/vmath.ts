@@ -83,28 +83,28 @@ import { EXP_C2, EXP_C3, EXP_C4, EXP_INV_LN2N, EXP_LN2HI_N, EXP_LN2LO_N, EXP_BIT
 // and 2^-56.5; degree 5 with N = 128 is 10% slower.)
 
 /** x*N/ln2 + 1.5*2^52: rounds to the integer kd, which sits in the low bits. */
-@inline function expShifted(x: v128): v128 {
+@inline export function expShifted(x: v128): v128 {
   return add(mul(x, sp(EXP_INV_LN2N)), sp(6755399441055744.0));
 }
 /** r = x - kd*ln2/N: kd*ln2hi/N is exact (32-bit ln2hi, |kd| < 2^21) and x minus it exact (Sterbenz). */
-@inline function expR(x: v128, kd: v128): v128 {
+@inline export function expR(x: v128, kd: v128): v128 {
   return sub(sub(x, mul(kd, sp(EXP_LN2HI_N))), mul(kd, sp(EXP_LN2LO_N)));
 }
 /** Each lane's byte offset of its table row (16 bytes: tail, bits), i = kd mod N. */
-@inline function expRow(shifted: v128): v128 {
+@inline export function expRow(shifted: v128): v128 {
   return v128.and(i64x2.shl(shifted, 4), i64x2.splat(<i64>((EXP_N - 1) * 16)));
 }
-@inline function rowLo(off: v128): v128 { return v128.load(<usize>i32x4.extract_lane(off, 0), EXP_TABLE); }
-@inline function rowHi(off: v128): v128 { return v128.load(<usize>i32x4.extract_lane(off, 2), EXP_TABLE); }
+@inline export function rowLo(off: v128): v128 { return v128.load(<usize>i32x4.extract_lane(off, 0), EXP_TABLE); }
+@inline export function rowHi(off: v128): v128 { return v128.load(<usize>i32x4.extract_lane(off, 2), EXP_TABLE); }
 /** tmp with e^(x) = 2^(kd/N)_hi * (1 + tmp): the table tail plus e^r - 1. */
-@inline function expTmp(r: v128, tail: v128): v128 {
+@inline export function expTmp(r: v128, tail: v128): v128 {
   const r2 = mul(r, r);
   return add(add(tail, r), mul(r2, add(mad(r, sp(EXP_C3), sp(EXP_C2)), mul(r2, sp(EXP_C4)))));
 }
 
 /**
  * e^x as scale*(1 + tmp) for |x| <= 746. fast (|x| <= 708: a normal result):
- * scale = 2^(kd/N) directly (the table word plus kd << 45 is its bit pattern);
+ * scale = 2^(kd/N) directly (the table word plus kd << (52 - EXP_BITS) is its bits);
  * full: scale = 2^(i/N) and the product is scaled by 2^k afterwards, rounding
  * once; for a normal result both give the same bits.
  */

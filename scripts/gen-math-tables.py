@@ -11,7 +11,7 @@
 import os
 import struct
 import sys
-from mpmath import mp, mpf, chebyfit, exp, log, ldexp
+from mpmath import mp, mpf, chebyfit, exp, log, log1p, ldexp
 
 mp.prec = 256
 
@@ -65,9 +65,64 @@ def exp_table():
     return words, consts, note
 
 
+def dbl(b):
+    return struct.unpack('<d', struct.pack('<Q', b))[0]
+
+
+POW_LOG_BITS = 7
+POW_LOG_N = 1 << POW_LOG_BITS
+POW_LOG_OFF = 0x3fe6955500000000
+
+
+def pow_log_table():
+    """log(c) for pow: x = 2^k z, z in [0x1.69555p-1, 0x1.69555p0) split into N
+    subintervals by the top mantissa bits of bits(x) - OFF; entry i is (invc,
+    logc, logctail, 0) with c near the subinterval's centre, 1/c = round(N/c)/N
+    (or round(2N/c)/2N above 1) so that z/c - 1 is exact, logc = log(c)
+    rounded to a multiple of 2^-43 (so k*ln2hi + logc is exact) and logctail
+    the rest. The two subintervals around 1 get c = 1: no cancellation where
+    log x is tiny."""
+    N = POW_LOG_N
+    words = []
+    rmax = mpf(0)
+    for i in range(N):
+        lo = mpf(dbl(POW_LOG_OFF + (i << (52 - POW_LOG_BITS))))
+        hi = mpf(dbl(POW_LOG_OFF + ((i + 1) << (52 - POW_LOG_BITS))))
+        center = (lo + hi) / 2
+        invc = mp.nint(N / center) / N if center < 1 else mp.nint(2 * N / center) / N / 2
+        invc = f64(invc)
+        c = 1 / mpf(invc)
+        lc = log(c)
+        logc = f64(mp.nint(lc * mpf(2) ** 43) / mpf(2) ** 43)
+        logctail = f64(lc - logc)
+        rmax = max(rmax, abs(lo * invc - 1), abs(hi * invc - 1))
+        words += [bits(invc), bits(logc), bits(logctail), 0]
+    # log1p(r) = r - r^2/2 + r^3 (c3 + c4 r + ... + c8 r^5) on |r| <= rmax
+    a = rmax * mpf('1.0001')
+    g = lambda r: (log1p(r) - r + r * r / 2) / r**3 if r != 0 else mpf(1) / 3
+    poly, _ = chebyfit(g, [-a, a], 6, error=True)
+    c8, c7, c6, c5, c4, c3 = [f64(x) for x in poly]
+    def rel(r):
+        p = r - r * r / 2 + r**3 * (mpf(c3) + r * (mpf(c4) + r * (mpf(c5) + r * (mpf(c6) + r * (mpf(c7) + r * mpf(c8))))))
+        return abs(p - log1p(r)) / abs(log1p(r))
+    err = max(rel(a * (k / mpf(500) - 1)) for k in range(1001) if k != 500)
+    ln2 = log(2)
+    ln2hi = dbl(0x3fe62e42fefa3800)  # 42 significant bits: k * ln2hi is exact for |k| < 2^11
+    consts = {
+        'POW_LOG_Z0': dbl(POW_LOG_OFF),  # where the subintervals start (the kernel takes its bits)
+        'POW_LN2HI': ln2hi, 'POW_LN2LO': f64(ln2 - ln2hi),
+        # glibc's arrangement: with ar = -r/2, ar2 = r*ar, ar3 = r*ar2,
+        # p = ar3 * (A1 + r A2 + ar2 (A3 + r A4 + ar2 (A5 + r A6)))
+        'POW_A1': -2 * c3, 'POW_A2': -2 * c4, 'POW_A3': 4 * c5, 'POW_A4': 4 * c6, 'POW_A5': -8 * c7, 'POW_A6': -8 * c8,
+    }
+    note = f'|r| <= {float(rmax):.4g}; relative error of log1p: {float(err):.3g} (2^{float(mp.log(err, 2)):.1f})'
+    return words, consts, note
+
+
 # name, generator, what it is (emitted next to the offset)
 TABLES = [
     ('EXP_TABLE', exp_table, f'2^(i/{EXP_N}) as (tail, exponent-adjusted bits) pairs, 16 bytes per i: vmath.ts expCore'),
+    ('POW_LOG_TABLE', pow_log_table, 'log(c) for pow as (1/c, logc, logctail, 0), 32 bytes per i: vmath-pow.ts powCore'),
 ]
 
 
