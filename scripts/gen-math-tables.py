@@ -8,6 +8,7 @@
 # add one line to TABLES, rerun `/usr/bin/python3 scripts/gen-math-tables.py`.
 # test/math-tables.test.ts checks that both files agree and that an engine's
 # memory holds exactly these words.
+import base64
 import os
 import struct
 import sys
@@ -152,12 +153,12 @@ def main():
         asm.append(f'/** {what} ({size} bytes; {note}). */\nexport const {name}: usize = {off};\n')
     for k, v in consts.items():
         asm.append(f'export const {k}: {"i32" if isinstance(v, int) else "f64"} = {v!r};\n')
-    ts.append('\n/** The words from MATH_TABLES_BYTE on, as little-endian u32 pairs (low, high). */\n')
-    ts.append('export const MATH_TABLE_WORDS: readonly number[] = [\n')
-    for i in range(0, len(all_words), 4):
-        row = all_words[i:i + 4]
-        ts.append('  ' + ' '.join(f'0x{w & 0xffffffff:08x}, 0x{w >> 32:08x},' for w in row) + '\n')
-    ts.append('];\n')
+    blob = base64.b64encode(b''.join(struct.pack('<Q', w) for w in all_words)).decode()
+    ts.append(f'\n/** The {len(all_words) * 8} bytes from MATH_TABLES_BYTE on, base64 (little-endian f64 and u64 words). */\n')
+    ts.append('export const MATH_TABLES_BASE64 = [\n')
+    for i in range(0, len(blob), 200):
+        ts.append(f"  '{blob[i:i + 200]}',\n")
+    ts.append("].join('');\n")
     # --out DIR writes both files under DIR instead (test/math-tables.test.ts: the checked-in files are current)
     out = sys.argv[sys.argv.index('--out') + 1] if '--out' in sys.argv else '.'
     for path, text in [('src/runtime/math-tables-data.ts', ts), ('assembly/math-tables.ts', asm)]:

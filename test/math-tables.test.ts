@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Engine } from '../dist/index.js';
 import * as data from '../dist/runtime/math-tables-data.js';
+import { mathTableBytes } from '../dist/runtime/math-tables.js';
 import { HEAP_BASE } from '../dist/memory/heap.js';
 import { MAX_CHUNKS, PARTIALS_BYTE } from '../dist/runtime/protocol.js';
 import { PYTHON } from './numpy/oracle.js';
@@ -36,20 +37,19 @@ describe('math tables', () => {
   it('sit between the reduction partials and the heap, and every table inside the region', () => {
     expect(PARTIALS_BYTE + MAX_CHUNKS * 8).toBeLessThanOrEqual(data.MATH_TABLES_BYTE);
     expect(data.MATH_TABLES_END).toBeLessThanOrEqual(HEAP_BASE);
-    expect(data.MATH_TABLES_BYTE + data.MATH_TABLE_WORDS.length * 4).toBeLessThanOrEqual(data.MATH_TABLES_END);
+    expect(data.MATH_TABLES_BYTE + mathTableBytes().length).toBeLessThanOrEqual(data.MATH_TABLES_END);
     for (const [name, off] of Object.entries(assemblyOffsets())) {
       if (name.startsWith('MATH_TABLES_')) continue;
       expect(off % 64, name).toBe(0);
       expect(off, name).toBeGreaterThanOrEqual(data.MATH_TABLES_BYTE);
-      expect(off, name).toBeLessThan(data.MATH_TABLES_BYTE + data.MATH_TABLE_WORDS.length * 4);
+      expect(off, name).toBeLessThan(data.MATH_TABLES_BYTE + mathTableBytes().length);
     }
   });
 
   it('exp table: 2^(i/N) = hi * (1 + tail), hi carried with the i bits taken out', () => {
     expect([128, 256, 512, 1024]).toContain(EXP_N);
     const shift = BigInt(52 - Math.log2(EXP_N));
-    const f = new Float64Array(data.MATH_TABLE_WORDS.length / 2);
-    new Uint32Array(f.buffer).set(data.MATH_TABLE_WORDS);
+    const f = new Float64Array(mathTableBytes().slice().buffer);
     const u = new BigUint64Array(f.buffer);
     const base = (data.EXP_TABLE - data.MATH_TABLES_BYTE) / 8;
     for (let i = 0; i < EXP_N; i++) {
@@ -76,8 +76,8 @@ describe('math tables', () => {
     it(`an engine's memory holds the words (threads: ${threads}), and exp reads them`, async () => {
       const engine = await Engine.create({ threads });
       try {
-        const words = new Uint32Array(engine.memory.buffer, data.MATH_TABLES_BYTE, data.MATH_TABLE_WORDS.length);
-        expect(Array.from(words)).toEqual(data.MATH_TABLE_WORDS);
+        const want = mathTableBytes();
+        expect(new Uint8Array(engine.memory.buffer, data.MATH_TABLES_BYTE, want.length)).toEqual(want);
         // Before anything else ran: exp at the table's every index gives 2^(i/N) e^0 to within an ulp.
         const x = Float64Array.from({ length: EXP_N }, (_, i) => (i * Math.LN2) / EXP_N);
         const y = engine.mapSync('exp', x);
