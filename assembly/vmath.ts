@@ -25,7 +25,7 @@
 // checked: scripts/vmath-f32-exhaustive.mjs), tanh, sigmoid and pow widen to
 // f64. sin, cos: vmath-trig.ts.
 
-import { EXP_C2, EXP_C3, EXP_C4, EXP_INV_LN2N, EXP_LN2HI_N, EXP_LN2LO_N, EXP_BITS, EXP_N, EXP_TABLE } from './math-tables';
+import { EXPM1_C2, EXPM1_C3, EXPM1_C4, EXPM1_C5, EXP_C2, EXP_C3, EXP_C4, EXP_INV_LN2N, EXP_LN2HI_N, EXP_LN2LO_N, EXP_BITS, EXP_N, EXP_TABLE } from './math-tables';
 
 // ---- helpers -------------------------------------------------------------
 
@@ -49,22 +49,6 @@ import { EXP_C2, EXP_C3, EXP_C4, EXP_INV_LN2N, EXP_LN2HI_N, EXP_LN2LO_N, EXP_BIT
 @inline export function scale2(y: v128, k: v128): v128 {
   const k1 = f64x2.floor(mul(k, sp(0.5)));
   return mul(mul(y, pow2i(k1)), pow2i(sub(k, k1)));
-}
-
-/** Q with expm1(r + c) = r + Q, for |r| <= ~0.35, c a tiny tail; Taylor to degree 13. */
-@inline function em1tail(r: v128, c: v128): v128 {
-  let p = mad(r, sp(1.0 / 6227020800.0), sp(1.0 / 479001600.0));
-  p = mad(r, p, sp(1.0 / 39916800.0));
-  p = mad(r, p, sp(1.0 / 3628800.0));
-  p = mad(r, p, sp(1.0 / 362880.0));
-  p = mad(r, p, sp(1.0 / 40320.0));
-  p = mad(r, p, sp(1.0 / 5040.0));
-  p = mad(r, p, sp(1.0 / 720.0));
-  p = mad(r, p, sp(1.0 / 120.0));
-  p = mad(r, p, sp(1.0 / 24.0));
-  p = mad(r, p, sp(1.0 / 6.0));
-  p = mad(r, p, sp(0.5));
-  return add(mul(mul(r, r), p), mad(c, r, c));
 }
 
 // Cody-Waite ln2 split: ln2hi has 32 significant bits, so k*ln2hi is exact for |k| < 2^21.
@@ -140,48 +124,48 @@ import { EXP_C2, EXP_C3, EXP_C4, EXP_INV_LN2N, EXP_LN2HI_N, EXP_LN2LO_N, EXP_BIT
   const bb = sub(s, a);
   return add(sub(a, sub(s, bb)), sub(b, bb));
 }
-/** High half of a Veltkamp split (26 bits), so products of halves are exact without FMA. */
-@inline function split(a: v128): v128 {
-  const c = mul(a, sp(134217729.0));
-  return sub(c, sub(c, a));
-}
-/** Low part of a * b (Dekker): a*b = fl(a*b) + result, exactly, for |a|, |b| < 2^995. */
-@inline function twoProdLo(a: v128, b: v128, p: v128): v128 {
-  const ah = split(a), bh = split(b);
-  const al = sub(a, ah), bl = sub(b, bh);
-  return add(add(add(sub(mul(ah, bh), p), mul(ah, bl)), mul(al, bh)), mul(al, bl));
-}
-/** (n / (dh + dl)) rounded once: the quotient's remainder is computed exactly and folded back. */
-@inline function divDD(n: v128, nl: v128, dh: v128, dl: v128): v128 {
-  const q = div(n, dh);
-  const p = mul(q, dh);
-  const rem = sub(add(sub(sub(n, p), twoProdLo(q, dh, p)), nl), mul(q, dl));
-  return add(q, div(rem, dh));
-}
-
+/**
+ * tanh(a) = t/(t + 2), t = e^(2a) - 1, for a = |x| (the sign is put back;
+ * a >= 19.1 rounds to 1, so a is clamped to 22): within 0.5 + 2^-6 ulp.
+ * With the exp steps on y = 2a (kd >= 0, scale = 2^(kd/N) >= 1,
+ * y - kd*ln2/N = rh - kd*ln2lo/N, rh exact) and r = fl(that):
+ *   t = (scale - 1) + rh - kd*ln2lo/N + (scale - 1) r + scale (tail (1 + r) + r^2 P(r)),
+ * scale - 1 exact (scale < 2^52; past that t's error moves tanh by ~2^-100),
+ * h = (scale - 1) + rh by Fast2Sum (scale - 1 >= ln2/N >= |rh|, or 0), and
+ * the small terms l, each under 2^-9 of t, rounded at 2^-62 of it. t can be
+ * as small as r, so P is the EXPM1_ fit (2^-64.5 relative to e^r - 1, where
+ * exp's fit is relative to e^r) and the tail's product with r counts.
+ * t + 2 = dh1 + dl1 with dh1 = fl(h + l + 2) cut to 21 bits and dl1 =
+ * ((max(2, h) - dh1) + min(2, h)) + l, exact but for roundings at 2^-73 of
+ * t + 2, which is what tanh's error follows (tanh = 1 - 2/(t + 2): with
+ * 2 - dh1, the 2 itself would round away once t > 2^53). Then sigmoidCore's
+ * division step with numerator h + l (h - q1*dh1 exact by Sterbenz). A
+ * subnormal x: t = 2x, t + 2 = 2, q1 + (x - q1) = x.
+ */
 @inline export function tanh_v(x: v128): v128 {
-  // tanh(a) = t/(t+2), t = expm1(2a): no cancellation near 0; a >= 22 rounds to 1.
-  // t and t+2 are carried as double-doubles so only the last rounding counts.
-  const a = f64x2.pmin(f64x2.abs(x), sp(22.0));
-  const a2 = add(a, a);
-  const k = f64x2.nearest(mul(a2, sp(1.44269504088896338700e+00)));
-  const hi = sub(a2, mul(k, ln2hi()));
-  const lo = mul(k, ln2lo());
-  const r = sub(hi, lo);
-  const c = sub(sub(hi, r), lo);
-  // expm1(r + c) = r + Q
-  const Q = em1tail(r, c);
-  // t = (2^k - 1) + 2^k*r + 2^k*Q; 2^k - 1 and 2^k*r are exact for k <= 53.
-  const pk = pow2i(k);
-  const e0 = sub(pk, sp(1.0));
-  const e1 = mul(pk, r);
-  const h1 = add(e0, e1);
-  const l1 = add(twoSumLo(e0, e1, h1), mul(pk, Q));
-  const th = add(h1, l1);
-  const tl = add(sub(h1, th), l1);
-  const dh = add(th, sp(2.0));
-  const dl = add(twoSumLo(th, sp(2.0), dh), tl);
-  return v128.or(divDD(th, tl, dh, dl), signOf(x));
+  const a = f64x2.pmin(f64x2.abs(x), sp(22.0)); // a NaN stays a NaN
+  const y = add(a, a);
+  const kb = expShifted(y);
+  const kd = sub(kb, sp(6755399441055744.0));
+  const rh = sub(y, mul(kd, sp(EXP_LN2HI_N)));
+  const rl = mul(kd, sp(EXP_LN2LO_N));
+  const r = sub(rh, rl);
+  const off = expRow(kb);
+  const lo = rowLo(off), hi = rowHi(off);
+  const scale = i64x2.add(i64x2.shuffle(lo, hi, 1, 3), i64x2.shl(kb, 52 - EXP_BITS));
+  const r2 = mul(r, r);
+  const p = add(mad(r, sp(EXPM1_C3), sp(EXPM1_C2)), mul(r2, mad(r, sp(EXPM1_C5), sp(EXPM1_C4))));
+  const sm1 = sub(scale, sp(1.0));
+  const h = add(sm1, rh);
+  const tail = i64x2.shuffle(lo, hi, 0, 2);
+  const l = add(sub(add(sub(sm1, h), rh), rl), add(mul(sm1, r), mul(scale, mad(r2, p, mad(tail, r, tail)))));
+  const dh = add(add(h, sp(2.0)), l);
+  const dh1 = hi32(dh);
+  const dl1 = add(add(sub(f64x2.pmax(h, sp(2.0)), dh1), f64x2.pmin(h, sp(2.0))), l);
+  const inv = div(sp(1.0), dh);
+  const q1 = hi32(mul(add(h, l), inv));
+  const rem = sub(add(sub(h, mul(q1, dh1)), l), mul(q1, dl1));
+  return v128.or(mad(rem, inv, q1), signOf(x));
 }
 
 /**

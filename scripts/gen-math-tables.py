@@ -51,6 +51,12 @@ def exp_table():
     c4, c3, c2 = [f64(c) for c in poly]
     err = max(abs(exp(r) - (1 + r + r * r * (c2 + c3 * r + c4 * r * r))) / exp(r)
               for r in [a * (k / mpf(500) - 1) for k in range(1001)])
+    # tanh needs e^r - 1 itself to ~2^-60 (t = e^(2a) - 1 is ~r for small a):
+    # one more degree, relative to r.
+    m = chebyfit(g, [-a, a], 4)
+    m5, m4, m3, m2 = [f64(c) for c in m]
+    err1 = max(abs(mp.expm1(r) - (r + r * r * (m2 + m3 * r + m4 * r * r + m5 * r**3))) / abs(mp.expm1(r))
+               for r in [a * (k / mpf(500) - 1) for k in range(1001) if k != 500])
     ln2 = log(2)
     ln2hi = f64(6.93147180369123816490e-01)  # fdlibm's: 32 significant bits, so kd * ln2hi/N is exact
     ln2lo = f64(ln2 - ln2hi)
@@ -61,8 +67,10 @@ def exp_table():
         'EXP_LN2HI_N': ln2hi / EXP_N,
         'EXP_LN2LO_N': ln2lo / EXP_N,
         'EXP_C2': c2, 'EXP_C3': c3, 'EXP_C4': c4,
+        'EXPM1_C2': m2, 'EXPM1_C3': m3, 'EXPM1_C4': m4, 'EXPM1_C5': m5,
     }
-    note = f'relative error of the polynomial: {float(err):.3g} (2^{float(mp.log(err, 2)):.1f})'
+    note = (f'relative error of the polynomial: {float(err):.3g} (2^{float(mp.log(err, 2)):.1f}); '
+            f'of e^r - 1 with EXPM1_*: {float(err1):.3g} (2^{float(mp.log(err1, 2)):.1f})')
     return words, consts, note
 
 
