@@ -5,8 +5,8 @@
 // value ever near a boundary (integer data often sits exactly on the edges:
 // [0, 100) in 100 bins puts every value there). The JS side picks this path
 // when span is small next to n (src/engine/ops/histogram.ts).
-// u8 (below) goes further: a byte has 256 values, so a chunk counts the values
-// themselves and the bins come from their totals.
+// u8 goes further (histogram-u8.ts): a byte has 256 values, so a chunk counts
+// the values themselves and the bins come from their totals.
 import { bump, exact2, foldTables, rowBytes, tableStride } from './histogram-bin';
 
 /**
@@ -103,71 +103,3 @@ export function histogram_lut(start: i32, end: i32, lut: usize, intLo: f64, tabl
 export function histogram_lut_count(start: i32, end: i32, x: usize, counts: usize, chunk: i32, bins: i32, lut: usize, intLo: i32, span: i32, tables: i32): void {
   countLut(start, end, x, counts, chunk, bins, lut, intLo, span, tables);
 }
-
-// ---- u8: count the 256 values, then map values to bins once -----------------
-// A byte has 256 values, so a chunk counts the values themselves (no float
-// math per element), in four interleaved tables so that runs of one value do
-// not serialize on one counter; histogram_u8_bins then puts each value's total
-// into its bin with the same exact arithmetic as the general path, once per
-// value instead of once per element. Row of a chunk: 4 × 256 u32 (4 KiB).
-
-// The table's offset as the access's immediate (V8 folds it into the address), hence one function per table.
-@inline function bump0(row: usize, v: u32): void { const p = row + (<usize>v << 2); store<u32>(p, load<u32>(p) + 1); }
-@inline function bump1(row: usize, v: u32): void { const p = row + (<usize>v << 2); store<u32>(p, load<u32>(p, 1024) + 1, 1024); }
-@inline function bump2(row: usize, v: u32): void { const p = row + (<usize>v << 2); store<u32>(p, load<u32>(p, 2048) + 1, 2048); }
-@inline function bump3(row: usize, v: u32): void { const p = row + (<usize>v << 2); store<u32>(p, load<u32>(p, 3072) + 1, 3072); }
-
-export function histogram_u8_values(start: i32, end: i32, x: usize, counts: usize, chunk: i32): void {
-  const row = counts + (<usize>(start / chunk) << 12);
-  memory.fill(row, 0, 4096);
-  let i = start;
-  // Byte loads, not lane extracts: a load that zero-extends is one instruction, an extract two.
-  for (; i + 16 <= end; i += 16) {
-    const p = x + <usize>i;
-    bump0(row, load<u8>(p, 0)); bump1(row, load<u8>(p, 1));
-    bump2(row, load<u8>(p, 2)); bump3(row, load<u8>(p, 3));
-    bump0(row, load<u8>(p, 4)); bump1(row, load<u8>(p, 5));
-    bump2(row, load<u8>(p, 6)); bump3(row, load<u8>(p, 7));
-    bump0(row, load<u8>(p, 8)); bump1(row, load<u8>(p, 9));
-    bump2(row, load<u8>(p, 10)); bump3(row, load<u8>(p, 11));
-    bump0(row, load<u8>(p, 12)); bump1(row, load<u8>(p, 13));
-    bump2(row, load<u8>(p, 14)); bump3(row, load<u8>(p, 15));
-  }
-  for (; i < end; i++) bump0(row, load<u8>(x + <usize>i));
-  // Fold tables 1..3 into table 0, which the later kernels read.
-  for (let b: usize = 0; b < 1024; b += 16) {
-    const t = i32x4.add(i32x4.add(v128.load(row + b), v128.load(row + b, 1024)), i32x4.add(v128.load(row + b, 2048), v128.load(row + b, 3072)));
-    v128.store(row + b, t);
-  }
-}
-
-/** Total count of byte value v over all chunk rows. */
-@inline function valueTotal(counts: usize, rows: i32, v: i32): u32 {
-  let s: u32 = 0;
-  for (let r = 0; r < rows; r++) s += load<u32>(counts + ((<usize>r << 12) + (<usize>v << 2)));
-  return s;
-}
-
-/** The smallest (or largest) byte value that occurs: the default range. A single-chunk job. */
-export function histogram_u8_extreme(start: i32, end: i32, counts: usize, rows: i32, wantMax: i32): f64 {
-  for (let k = 0; k < 256; k++) {
-    const v = wantMax ? 255 - k : k;
-    if (valueTotal(counts, rows, v) != 0) return <f64>v;
-  }
-  return NaN;
-}
-
-/** out[0..bins) from the value totals; a single-chunk job (arguments as histogram_f64's). */
-export function histogram_u8_bins(start: i32, end: i32, counts: usize, out: usize, rows: i32, bins: f64, lo: f64, hi: f64, norm: f64, first: f64, step: f64): void {
-  const nb = <i32>bins;
-  memory.fill(out, 0, <usize>nb << 2);
-  const vlo = f64x2.splat(lo), vhi = f64x2.splat(hi), vnorm = f64x2.splat(norm), vfirst = f64x2.splat(first), vstep = f64x2.splat(step);
-  const lastF = f64x2.splat(bins - 1);
-  for (let v = 0; v < 256; v++) {
-    const total = valueTotal(counts, rows, v);
-    if (total == 0) continue;
-    const b = <i32>f64x2.extract_lane(exact2(f64x2.splat(<f64>v), vlo, vhi, vnorm, vfirst, vstep, lastF, false, false), 0);
-    if (b >= 0) store<u32>(out + (<usize>b << 2), load<u32>(out + (<usize>b << 2)) + total);
-  }
-}
-

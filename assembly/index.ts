@@ -11,6 +11,7 @@ export * from './scan-lookback-int';
 export * from './sort';
 export * from './histogram';
 export * from './histogram-int';
+export * from './histogram-u8';
 export * from './linalg';
 export * from './generate';
 export * from './map';

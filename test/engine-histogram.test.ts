@@ -38,6 +38,21 @@ describe('histogram', () => {
       }
     });
   }
+  it('u8 from 2M values (counted by pairs of bytes): odd sizes, odd offsets, runs, default range', () => {
+    for (const [n, off] of [[2 * 2 ** 20, 0], [2 * 2 ** 20 + 1, 1], [3_000_017, 3], [4_194_301, 2]] as const) {
+      const buf = randomArray('u8', n + off) as Uint8Array;
+      const x = buf.subarray(off);
+      for (let i = 0; i < n; i += 5) x[i] = 200; // runs of one value, and pairs of it
+      x.fill(3, 1_000_000, 1_300_000);
+      let mn = 255, mx = 0;
+      for (const v of x) { mn = Math.min(mn, v); mx = Math.max(mx, v); }
+      for (const [bins, range] of [[256, [0, 256]], [7, [10, 200]], [13, undefined]] as const) {
+        const [lo, hi] = range ?? [mn, mx];
+        const h = drive('histogram', (ctx) => histogram(ctx, x, range ? { bins, range: [...range] } : { bins }));
+        expect(Array.from(h), `u8 n=${n} off=${off} bins=${bins}`).toEqual(Array.from(histRef(x, bins, lo, hi)));
+      }
+    }
+  });
   it('edges: value == hi in the last bin, outside and NaN not counted, default range', () => {
     const x = new Float64Array([0, 1, 2, 3, 4, 4, -1, 5, NaN, 0.5]);
     expect(Array.from(drive('histogram', (ctx) => histogram(ctx, x, { bins: 4, range: [0, 4] })))).toEqual([2, 1, 1, 3]);
@@ -85,6 +100,19 @@ describe.each(['f64', 'f32', 'i32', 'u32', 'u8'])('engine %s', (dt) => {
     // One distinct value: numpy widens the range to [v - 0.5, v + 0.5].
     const flat = new (src.constructor as new (n: number) => TA)(1000).fill(7);
     for (const e of engines) expect(Array.from(e.histogramSync(flat, { bins: 3 }))).toEqual([0, 1000, 0]);
+  });
+});
+
+describe('engine u8 by pairs', () => {
+  it('u8 from 2M values: identical to the reference for 1/2/3 threads, sync and async', async () => {
+    const n = 2_500_003;
+    const src = data('u8', n + 1).subarray(1);
+    for (let i = 0; i < n; i += 3) src[i] = 17;
+    const ref = histRef(src, 256, 0, 256);
+    for (const e of engines) {
+      const h = e.threads === 2 ? await e.histogram(src, { bins: 256, range: [0, 256] }) : e.histogramSync(src, { bins: 256, range: [0, 256] });
+      expect(Array.from(h), `threads=${e.threads}`).toEqual(Array.from(ref));
+    }
   });
 });
 

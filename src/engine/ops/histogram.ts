@@ -150,20 +150,30 @@ function estimate(f32: boolean, bins: number, first: number, last: number) {
   return usable ? { first32, norm32, delta0, kappa } : { first32: 0, norm32: 0, delta0: -1, kappa: 0 };
 }
 
+/** Values per chunk of the u8 pair kernel: its 256 KiB table costs a clear and a sum per chunk. */
+const PAIR_CHUNK = 1 << 20;
+
 /**
- * u8: the chunks count the 256 byte values (assembly/histogram.ts); the default
- * range and the bins then come from those totals, so the data is read once.
+ * u8: the chunks count the 256 byte values (assembly/histogram-u8.ts): by pairs
+ * of bytes in chunks of at least 1M values when there are two of those, else
+ * byte by byte; the default range and the bins then come from those totals, so
+ * the data is read once.
  */
 function* histogramBytes(ctx: OpContext, ptr: number, n: number, chunk: number, out: ArrayArg,
   bins: number, lo: number | undefined, hi: number | undefined): Op<Uint32Array> {
+  const pairs = n >= 2 * PAIR_CHUNK;
+  if (pairs) chunk = Math.ceil(Math.max(PAIR_CHUNK, Math.ceil(n / 16)) / 64) * 64;
   const rows = Math.ceil(n / chunk);
-  const counts = ctx.scratch('u32', rows * 1024);
-  yield { kernel: 'histogram_u8_values', n, chunk, args: [ptr, counts.ptr, chunk], cost: 1 };
+  const rowWords = pairs ? 65_536 + 256 : 1024;
+  const counts = ctx.scratch('u32', rows * rowWords);
+  yield { kernel: pairs ? 'histogram_u8_pairs' : 'histogram_u8_values', n, chunk, args: [ptr, counts.ptr, chunk], cost: 1 };
+  // A pair row is its table (256 KiB), then the totals; a byte row starts with them.
+  const totals = counts.ptr + (pairs ? 262_144 : 0), stride = rowWords * 4;
   if (lo === undefined || hi === undefined) {
-    lo = (yield { kernel: 'histogram_u8_extreme', n: 1, chunk: 1, args: [counts.ptr, rows, 0], partials: true })![0]!;
-    hi = (yield { kernel: 'histogram_u8_extreme', n: 1, chunk: 1, args: [counts.ptr, rows, 1], partials: true })![0]!;
+    lo = (yield { kernel: 'histogram_u8_extreme', n: 1, chunk: 1, args: [totals, rows, stride, 0], partials: true })![0]!;
+    hi = (yield { kernel: 'histogram_u8_extreme', n: 1, chunk: 1, args: [totals, rows, stride, 1], partials: true })![0]!;
   }
   const p = binParams(false, bins, lo, hi, false);
-  yield { kernel: 'histogram_u8_bins', n: 1, chunk: 1, args: [counts.ptr, out.ptr, rows, bins, p.lo, p.hi, p.norm, p.first, p.step] };
+  yield { kernel: 'histogram_u8_bins', n: 1, chunk: 1, args: [totals, out.ptr, rows, stride, bins, p.lo, p.hi, p.norm, p.first, p.step] };
   return ctx.result(out) as Uint32Array;
 }
