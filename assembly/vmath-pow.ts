@@ -34,12 +34,12 @@ import { EXP_BITS, EXP_N, POW_A1, POW_A2, POW_A3, POW_A4, POW_A5, POW_A6, POW_LN
  * log|x| = k·ln2 + log(c) + log1p(r) as a double-double hi + lo, with c and
  * log(c) from a 128-entry table (math-tables.ts POW_LOG_TABLE; r = x/2^k/c - 1
  * is exact) and a degree-8 polynomial; y·log|x| = ehi + elo from products of
- * 27-bit halves (exact); e^(ehi + elo) = 2^(j/128)·e^r' with 2^(j/128) from
- * the exp table (EXP_TABLE) and a degree-5 polynomial. About 0.52 ulp.
+ * 27-bit halves (exact); e^(ehi + elo) = 2^(j/N)·e^r' with 2^(j/N) from
+ * the exp table (EXP_TABLE) and vmath.ts's polynomial. About 0.52 ulp.
  *
  * `slow` (a compile-time flag) takes any x and y: |x|, subnormal x rescaled
  * by 2^52, ehi clamped to [-760, 720] (past which the result is 0 or
- * Infinity) and the scaling by 2^(j/128) done in two steps (scale2), so
+ * Infinity) and the scaling by 2^(j/N) done in two steps (scale2), so
  * overflow, underflow and subnormal results come out right; powSpecials then
  * fixes the special cases. Without it (pow_fast: x positive, normal and
  * finite, y finite), the scaling is one integer add into the exponent, valid
@@ -97,7 +97,7 @@ import { EXP_BITS, EXP_N, POW_A1, POW_A2, POW_A3, POW_A4, POW_A5, POW_A6, POW_LN
     ehi = f64x2.pmax(f64x2.pmin(ehi, sp(720.0)), sp(-760.0));
     elo = v128.and(elo, inRange);
   }
-  // e^(ehi + elo) with vmath.ts's exp steps (the 2^(i/128) table), elo added to r.
+  // e^(ehi + elo) with vmath.ts's exp steps (the 2^(i/N) table), elo added to r.
   const kb = expShifted(ehi);
   const kd = sub(kb, sp(6755399441055744.0));
   const off = expRow(kb);
