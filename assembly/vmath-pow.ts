@@ -112,7 +112,7 @@ import { EXP_BITS, EXP_N, POW_A1, POW_A2, POW_A3, POW_A4, POW_A5, POW_A6, POW_LN
   const scale = i64x2.add(bitsI, i64x2.shl(kb, 52 - EXP_BITS));
   const res = mad(scale, tmp2, scale);
   // Past |ehi| = 707 the one-step scaling may leave the exponent range: NaN asks for pow_v.
-  return v128.or(res, v128.and(f64x2.gt(f64x2.abs(ehi), sp(707.0)), sp(NaN)));
+  return v128.or(res, v128.and(f64x2.gt(mul(ehi, ehi), sp(707.0 * 707.0)), sp(NaN)));
 }
 
 @inline export function pow_v(x: v128, y: v128): v128 {
@@ -121,7 +121,9 @@ import { EXP_BITS, EXP_N, POW_A1, POW_A2, POW_A3, POW_A4, POW_A5, POW_A6, POW_LN
 
 /** Lanes pow_fast may take (pow_v's result is |x|^y there): x normal, positive and finite, y finite. */
 @inline export function powFastOk(x: v128, y: v128): v128 {
-  return v128.and(v128.and(f64x2.ge(x, sp(2.2250738585072014e-308)), f64x2.lt(x, sp(Infinity))), f64x2.lt(f64x2.abs(y), sp(Infinity)));
+  // bits(x) - bits(2^-1022) + 2^63 is below 2^63 + (bits(Infinity) - bits(2^-1022)), as signed, exactly there.
+  const xok = i64x2.lt_s(i64x2.sub(x, i64x2.splat(<i64>0x0010000000000000 ^ <i64>0x8000000000000000)), i64x2.splat(<i64>0xffe0000000000000));
+  return v128.and(xok, f64x2.lt(f64x2.abs(y), sp(Infinity)));
 }
 
 /** pow_v where powFastOk holds, or NaN in a lane whose result may not be normal (then only pow_v's is right). */
