@@ -4,19 +4,22 @@
 
 export const MATH_TABLES_BYTE: usize = 49152;
 export const MATH_TABLES_END: usize = 65536;
-/** 2^(i/128) as (tail, exponent-adjusted bits) pairs, 16 bytes per i: vmath.ts expCore (2048 bytes; relative error of the polynomial: 6.85e-20 (2^-63.7)). */
+/** 2^(i/512) as (tail, exponent-adjusted bits) pairs, 16 bytes per i: vmath.ts expCore (8192 bytes; relative error of the polynomial: 2.96e-19 (2^-61.5); of e^r - 1 with EXPM1_*: 3.76e-20 (2^-64.5)). */
 export const EXP_TABLE: usize = 49152;
 /** log(c) for pow as (1/c, logc, logctail, 0), 32 bytes per i: vmath-pow.ts powCore (4096 bytes; |r| <= 0.005737; relative error of log1p: 3.73e-21 (2^-67.9)). */
-export const POW_LOG_TABLE: usize = 51200;
-export const EXP_BITS: i32 = 7;
-export const EXP_N: i32 = 128;
-export const EXP_INV_LN2N: f64 = 184.6649652337873;
-export const EXP_LN2HI_N: f64 = 0.00541521234663378;
-export const EXP_LN2LO_N: f64 = 1.4907929134926466e-12;
-export const EXP_C2: f64 = 0.4999999999999907;
-export const EXP_C3: f64 = 0.16666666666666533;
-export const EXP_C4: f64 = 0.041666676850831016;
-export const EXP_C5: f64 = 0.008333334788213917;
+export const POW_LOG_TABLE: usize = 57344;
+export const EXP_BITS: i32 = 9;
+export const EXP_N: i32 = 512;
+export const EXP_INV_LN2N: f64 = 738.6598609351493;
+export const EXP_LN2HI_N: f64 = 0.001353803086658445;
+export const EXP_LN2LO_N: f64 = 3.7269822837316166e-13;
+export const EXP_C2: f64 = 0.5;
+export const EXP_C3: f64 = 0.1666666695309626;
+export const EXP_C4: f64 = 0.04166666714404932;
+export const EXPM1_C2: f64 = 0.49999999999999994;
+export const EXPM1_C3: f64 = 0.16666666666666666;
+export const EXPM1_C4: f64 = 0.04166666730317687;
+export const EXPM1_C5: f64 = 0.008333333424263362;
 export const POW_LOG_Z0: f64 = 0.7057290077209473;
 export const POW_LN2HI: f64 = 0.6931471805598903;
 export const POW_LN2LO: f64 = 5.497923018708371e-14;

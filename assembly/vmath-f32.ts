@@ -7,9 +7,11 @@
 // relative error below 1e-8, under a fifth of an f32 ulp, so the one rounding
 // to f32 lands within 1 ulp of the correctly rounded result. (A 4-lane f32
 // reciprocal with a Newton step in place of their two f64 divisions was
-// slower: the conversions cost more than the divisions.)
+// slower: the conversions cost more than the divisions.) sigmoid takes 2^(i/N)
+// from the f64 exp's table (math-tables.ts): every f32 input within 0.5008 ulp.
 
-import { add, div, hiHalf, join, mad, mul, pow2i, sel, signOf, sp, sub } from './vmath';
+import { add, div, expRow, hiHalf, join, mad, mul, pow2i, rowHi, rowLo, sel, signOf, sp, sub } from './vmath';
+import { EXP_BITS, EXP_INV_LN2N, EXP_N } from './math-tables';
 import { powSpecials } from './vmath-pow';
 
 const LN2 = 0.6931471805599453;
@@ -41,10 +43,21 @@ const INV_LN2 = 1.4426950408889634;
   return mul(mad(r, em1OverR(r), sp(1.0)), pow2i(k));
 }
 
-/** 1/(1 + e^-x), as e/(1+e) for x < 0 so tiny results keep their precision. */
+/**
+ * 1/(1 + e^-x) for x clamped to +-150 (past which the f32 result is 0 or 1).
+ * e^-x = 2^(kd/N)·e^r from vmath.ts's table (its hi word alone: the tail is
+ * 2^-53) and e^r = 1 + r + r²/2 for |r| <= ln2/(2N) (the r³/6 left out is
+ * 5e-11); r = -x - kd·ln2/N in one step (its error ~2e-14). 1 + E then needs
+ * no care: E's relative error 5e-11 becomes at most that in the quotient.
+ */
 @inline function sigmoidWide(x: v128): v128 {
-  const e = expCore(f64x2.pmax(f64x2.neg(f64x2.abs(x)), sp(-150.0)));
-  return div(sel(e, sp(1.0), f64x2.lt(x, sp(0.0))), add(sp(1.0), e));
+  const xc = f64x2.pmin(f64x2.pmax(x, sp(-150.0)), sp(150.0)); // a NaN stays first: NaN
+  const kb = add(mul(xc, sp(-EXP_INV_LN2N)), sp(6755399441055744.0));
+  const rn = add(xc, mul(sub(kb, sp(6755399441055744.0)), sp(LN2 / <f64>EXP_N))); // -r
+  const off = expRow(kb);
+  const scale = i64x2.add(i64x2.shuffle(rowLo(off), rowHi(off), 1, 3), i64x2.shl(kb, 52 - EXP_BITS));
+  const er = sub(sp(1.0), mul(rn, mad(rn, sp(-0.5), sp(1.0))));
+  return div(sp(1.0), mad(scale, er, sp(1.0)));
 }
 
 /**

@@ -34,12 +34,12 @@ import { EXP_BITS, EXP_N, POW_A1, POW_A2, POW_A3, POW_A4, POW_A5, POW_A6, POW_LN
  * log|x| = k·ln2 + log(c) + log1p(r) as a double-double hi + lo, with c and
  * log(c) from a 128-entry table (math-tables.ts POW_LOG_TABLE; r = x/2^k/c - 1
  * is exact) and a degree-8 polynomial; y·log|x| = ehi + elo from products of
- * 27-bit halves (exact); e^(ehi + elo) = 2^(j/128)·e^r' with 2^(j/128) from
- * the exp table (EXP_TABLE) and a degree-5 polynomial. About 0.52 ulp.
+ * 27-bit halves (exact); e^(ehi + elo) = 2^(j/N)·e^r' with 2^(j/N) from
+ * the exp table (EXP_TABLE) and vmath.ts's polynomial. About 0.52 ulp.
  *
  * `slow` (a compile-time flag) takes any x and y: |x|, subnormal x rescaled
  * by 2^52, ehi clamped to [-760, 720] (past which the result is 0 or
- * Infinity) and the scaling by 2^(j/128) done in two steps (scale2), so
+ * Infinity) and the scaling by 2^(j/N) done in two steps (scale2), so
  * overflow, underflow and subnormal results come out right; powSpecials then
  * fixes the special cases. Without it (pow_fast: x positive, normal and
  * finite, y finite), the scaling is one integer add into the exponent, valid
@@ -97,7 +97,7 @@ import { EXP_BITS, EXP_N, POW_A1, POW_A2, POW_A3, POW_A4, POW_A5, POW_A6, POW_LN
     ehi = f64x2.pmax(f64x2.pmin(ehi, sp(720.0)), sp(-760.0));
     elo = v128.and(elo, inRange);
   }
-  // e^(ehi + elo) with vmath.ts's exp steps (the 2^(i/128) table), elo added to r.
+  // e^(ehi + elo) with vmath.ts's exp steps (the 2^(i/N) table), elo added to r.
   const kb = expShifted(ehi);
   const kd = sub(kb, sp(6755399441055744.0));
   const off = expRow(kb);
@@ -112,7 +112,7 @@ import { EXP_BITS, EXP_N, POW_A1, POW_A2, POW_A3, POW_A4, POW_A5, POW_A6, POW_LN
   const scale = i64x2.add(bitsI, i64x2.shl(kb, 52 - EXP_BITS));
   const res = mad(scale, tmp2, scale);
   // Past |ehi| = 707 the one-step scaling may leave the exponent range: NaN asks for pow_v.
-  return v128.or(res, v128.and(f64x2.gt(f64x2.abs(ehi), sp(707.0)), sp(NaN)));
+  return v128.or(res, v128.and(f64x2.gt(mul(ehi, ehi), sp(707.0 * 707.0)), sp(NaN)));
 }
 
 @inline export function pow_v(x: v128, y: v128): v128 {
@@ -121,7 +121,9 @@ import { EXP_BITS, EXP_N, POW_A1, POW_A2, POW_A3, POW_A4, POW_A5, POW_A6, POW_LN
 
 /** Lanes pow_fast may take (pow_v's result is |x|^y there): x normal, positive and finite, y finite. */
 @inline export function powFastOk(x: v128, y: v128): v128 {
-  return v128.and(v128.and(f64x2.ge(x, sp(2.2250738585072014e-308)), f64x2.lt(x, sp(Infinity))), f64x2.lt(f64x2.abs(y), sp(Infinity)));
+  // bits(x) - bits(2^-1022) + 2^63 is below 2^63 + (bits(Infinity) - bits(2^-1022)), as signed, exactly there.
+  const xok = i64x2.lt_s(i64x2.sub(x, i64x2.splat(<i64>0x0010000000000000 ^ <i64>0x8000000000000000)), i64x2.splat(<i64>0xffe0000000000000));
+  return v128.and(xok, f64x2.lt(f64x2.abs(y), sp(Infinity)));
 }
 
 /** pow_v where powFastOk holds, or NaN in a lane whose result may not be normal (then only pow_v's is right). */

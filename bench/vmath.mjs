@@ -5,7 +5,9 @@
 // 16 lanes). ns per element, best of 150 runs each, and wasmpar's speed
 // relative to each (> 1: wasmpar faster). The 2-thread figures at 8M elements:
 // `npx wasmpar bench --filter map-`.
-// Run: node bench/vmath.mjs (after npm run build; needs cc with OpenMP for the C columns)
+// Run: node bench/vmath.mjs (after npm run build; needs cc with OpenMP for the C columns).
+// --baseline <kernels.wasm> adds an older build's ns (e.g. one compiled from `git archive <commit>
+// assembly asconfig.json`), measured in the same run; --filter <op> keeps the rows starting with op.
 import { writeMathTables } from '../dist/runtime/math-tables.js';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -13,15 +15,21 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const bytes = readFileSync(join(here, '../build/kernels.wasm'));
-const memory = new WebAssembly.Memory({ initial: 1024, maximum: 65536, shared: true });
-writeMathTables(memory); // as the engine does (exp reads its table from the memory)
-const ex = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory, abort() { throw new Error('abort'); } } }).exports;
+const arg = (name) => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : undefined; };
+function instance(file) {
+  const memory = new WebAssembly.Memory({ initial: 1024, maximum: 65536, shared: true });
+  writeMathTables(memory); // as the engine does (exp and pow read their tables from the memory)
+  const ex = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(file)), { env: { memory, abort() { throw new Error('abort'); } } }).exports;
+  return { memory, ex };
+}
+const current = instance(join(here, '../build/kernels.wasm'));
+const baseline = arg('--baseline') && instance(arg('--baseline'));
+const only = arg('--filter') ?? '';
 
 const N = 32768, X = 1 << 16, B = X + N * 8, O = B + N * 8;
 const RAMP = { exp: [2000, 0, 1e-2, -10], log: [100000, 1, 1e-3, 0], sin: [6283, 0, 1e-3, 0], cos: [6283, 0, 1e-3, 0], tanh: [1000, 0, 1e-2, -5], sigmoid: [2000, 0, 1e-2, -10], pow: [1000, 1, 1e-2, 0] };
 
-function wasmNs(op, dt) {
+function wasmNs({ memory, ex }, op, dt) {
   const T = dt === 'f64' ? Float64Array : Float32Array;
   const x = new T(memory.buffer, X, N), b = new T(memory.buffer, B, N);
   const [m, c, s, lo] = RAMP[op];
@@ -29,7 +37,7 @@ function wasmNs(op, dt) {
   for (let i = 0; i < N; i++) { x[i] = (((i * 7919) % m) + c) * s + lo; b[i] = ((i * 104729) % 1009) * 1e-2 - 5; }
   const name = `${op}_${dt}`;
   const f = op === 'pow' ? () => ex[name](0, N, X, B, O) : () => ex[name](0, N, X, O);
-  f();
+  for (let r = 0; r < 100; r++) f(); // past tier-up (a background compile on a busy machine can take a while)
   let best = Infinity;
   for (let r = 0; r < 150; r++) { const t0 = process.hrtime.bigint(); f(); best = Math.min(best, Number(process.hrtime.bigint() - t0)); }
   return best / N;
@@ -53,8 +61,10 @@ function cNs() {
 const c = cNs();
 const rows = [];
 for (const op of Object.keys(RAMP)) for (const dt of ['f64', 'f32']) {
-  const k = `${op}_${dt}`, w = wasmNs(op, dt);
-  const row = { op: k, 'wasmpar ns': w.toFixed(2) };
+  const k = `${op}_${dt}`;
+  if (!k.startsWith(only)) continue;
+  const w = wasmNs(current, op, dt);
+  const row = { op: k, ...(baseline ? { 'baseline ns': wasmNs(baseline, op, dt).toFixed(2) } : {}), 'wasmpar ns': w.toFixed(2) };
   for (const label of Object.keys(c)) { row[`${label} ns`] = c[label][k].toFixed(2); row[`vs ${label}`] = (c[label][k] / w).toFixed(2); }
   rows.push(row);
 }

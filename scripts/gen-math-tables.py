@@ -8,6 +8,7 @@
 # add one line to TABLES, rerun `/usr/bin/python3 scripts/gen-math-tables.py`.
 # test/math-tables.test.ts checks that both files agree and that an engine's
 # memory holds exactly these words.
+import base64
 import os
 import struct
 import sys
@@ -27,29 +28,35 @@ def bits(d):
     return struct.unpack('<Q', struct.pack('<d', d))[0]
 
 
-EXP_BITS = 7
+EXP_BITS = 9
 EXP_N = 1 << EXP_BITS
 
 
 def exp_table():
-    """2^(i/N), i < N, as (tail, bits(hi) - (i << 45)) pairs: hi is the
-    nearest double and hi * (1 + tail) = 2^(i/N) to ~2^-106. Adding
-    (kd << 45) to the second word adds kd >> 7 to the exponent and cancels
-    the i bits, so one integer add gives 2^(kd/N) without a branch."""
+    """2^(i/N), i < N, as (tail, bits(hi) - (i << (52 - EXP_BITS))) pairs: hi
+    is the nearest double and hi * (1 + tail) = 2^(i/N) to ~2^-106. Adding
+    kd << (52 - EXP_BITS) to the second word adds kd >> EXP_BITS to the
+    exponent and cancels the i bits: one integer add gives 2^(kd/N)."""
     words = []
     for i in range(EXP_N):
         v = mp.power(2, mpf(i) / EXP_N)
         hi = f64(v)
         tail = f64((v - hi) / hi)
         words += [bits(tail), (bits(hi) - (i << (52 - EXP_BITS))) & (2**64 - 1)]
-    # e^r = 1 + r + r^2 (C2 + C3 r + C4 r^2 + C5 r^3) on |r| <= ln2/(2N), with
-    # a margin for kd rounded from an inexact x*N/ln2.
+    # e^r = 1 + r + r^2 (C2 + C3 r + C4 r^2) on |r| <= ln2/(2N), with a margin
+    # for kd rounded from an inexact x*N/ln2.
     a = log(2) / (2 * EXP_N) * mpf('1.0001')
     g = lambda r: (exp(r) - 1 - r) / (r * r) if r != 0 else mpf(0.5)
-    poly, _ = chebyfit(g, [-a, a], 4, error=True)
-    c5, c4, c3, c2 = [f64(c) for c in poly]
-    err = max(abs(exp(r) - (1 + r + r * r * (c2 + c3 * r + c4 * r * r + c5 * r**3))) / exp(r)
+    poly, _ = chebyfit(g, [-a, a], 3, error=True)
+    c4, c3, c2 = [f64(c) for c in poly]
+    err = max(abs(exp(r) - (1 + r + r * r * (c2 + c3 * r + c4 * r * r))) / exp(r)
               for r in [a * (k / mpf(500) - 1) for k in range(1001)])
+    # tanh needs e^r - 1 itself to ~2^-60 (t = e^(2a) - 1 is ~r for small a):
+    # one more degree, relative to r.
+    m = chebyfit(g, [-a, a], 4)
+    m5, m4, m3, m2 = [f64(c) for c in m]
+    err1 = max(abs(mp.expm1(r) - (r + r * r * (m2 + m3 * r + m4 * r * r + m5 * r**3))) / abs(mp.expm1(r))
+               for r in [a * (k / mpf(500) - 1) for k in range(1001) if k != 500])
     ln2 = log(2)
     ln2hi = f64(6.93147180369123816490e-01)  # fdlibm's: 32 significant bits, so kd * ln2hi/N is exact
     ln2lo = f64(ln2 - ln2hi)
@@ -59,9 +66,11 @@ def exp_table():
         'EXP_INV_LN2N': f64(EXP_N / ln2),
         'EXP_LN2HI_N': ln2hi / EXP_N,
         'EXP_LN2LO_N': ln2lo / EXP_N,
-        'EXP_C2': c2, 'EXP_C3': c3, 'EXP_C4': c4, 'EXP_C5': c5,
+        'EXP_C2': c2, 'EXP_C3': c3, 'EXP_C4': c4,
+        'EXPM1_C2': m2, 'EXPM1_C3': m3, 'EXPM1_C4': m4, 'EXPM1_C5': m5,
     }
-    note = f'relative error of the polynomial: {float(err):.3g} (2^{float(mp.log(err, 2)):.1f})'
+    note = (f'relative error of the polynomial: {float(err):.3g} (2^{float(mp.log(err, 2)):.1f}); '
+            f'of e^r - 1 with EXPM1_*: {float(err1):.3g} (2^{float(mp.log(err1, 2)):.1f})')
     return words, consts, note
 
 
@@ -152,12 +161,12 @@ def main():
         asm.append(f'/** {what} ({size} bytes; {note}). */\nexport const {name}: usize = {off};\n')
     for k, v in consts.items():
         asm.append(f'export const {k}: {"i32" if isinstance(v, int) else "f64"} = {v!r};\n')
-    ts.append('\n/** The words from MATH_TABLES_BYTE on, as little-endian u32 pairs (low, high). */\n')
-    ts.append('export const MATH_TABLE_WORDS: readonly number[] = [\n')
-    for i in range(0, len(all_words), 4):
-        row = all_words[i:i + 4]
-        ts.append('  ' + ' '.join(f'0x{w & 0xffffffff:08x}, 0x{w >> 32:08x},' for w in row) + '\n')
-    ts.append('];\n')
+    blob = base64.b64encode(b''.join(struct.pack('<Q', w) for w in all_words)).decode()
+    ts.append(f'\n/** The {len(all_words) * 8} bytes from MATH_TABLES_BYTE on, base64 (little-endian f64 and u64 words). */\n')
+    ts.append('export const MATH_TABLES_BASE64 = [\n')
+    for i in range(0, len(blob), 200):
+        ts.append(f"  '{blob[i:i + 200]}',\n")
+    ts.append("].join('');\n")
     # --out DIR writes both files under DIR instead (test/math-tables.test.ts: the checked-in files are current)
     out = sys.argv[sys.argv.index('--out') + 1] if '--out' in sys.argv else '.'
     for path, text in [('src/runtime/math-tables-data.ts', ts), ('assembly/math-tables.ts', asm)]:

@@ -12,11 +12,19 @@
  * MAX_CHUNKS: 5632, from 7680), far more than any default chunking makes.
  */
 import type { WasmMemory } from '../memory/wasm-types.js';
-import { MATH_TABLE_WORDS, MATH_TABLES_BYTE, MATH_TABLES_END } from './math-tables-data.js';
+import { MATH_TABLES_BASE64, MATH_TABLES_BYTE, MATH_TABLES_END } from './math-tables-data.js';
 
 export { MATH_TABLES_BYTE, MATH_TABLES_END };
 
+let bytes: Uint8Array | undefined;
+/** The tables' bytes, from MATH_TABLES_BYTE on (decoded once; do not modify). */
+export function mathTableBytes(): Uint8Array {
+  bytes ??= Uint8Array.from(atob(MATH_TABLES_BASE64), (c) => c.charCodeAt(0));
+  return bytes;
+}
+
 /** Writes the tables into `memory` (idempotent; before the first kernel runs on it). */
 export function writeMathTables(memory: WasmMemory): void {
-  new Uint32Array(memory.buffer, MATH_TABLES_BYTE, MATH_TABLE_WORDS.length).set(MATH_TABLE_WORDS);
+  const b = mathTableBytes();
+  new Uint8Array(memory.buffer, MATH_TABLES_BYTE, b.length).set(b);
 }
