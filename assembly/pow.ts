@@ -12,11 +12,11 @@ import { mulU8 } from './lanes';
 
 /** 4 vectors of f64 pow into o: pow_fast when every lane allows it and its results are good (the same bits as pow_v there). */
 @inline function pow4(x0: v128, x1: v128, x2: v128, x3: v128, y0: v128, y1: v128, y2: v128, y3: v128, o: usize): void {
-  const ok = v128.and(v128.and(powFastOk(x0, y0), powFastOk(x1, y1)), v128.and(powFastOk(x2, y2), powFastOk(x3, y3)));
+  const ok = v128.and(v128.and(powFastOk(x0), powFastOk(x1)), v128.and(powFastOk(x2), powFastOk(x3)));
   if (i64x2.all_true(ok)) {
     const r0 = pow_fast(x0, y0), r1 = pow_fast(x1, y1), r2 = pow_fast(x2, y2), r3 = pow_fast(x3, y3);
     v128.store(o, r0); v128.store(o, r1, 16); v128.store(o, r2, 32); v128.store(o, r3, 48);
-    // A NaN from pow_fast: a result near or past the exponent range's ends (x and y are in registers, so o may alias them).
+    // A NaN from pow_fast: a result near or past the exponent range's ends or a y not finite (x and y are in registers, so o may alias them).
     if (i64x2.all_true(v128.and(v128.and(f64x2.eq(r0, r0), f64x2.eq(r1, r1)), v128.and(f64x2.eq(r2, r2), f64x2.eq(r3, r3))))) return;
   }
   {

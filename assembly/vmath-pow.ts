@@ -119,14 +119,16 @@ import { EXP_BITS, EXP_N, POW_A1, POW_A2, POW_A3, POW_A4, POW_A5, POW_A6, POW_LN
   return powSpecials(x, y, powCore(x, y, true));
 }
 
-/** Lanes pow_fast may take (pow_v's result is |x|^y there): x normal, positive and finite, y finite. */
-@inline export function powFastOk(x: v128, y: v128): v128 {
+/**
+ * Lanes pow_fast may take: x normal, positive and finite. Any y: an infinite
+ * or NaN y makes ehi infinite or NaN, so pow_fast's result is NaN there too.
+ */
+@inline export function powFastOk(x: v128): v128 {
   // bits(x) - bits(2^-1022) + 2^63 is below 2^63 + (bits(Infinity) - bits(2^-1022)), as signed, exactly there.
-  const xok = i64x2.lt_s(i64x2.sub(x, i64x2.splat(<i64>0x0010000000000000 ^ <i64>0x8000000000000000)), i64x2.splat(<i64>0xffe0000000000000));
-  return v128.and(xok, f64x2.lt(f64x2.abs(y), sp(Infinity)));
+  return i64x2.lt_s(i64x2.sub(x, i64x2.splat(<i64>0x0010000000000000 ^ <i64>0x8000000000000000)), i64x2.splat(<i64>0xffe0000000000000));
 }
 
-/** pow_v where powFastOk holds, or NaN in a lane whose result may not be normal (then only pow_v's is right). */
+/** pow_v where powFastOk holds, or NaN in a lane whose result may not be normal or whose y is not finite (then only pow_v's is right). */
 @inline export function pow_fast(x: v128, y: v128): v128 {
   return powCore(x, y, false);
 }

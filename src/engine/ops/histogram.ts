@@ -155,14 +155,16 @@ const PAIR_CHUNK = 1 << 20;
 
 /**
  * u8: the chunks count the 256 byte values (assembly/histogram-u8.ts): by pairs
- * of bytes in chunks of at least 1M values when there are two of those, else
+ * of bytes in chunks of at least 1M values when every thread gets one, else
  * byte by byte; the default range and the bins then come from those totals, so
  * the data is read once.
  */
 function* histogramBytes(ctx: OpContext, ptr: number, n: number, chunk: number, out: ArrayArg,
   bins: number, lo: number | undefined, hi: number | undefined): Op<Uint32Array> {
-  const pairs = n >= 2 * PAIR_CHUNK;
-  if (pairs) chunk = Math.ceil(Math.max(PAIR_CHUNK, Math.ceil(n / 16)) / 64) * 64;
+  const pairs = n >= PAIR_CHUNK * Math.max(2, ctx.threads); // a chunk per thread at least
+  // Two chunks per thread (each chunk clears and sums a table of its own, which
+  // also evicts the data from L2), at most 16 (the rows' memory).
+  if (pairs) chunk = Math.ceil(Math.max(PAIR_CHUNK, Math.ceil(n / (2 * ctx.threads)), Math.ceil(n / 16)) / 64) * 64;
   const rows = Math.ceil(n / chunk);
   const rowWords = pairs ? 65_536 + 256 : 1024;
   const counts = ctx.scratch('u32', rows * rowWords);
