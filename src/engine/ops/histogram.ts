@@ -162,7 +162,9 @@ const PAIR_CHUNK = 1 << 20;
 function* histogramBytes(ctx: OpContext, ptr: number, n: number, chunk: number, out: ArrayArg,
   bins: number, lo: number | undefined, hi: number | undefined): Op<Uint32Array> {
   const pairs = n >= PAIR_CHUNK * Math.max(2, ctx.threads); // a chunk per thread at least
-  if (pairs) chunk = Math.ceil(Math.max(PAIR_CHUNK, Math.ceil(n / 16)) / 64) * 64;
+  // Two chunks per thread (each chunk clears and sums a table of its own, which
+  // also evicts the data from L2), at most 16 (the rows' memory).
+  if (pairs) chunk = Math.ceil(Math.max(PAIR_CHUNK, Math.ceil(n / (2 * ctx.threads)), Math.ceil(n / 16)) / 64) * 64;
   const rows = Math.ceil(n / chunk);
   const rowWords = pairs ? 65_536 + 256 : 1024;
   const counts = ctx.scratch('u32', rows * rowWords);
