@@ -44,16 +44,15 @@ const INV_LN2 = 1.4426950408889634;
 }
 
 /**
- * 1/(1 + e^-x) for x clamped to +-150 (past which the f32 result is 0 or 1).
+ * 1/(1 + e^-x) for |x| <= 150 (sigmoidf_v clamps: past it the f32 result is 0 or 1).
  * e^-x = 2^(kd/N)·e^r from vmath.ts's table (its hi word alone: the tail is
  * 2^-53) and e^r = 1 + r + r²/2 for |r| <= ln2/(2N) (the r³/6 left out is
  * 5e-11); r = -x - kd·ln2/N in one step (its error ~2e-14). 1 + E then needs
  * no care: E's relative error 5e-11 becomes at most that in the quotient.
  */
 @inline function sigmoidWide(x: v128): v128 {
-  const xc = f64x2.pmin(f64x2.pmax(x, sp(-150.0)), sp(150.0)); // a NaN stays first: NaN
-  const kb = add(mul(xc, sp(-EXP_INV_LN2N)), sp(6755399441055744.0));
-  const rn = add(xc, mul(sub(kb, sp(6755399441055744.0)), sp(LN2 / <f64>EXP_N))); // -r
+  const kb = add(mul(x, sp(-EXP_INV_LN2N)), sp(6755399441055744.0));
+  const rn = add(x, mul(sub(kb, sp(6755399441055744.0)), sp(LN2 / <f64>EXP_N))); // -r
   const off = expRow(kb);
   const scale = i64x2.add(i64x2.shuffle(rowLo(off), rowHi(off), 1, 3), i64x2.shl(kb, 52 - EXP_BITS));
   const er = sub(sp(1.0), mul(rn, mad(rn, sp(-0.5), sp(1.0))));
@@ -152,7 +151,10 @@ const INV_LN2 = 1.4426950408889634;
 }
 @inline export function logf_fast(x: v128): v128 { return logF4(x, true); }
 @inline export function tanhf_v(x: v128): v128 { return join(tanhWide(f64x2.promote_low_f32x4(x)), tanhWide(hiHalf(x))); }
-@inline export function sigmoidf_v(x: v128): v128 { return join(sigmoidWide(f64x2.promote_low_f32x4(x)), sigmoidWide(hiHalf(x))); }
+@inline export function sigmoidf_v(x: v128): v128 {
+  const xc = f32x4.pmin(f32x4.pmax(x, f4(-150.0)), f4(150.0)); // a NaN stays first: NaN
+  return join(sigmoidWide(f64x2.promote_low_f32x4(xc)), sigmoidWide(hiHalf(xc)));
+}
 /**
  * Half of powF4: |x|^y = 2^t, t = y·log2|x|, on two widened lanes, where x =
  * 2^k·(1 + f). log2(1 + f) = s·Q(s²), s = f/(2 + f), |s| <= 0.172, Q a
