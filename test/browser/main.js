@@ -47,6 +47,9 @@ async function opsOn(engine, checks, sums) {
     const sin = await guard(engine.map('sin', x), `map sin ${n}`);
     const mm = firstMismatch(sin, xs.map(Math.sin), 1e-14);
     check(`map('sin') n=${n}`, mm === null && sin.buffer === engine.memory.buffer, mm);
+    // exp reads the 2^(i/N) table the engine writes into the memory (src/runtime/math-tables.ts).
+    const expd = await guard(engine.map('exp', x), `map exp ${n}`);
+    check(`map('exp') n=${n}`, firstMismatch(expd, xs.map(Math.exp), 1e-14) === null, firstMismatch(expd, xs.map(Math.exp), 1e-14));
 
     const sumAB = await guard(engine.add(x, y), `add ${n}`);
     check(`add n=${n}`, firstMismatch(sumAB, xs.map((v, i) => v + ys[i]), 0) === null, firstMismatch(sumAB, xs.map((v, i) => v + ys[i]), 0));
