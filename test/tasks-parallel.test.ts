@@ -192,18 +192,30 @@ describe('parallel / delayed', () => {
   });
 
   it('reads its input lazily (preDispatch) and refuses non-delayed items', async () => {
+    // Every task but the first waits at a gate, so however late this test resumes after
+    // the first result, only what preDispatch (and the two blocked workers) allow was pulled.
+    const gate = new Int32Array(new SharedArrayBuffer(4));
+    const gated = (g: Int32Array, i: number) => {
+      if (i > 0) Atomics.wait(g, 0, 0, 30_000);
+      return i * i;
+    };
     let pulled = 0;
     function* tasks() {
       for (let i = 0; i < 100; i++) {
         pulled++;
-        yield delayed(square)(i);
+        yield delayed(gated)(gate, i);
       }
     }
     const gen = parallel({ nJobs: 2, returnAs: 'generator', batchSize: 1, preDispatch: '2*n_jobs' })(tasks());
-    const first = await watchdog(gen.next());
-    expect(first.value).toBe(0);
-    expect(pulled).toBeLessThan(100);
-    await gen.return(undefined);
+    try {
+      const first = await watchdog(gen.next());
+      expect(first.value).toBe(0);
+      expect(pulled).toBeLessThan(100);
+    } finally {
+      Atomics.store(gate, 0, 1);
+      Atomics.notify(gate, 0);
+      await watchdog(gen.return(undefined));
+    }
     await expect(parallel({ nJobs: 2 })([1 as never])).rejects.toThrow(TypeError);
     expect(() => parallel({ preDispatch: 'lots' })).toThrow(RangeError);
     expect(() => parallel({ batchSize: 0 })).toThrow(RangeError);
