@@ -2,8 +2,7 @@ import { Executor } from '../../../index.js';
 import { CHUNKS_URL, peerForms } from '../forms.js';
 import { local } from '../timing.js';
 import type { Workload } from '../types.js';
-
-const inc = (x: number) => x + 1;
+import { inc } from './tiny-tasks.js';
 
 export default {
   name: 'round-trip',

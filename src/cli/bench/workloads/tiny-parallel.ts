@@ -2,9 +2,7 @@ import { delayed, parallel } from '../../../index.js';
 import { count } from '../forms.js';
 import { local } from '../timing.js';
 import type { Workload } from '../types.js';
-import { tinyPeers } from './tiny-tasks.js';
-
-const inc = (x: number) => x + 1;
+import { inc, tinyPeers } from './tiny-tasks.js';
 
 export default {
   name: 'tiny-parallel',

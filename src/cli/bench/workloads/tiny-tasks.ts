@@ -4,7 +4,8 @@ import { CHUNKS_URL, chunks, count, peerForms, plainJs } from '../forms.js';
 import { local } from '../timing.js';
 import type { Workload } from '../types.js';
 
-const inc = (x: number) => x + 1;
+/** The tiny task of tiny-tasks, tiny-parallel and round-trip. */
+export const inc = (x: number) => x + 1;
 /** The peers' best shot: the caller batches the items into 8 hand-made chunks. */
 const PEER_CHUNKS = 8;
 
