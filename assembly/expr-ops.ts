@@ -136,8 +136,12 @@ export function exprWhere(dt: i32, n: i32, d: usize, c: usize, a: usize, ma: usi
     const x = v128.load(a + (o & ma)), y = v128.load(b + (o & mb));
     v128.store(d + o, op == AND ? v128.and(x, y) : op == OR ? v128.or(x, y) : v128.xor(x, y));
   }
+  // The tail goes byte by byte: a constant (mask 0) is read at its byte o mod 16
+  // (the splat repeats every element), not at byte 0, which for an i32/u32 would
+  // be its low byte copied into every byte.
+  const ta = ma | 15, tb = mb | 15;
   for (; o < end; o++) {
-    const x = load<u8>(a + (o & ma)), y = load<u8>(b + (o & mb));
+    const x = load<u8>(a + (o & ta)), y = load<u8>(b + (o & tb));
     store<u8>(d + o, op == AND ? x & y : op == OR ? x | y : x ^ y);
   }
 }

@@ -123,6 +123,28 @@ describe('dtypes: numpy promotion', () => {
     expect(Array.from(e.evaluateSync('~u', { u }) as TA)).toEqual([255, 254, 0x0f, 0]);
     expect(Array.from(e.evaluateSync('u & 0x0f'.replace('0x0f', '15'), { u }) as TA)).toEqual([0, 1, 0, 15]);
   });
+
+  it('& and | of integers with a number or a length-1 array equal a JS loop at every size (block tails included)', async () => {
+    const ctors = { i32: Int32Array, u32: Uint32Array, u8: Uint8Array } as const;
+    for (const [k, e] of engines.entries()) {
+      for (const dt of ['i32', 'u32', 'u8'] as const) {
+        const C = ctors[dt];
+        for (const n of [1, 2, 3, 5, 7, 9, 255, 257, 1030]) {
+          const x = e.from(random('f64', n, n + k, 0, 200).map(Math.round), dt);
+          const one = e.from([0x0f0], dt);
+          for (const [src, f] of [['x | 1', (v: number) => v | 1], ['x & 6', (v: number) => v & 6], ['1 | x', (v: number) => v | 1], ['x | one', (v: number) => v | 0xf0], ['one & x', (v: number) => v & 0xf0]] as const) {
+            const label = `${ENGINE_CONFIGS[k]!.label} ${dt} n=${n}: ${src}`;
+            const want = C.from(x, f);
+            const got = (n % 2 ? e.evaluateSync(src, { x, one }) : await withTimeout(e.evaluate(src, { x, one }), T, label)) as TA;
+            expect(got.constructor, label).toBe(C);
+            expect(firstMismatch(got, want), label).toBe(-1);
+            e.free(got);
+          }
+          e.free(x); e.free(one);
+        }
+      }
+    }
+  });
 });
 
 describe('reductions', () => {

@@ -131,7 +131,12 @@ numpySuite('N-d ops vs numpy', () => {
         const intFloor = op === 'floor' && !FL.includes(dtype);
         pending.push({ label: `map ${op} ${dtype}`, got: await run<NDArray>(e, sync, 'map', op, x) as NDArray, rel: FL.includes(dtype) ? (dtype === 'f32' ? 1e-6 : 1e-14) : 0, py: { code: intFloor ? 'out = x.copy()' : `out = ${np}(x)`, inputs: { x } } });
       } else if (kind === 2) {
-        pending.push({ label: `clip ${dtype}`, got: await run<NDArray>(e, sync, 'clip', x, 5, 12) as NDArray, rel: 0, py: { code: 'out = np.clip(x, 5, 12)', inputs: { x } } });
+        // Bounds numpy accepts: lo > hi (hi everywhere), a NaN bound (no bound), an infinite one.
+        const [lo, hi] = pick(r, [[5, 12], [12, 5], [NaN, 12], [5, NaN], [-Infinity, 12], [5, Infinity]] as const);
+        const py = (v: number) => (Number.isNaN(v) ? 'np.nan' : v === Infinity ? 'np.inf' : v === -Infinity ? '-np.inf' : String(v));
+        pending.push({ label: `clip ${dtype} (${lo}, ${hi}) ${x.isContiguous ? 'contiguous' : 'strided'}`, got: await run<NDArray>(e, sync, 'clip', x, lo, hi) as NDArray, rel: 0, py: { code: `out = np.clip(x, ${py(lo)}, ${py(hi)})`, inputs: { x } } });
+        // A bound that is not an integer on an integer array is refused on every layout (the result keeps x's dtype).
+        if (!FL.includes(dtype)) expect(await run<NDArray>(e, sync, 'clip', x, 5.5, 12), `clip ${dtype} 5.5`).toEqual({ error: expect.stringMatching(/^clip(Sync)?: lo must be an integer/) });
       } else {
         const c = randomView(e, r, broadcastPartner(r, shape), pick(r, DT), 0, 2);
         const y = randomView(e, r, broadcastPartner(r, shape), dtype);

@@ -98,20 +98,29 @@ export function* axpy(ctx: OpContext, alpha: unknown, x: unknown, y: unknown): O
 
 const nanTo = (v: number, to: number) => (Number.isNaN(v) ? to : v);
 
-export function* clip(ctx: OpContext, x: unknown, lo: unknown, hi: unknown, out: unknown): Op<TypedArray> {
-  // A NaN bound is no bound, as in numpy 1.24 (its clip loop keeps x when the comparison fails).
-  const l = nanTo(checkNumber(lo, ctx.op, 'lo'), -Infinity);
-  const h = nanTo(checkNumber(hi, ctx.op, 'hi'), Infinity);
-  const X = ctx.input(x, 'x');
-  // numpy would return float64 for float bounds on an integer array; the result here keeps x's dtype, so refuse.
-  if (!DTYPES[X.dtype].float) {
+/**
+ * clip's bounds as the kernels take them, for the 1-d and the N-d (strided) op
+ * alike: a NaN bound is no bound, as in numpy 1.24 (its clip loop keeps x when
+ * the comparison fails); lo > hi is allowed (min(max(x, lo), hi) is then hi
+ * everywhere); on an integer dtype a non-integer bound is refused, since numpy
+ * would return float64 and the result here keeps x's dtype.
+ */
+export function clipBounds(op: string, dtype: Dtype, lo: unknown, hi: unknown): [number, number] {
+  const l = nanTo(checkNumber(lo, op, 'lo'), -Infinity);
+  const h = nanTo(checkNumber(hi, op, 'hi'), Infinity);
+  if (!DTYPES[dtype].float) {
     for (const [name, v] of [['lo', l], ['hi', h]] as const) {
       if (!Number.isInteger(v) && v !== Infinity && v !== -Infinity) {
-        throw new RangeError(`${ctx.op}: ${name} must be an integer (or ±Infinity) when x has integer dtype '${X.dtype}'; got ${v}`);
+        throw new RangeError(`${op}: ${name} must be an integer (or ±Infinity) when x has integer dtype '${dtype}'; got ${v}`);
       }
     }
   }
-  // lo > hi is allowed, as in numpy: min(max(x, lo), hi) is then hi everywhere.
+  return [l, h];
+}
+
+export function* clip(ctx: OpContext, x: unknown, lo: unknown, hi: unknown, out: unknown): Op<TypedArray> {
+  const X = ctx.input(x, 'x');
+  const [l, h] = clipBounds(ctx.op, X.dtype, lo, hi);
   const O = ctx.output(out, 'out', X.dtype, X.length);
   yield { kernel: `clip_${X.dtype}`, n: X.length, args: [X.ptr, l, h, O.ptr] };
   return ctx.result(O);

@@ -145,8 +145,7 @@ export function* unaryND(ctx: OpContext, name: string | undefined, x: unknown, l
       throw new TypeError(`map: '${name}' needs a float array (f64 or f32); x has dtype '${dtype}'`);
     }
   } else {
-    if (typeof lo !== 'number' || typeof hi !== 'number') throw new TypeError(`${ctx.op}: lo and hi must be numbers; got ${describe(lo)}, ${describe(hi)}`);
-    if (lo > hi) throw new RangeError(`${ctx.op}: lo (${lo}) must not be greater than hi (${hi})`);
+    [lo, hi] = ew.clipBounds(ctx.op, dtype, lo, hi);
   }
   const PX = placeInput(ctx, X, 'x');
   const O = o && placeOut(ctx, o, 'out');
