@@ -210,6 +210,9 @@ describe('errors, all before anything is written', () => {
   const types: Array<[string, Record<string, unknown>, RegExp, ErrorConstructor]> = [
     ['a + c', {}, /unknown name 'c'.*column 5/, TypeError],
     ['foo(a)', {}, /unknown function 'foo'/, TypeError],
+    // Object.prototype's members are not functions of the language.
+    ['toString(a)', {}, /unknown function 'toString'/, TypeError],
+    ['constructor(a)', {}, /unknown function 'constructor'/, TypeError],
     ['sin(a, a)', {}, /sin takes 1 argument; got 2/, TypeError],
     ['where(a, a)', {}, /where takes 3 arguments; got 2/, TypeError],
     ['1 + sum(a)', {}, /sum is only allowed as the outermost call/, TypeError],
