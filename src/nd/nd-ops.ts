@@ -37,6 +37,8 @@ export interface ArgOptions extends OneAxisOptions { keepdims?: boolean }
 export interface JoinOptions extends OpOptions { axis?: number; out?: NDInput }
 
 type Bin<M extends Mode> = {
+  // Both operands share a dtype, so an NDArray's element type carries over.
+  <T extends TypedArray>(a: NDArray<T>, b: NDArray<T> | T | number, opts?: NdOutOptions): Ret<NDArray<T>, M>;
   <T extends TypedArray>(a: T, b: T | number, opts?: OutOptions<T>): Ret<T, M>;
   (a: TypedArray, b: NDView, opts?: NdOutOptions): Ret<NDArray, M>;
   (a: NDView, b: NDInput | number, opts?: NdOutOptions): Ret<NDArray, M>;
@@ -45,6 +47,9 @@ type Red<M extends Mode, O = AxisOptions> = {
   (x: TypedArray, opts?: OpOptions): Ret<number, M>;
   (x: NDInput, opts: O & { axis: number | readonly number[] }): Ret<NDArray, M>;
   (x: NDInput, opts: O & { keepdims: true }): Ret<NDArray, M>;
+  (x: NDInput, opts: O & { out: NDInput }): Ret<NDArray, M>;
+  // Over every axis, without keepdims or out: a number, as numpy's scalar.
+  (x: NDInput, opts?: O & { axis?: null; keepdims?: false; out?: undefined }): Ret<number, M>;
   (x: NDInput, opts?: O): Ret<number | NDArray, M>;
 };
 
@@ -55,9 +60,11 @@ export interface NdOps<M extends Mode = 'sync'> extends Omit<CoreOps<M>, 'fill' 
   copy<T extends TypedArray>(src: T, dst: T, opts?: OpOptions): Ret<T, M>;
   copy(src: NDInput, dst?: NDInput, opts?: OpOptions): Ret<NDArray, M>;
   map<T extends TypedArray>(op: MapFn, x: T, opts?: OutOptions<T>): Ret<T, M>;
+  map<T extends TypedArray>(op: MapFn, x: NDArray<T>, opts?: NdOutOptions): Ret<NDArray<T>, M>;
   map(op: MapFn, x: NDView, opts?: NdOutOptions): Ret<NDArray, M>;
   add: Bin<M>; subtract: Bin<M>; multiply: Bin<M>; divide: Bin<M>; maximum: Bin<M>; minimum: Bin<M>; pow: Bin<M>;
   clip<T extends TypedArray>(x: T, lo: number, hi: number, opts?: OutOptions<T>): Ret<T, M>;
+  clip<T extends TypedArray>(x: NDArray<T>, lo: number, hi: number, opts?: NdOutOptions): Ret<NDArray<T>, M>;
   clip(x: NDView, lo: number, hi: number, opts?: NdOutOptions): Ret<NDArray, M>;
   /** numpy.where: cond ? x : y elementwise, broadcast together; x and y share a dtype (or are numbers). */
   where(cond: NDInput, x: NDInput | number, y: NDInput | number, opts?: NdOutOptions): Ret<NDArray, M>;
