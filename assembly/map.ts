@@ -70,72 +70,57 @@ const TANH = 8, SIGMOID = 9, FLOOR = 10, CEIL = 11, ROUND = 12;
  */
 @inline function isMath(op: i32): bool { return op >= EXP && op <= SIGMOID; }
 
-@inline function mapF64(start: i32, end: i32, x: usize, out: usize, op: i32): void {
-  if (op == SIN || op == COS) { sincosMapF64(start, end, x, out, op == COS ? 1.0 : 0.0); return; }
+// L's lane functions (f64: 2 lanes, f32: 4); sizeof<L>() is a constant, so each folds to one.
+@inline function opOf<L>(op: i32, a: v128): v128 { return sizeof<L>() == 8 ? opF64(op, a) : opF32(op, a); }
+@inline function hasFastOf<L>(op: i32): bool { return sizeof<L>() == 8 ? hasFast(op) : hasFastF32(op); }
+@inline function fastOkOf<L>(op: i32, a: v128): v128 { return sizeof<L>() == 8 ? fastOkF64(op, a) : fastOkF32(op, a); }
+@inline function fastOf<L>(op: i32, a: v128): v128 { return sizeof<L>() == 8 ? fastF64(op, a) : fastF32(op, a); }
+@inline function allTrueOf<L>(m: v128): bool { return sizeof<L>() == 8 ? i64x2.all_true(m) : i32x4.all_true(m); }
+
+/** map(op) over [start, end) of L (f64 or f32). */
+@inline function mapFloat<L>(start: i32, end: i32, x: usize, out: usize, op: i32): void {
+  if (op == SIN || op == COS) {
+    if (sizeof<L>() == 8) sincosMapF64(start, end, x, out, op == COS ? 1.0 : 0.0);
+    else sincosMapF32(start, end, x, out, op == COS ? 1.0 : 0.0);
+    return;
+  }
+  const lanes = 16 / <i32>sizeof<L>();
+  const shift = sizeof<L>() == 8 ? 3 : 2;
   let i = start;
   if (isMath(op)) {
-    for (; i + 8 <= end; i += 8) {
-      const p = <usize>i << 3;
+    for (; i + 4 * lanes <= end; i += 4 * lanes) {
+      const p = <usize>i << shift;
       const a = v128.load(x + p), b = v128.load(x + p, 16), c = v128.load(x + p, 32), d = v128.load(x + p, 48);
       // One branch for 4 vectors: special lanes (NaN, overflow, subnormal...) take the full path.
-      if (hasFast(op) && i64x2.all_true(v128.and(v128.and(fastOkF64(op, a), fastOkF64(op, b)), v128.and(fastOkF64(op, c), fastOkF64(op, d))))) {
-        v128.store(out + p, fastF64(op, a));
-        v128.store(out + p, fastF64(op, b), 16);
-        v128.store(out + p, fastF64(op, c), 32);
-        v128.store(out + p, fastF64(op, d), 48);
+      if (hasFastOf<L>(op) && allTrueOf<L>(v128.and(v128.and(fastOkOf<L>(op, a), fastOkOf<L>(op, b)), v128.and(fastOkOf<L>(op, c), fastOkOf<L>(op, d))))) {
+        v128.store(out + p, fastOf<L>(op, a));
+        v128.store(out + p, fastOf<L>(op, b), 16);
+        v128.store(out + p, fastOf<L>(op, c), 32);
+        v128.store(out + p, fastOf<L>(op, d), 48);
       } else {
-        v128.store(out + p, opF64(op, a));
-        v128.store(out + p, opF64(op, b), 16);
-        v128.store(out + p, opF64(op, c), 32);
-        v128.store(out + p, opF64(op, d), 48);
+        v128.store(out + p, opOf<L>(op, a));
+        v128.store(out + p, opOf<L>(op, b), 16);
+        v128.store(out + p, opOf<L>(op, c), 32);
+        v128.store(out + p, opOf<L>(op, d), 48);
       }
     }
   }
-  for (; i + 4 <= end; i += 4) {
-    const p = <usize>i << 3;
+  for (; i + 2 * lanes <= end; i += 2 * lanes) {
+    const p = <usize>i << shift;
     const a = v128.load(x + p);
     const b = v128.load(x + p, 16);
-    v128.store(out + p, opF64(op, a));
-    v128.store(out + p, opF64(op, b), 16);
+    v128.store(out + p, opOf<L>(op, a));
+    v128.store(out + p, opOf<L>(op, b), 16);
   }
   for (; i < end; i++) {
-    const p = <usize>i << 3;
-    store<f64>(out + p, f64x2.extract_lane(opF64(op, f64x2.splat(load<f64>(x + p))), 0));
+    const p = <usize>i << shift;
+    if (sizeof<L>() == 8) store<f64>(out + p, f64x2.extract_lane(opF64(op, f64x2.splat(load<f64>(x + p))), 0));
+    else store<f32>(out + p, f32x4.extract_lane(opF32(op, f32x4.splat(load<f32>(x + p))), 0));
   }
 }
 
-@inline function mapF32(start: i32, end: i32, x: usize, out: usize, op: i32): void {
-  if (op == SIN || op == COS) { sincosMapF32(start, end, x, out, op == COS ? 1.0 : 0.0); return; }
-  let i = start;
-  if (isMath(op)) {
-    for (; i + 16 <= end; i += 16) {
-      const p = <usize>i << 2;
-      const a = v128.load(x + p), b = v128.load(x + p, 16), c = v128.load(x + p, 32), d = v128.load(x + p, 48);
-      if (hasFastF32(op) && i32x4.all_true(v128.and(v128.and(fastOkF32(op, a), fastOkF32(op, b)), v128.and(fastOkF32(op, c), fastOkF32(op, d))))) {
-        v128.store(out + p, fastF32(op, a));
-        v128.store(out + p, fastF32(op, b), 16);
-        v128.store(out + p, fastF32(op, c), 32);
-        v128.store(out + p, fastF32(op, d), 48);
-      } else {
-        v128.store(out + p, opF32(op, a));
-        v128.store(out + p, opF32(op, b), 16);
-        v128.store(out + p, opF32(op, c), 32);
-        v128.store(out + p, opF32(op, d), 48);
-      }
-    }
-  }
-  for (; i + 8 <= end; i += 8) {
-    const p = <usize>i << 2;
-    const a = v128.load(x + p);
-    const b = v128.load(x + p, 16);
-    v128.store(out + p, opF32(op, a));
-    v128.store(out + p, opF32(op, b), 16);
-  }
-  for (; i < end; i++) {
-    const p = <usize>i << 2;
-    store<f32>(out + p, f32x4.extract_lane(opF32(op, f32x4.splat(load<f32>(x + p))), 0));
-  }
-}
+@inline function mapF64(start: i32, end: i32, x: usize, out: usize, op: i32): void { mapFloat<f64>(start, end, x, out, op); }
+@inline function mapF32(start: i32, end: i32, x: usize, out: usize, op: i32): void { mapFloat<f32>(start, end, x, out, op); }
 
 export function abs_f64(start: i32, end: i32, x: usize, out: usize): void { mapF64(start, end, x, out, ABS); }
 export function neg_f64(start: i32, end: i32, x: usize, out: usize): void { mapF64(start, end, x, out, NEG); }

@@ -25,60 +25,43 @@ import { mulU8 } from './lanes';
   }
 }
 
-export function pow_f64(start: i32, end: i32, a: usize, b: usize, out: usize): void {
+/** 4 vectors of L's pow (f64: pow4, f32: powf4). */
+@inline function pow4Of<L>(x0: v128, x1: v128, x2: v128, x3: v128, y0: v128, y1: v128, y2: v128, y3: v128, o: usize): void {
+  if (sizeof<L>() == 8) pow4(x0, x1, x2, x3, y0, y1, y2, y3, o);
+  else powf4(x0, x1, x2, x3, y0, y1, y2, y3, o);
+}
+/** One lane of L's pow, as a splat (tails: the vector code, so a lane's bits never depend on its position). */
+@inline function pow1Of<L>(x: usize, y: v128, o: usize): void {
+  if (sizeof<L>() == 8) store<f64>(o, f64x2.extract_lane(pow_v(f64x2.splat(load<f64>(x)), y), 0));
+  else store<f32>(o, f32x4.extract_lane(powf_v(f32x4.splat(load<f32>(x)), y), 0));
+}
+@inline function splatOf<L>(x: usize): v128 { return sizeof<L>() == 8 ? v128.load64_splat(x) : v128.load32_splat(x); }
+
+/** pow over [start, end) of L: exponents from b, or (scalar, a constant) the splat y. */
+@inline function powFloat<L>(start: i32, end: i32, a: usize, b: usize, y: v128, out: usize, scalar: bool): void {
+  const step = 64 / <i32>sizeof<L>();
+  const shift = sizeof<L>() == 8 ? 3 : 2;
   let i = start;
-  for (; i + 8 <= end; i += 8) {
-    const p = <usize>i << 3;
-    pow4(v128.load(a + p), v128.load(a + p, 16), v128.load(a + p, 32), v128.load(a + p, 48),
-      v128.load(b + p), v128.load(b + p, 16), v128.load(b + p, 32), v128.load(b + p, 48), out + p);
+  for (; i + step <= end; i += step) {
+    const p = <usize>i << shift;
+    if (!scalar) {
+      pow4Of<L>(v128.load(a + p), v128.load(a + p, 16), v128.load(a + p, 32), v128.load(a + p, 48),
+        v128.load(b + p), v128.load(b + p, 16), v128.load(b + p, 32), v128.load(b + p, 48), out + p);
+    } else {
+      pow4Of<L>(v128.load(a + p), v128.load(a + p, 16), v128.load(a + p, 32), v128.load(a + p, 48), y, y, y, y, out + p);
+    }
   }
   for (; i < end; i++) {
-    const p = <usize>i << 3;
-    const r = pow_v(f64x2.splat(load<f64>(a + p)), f64x2.splat(load<f64>(b + p)));
-    store<f64>(out + p, f64x2.extract_lane(r, 0));
+    const p = <usize>i << shift;
+    pow1Of<L>(a + p, scalar ? y : splatOf<L>(b + p), out + p);
   }
 }
 
-export function pows_f64(start: i32, end: i32, a: usize, s: f64, out: usize): void {
-  const y = f64x2.splat(s);
-  let i = start;
-  for (; i + 8 <= end; i += 8) {
-    const p = <usize>i << 3;
-    pow4(v128.load(a + p), v128.load(a + p, 16), v128.load(a + p, 32), v128.load(a + p, 48), y, y, y, y, out + p);
-  }
-  for (; i < end; i++) {
-    const p = <usize>i << 3;
-    store<f64>(out + p, f64x2.extract_lane(pow_v(f64x2.splat(load<f64>(a + p)), y), 0));
-  }
-}
-
-export function pow_f32(start: i32, end: i32, a: usize, b: usize, out: usize): void {
-  let i = start;
-  for (; i + 16 <= end; i += 16) {
-    const p = <usize>i << 2;
-    powf4(v128.load(a + p), v128.load(a + p, 16), v128.load(a + p, 32), v128.load(a + p, 48),
-      v128.load(b + p), v128.load(b + p, 16), v128.load(b + p, 32), v128.load(b + p, 48), out + p);
-  }
-  for (; i < end; i++) {
-    const p = <usize>i << 2;
-    const r = powf_v(f32x4.splat(load<f32>(a + p)), f32x4.splat(load<f32>(b + p)));
-    store<f32>(out + p, f32x4.extract_lane(r, 0));
-  }
-}
-
+export function pow_f64(start: i32, end: i32, a: usize, b: usize, out: usize): void { powFloat<f64>(start, end, a, b, f64x2.splat(0), out, false); }
+export function pows_f64(start: i32, end: i32, a: usize, s: f64, out: usize): void { powFloat<f64>(start, end, a, 0, f64x2.splat(s), out, true); }
+export function pow_f32(start: i32, end: i32, a: usize, b: usize, out: usize): void { powFloat<f32>(start, end, a, b, f32x4.splat(0), out, false); }
 /** The scalar exponent is rounded to f32 first, as numpy does for a Python float with a float32 array. */
-export function pows_f32(start: i32, end: i32, a: usize, s: f64, out: usize): void {
-  const y = f32x4.splat(<f32>s);
-  let i = start;
-  for (; i + 16 <= end; i += 16) {
-    const p = <usize>i << 2;
-    powf4(v128.load(a + p), v128.load(a + p, 16), v128.load(a + p, 32), v128.load(a + p, 48), y, y, y, y, out + p);
-  }
-  for (; i < end; i++) {
-    const p = <usize>i << 2;
-    store<f32>(out + p, f32x4.extract_lane(powf_v(f32x4.splat(load<f32>(a + p)), y), 0));
-  }
-}
+export function pows_f32(start: i32, end: i32, a: usize, s: f64, out: usize): void { powFloat<f32>(start, end, a, 0, f32x4.splat(<f32>s), out, true); }
 
 /** 4 vectors of f32 pow into o, as pow4. */
 @inline function powf4(x0: v128, x1: v128, x2: v128, x3: v128, y0: v128, y1: v128, y2: v128, y3: v128, o: usize): void {

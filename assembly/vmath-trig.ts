@@ -15,28 +15,44 @@ import { quadrantLarge, reduceBits, reducedLarge } from './trig-reduce';
 const SHIFTER = 6755399441055744.0;
 const TWO_OVER_PI = 6.36619772367581382433e-01;
 
-/**
- * sin (offset 0) or cos (offset 1, cos x = sin(x + π/2)) from the reduced argument
- * y0 + y1 and k, whose low 2 bits are the quadrant (n + offset) mod 4.
- */
-@inline function finish(y0: v128, y1n: v128, k: v128): v128 {
+// fdlibm's __kernel_sin and __kernel_cos on y0 + y1 (y1n = -y1), |y0| <= π/4.
+// Separate so that a step whose lanes all want the same kernel runs only that
+// one (sincosMapF64); both take z = y0² and w = z² the same way, so a lane's
+// bits are the same whichever path ran it.
+
+@inline function sinKernel(y0: v128, y1n: v128): v128 {
+  const z = mul(y0, y0);
+  const w = mul(z, z);
+  const wc = sub(sp(1.0), mul(sp(0.5), z));
+  const rs = add(mad(z, mad(z, sp(2.75573137070700676789e-06), sp(-1.98412698298579493134e-04)), sp(8.33333333332248946124e-03)),
+    mul(mul(z, w), mad(z, sp(1.58969099521155010221e-10), sp(-2.50507602534068634195e-08))));
+  // y1 enters as y1·cos(y0) ≈ y1·(1 - z/2); y0 minus a +0 keeps sin(-0) = -0.
+  return sub(y0, sub(mul(y1n, wc), mul(mul(z, y0), mad(z, rs, sp(-1.66666666666666324348e-01)))));
+}
+
+@inline function cosKernel(y0: v128, y1n: v128): v128 {
   const z = mul(y0, y0);
   const w = mul(z, z);
   const hz = mul(sp(0.5), z);
   const wc = sub(sp(1.0), hz);
-  // fdlibm's __kernel_sin coefficients; y1 enters as y1·cos(y0) ≈ y1·(1 - z/2).
-  const rs = add(mad(z, mad(z, sp(2.75573137070700676789e-06), sp(-1.98412698298579493134e-04)), sp(8.33333333332248946124e-03)),
-    mul(mul(z, w), mad(z, sp(1.58969099521155010221e-10), sp(-2.50507602534068634195e-08))));
-  // (y0 minus a +0 keeps sin(-0) = -0: the tail comes negated, y1n = -y1.)
-  const sn = sub(y0, sub(mul(y1n, wc), mul(mul(z, y0), mad(z, rs, sp(-1.66666666666666324348e-01)))));
-  // fdlibm's __kernel_cos: 1 - z/2 rounded, its rounding error added back with the rest.
+  // 1 - z/2 rounded, its rounding error added back with the rest.
   const rc = add(mad(z, mad(z, sp(2.48015872894767294178e-05), sp(-1.38888888888741095749e-03)), sp(4.16666666666666019037e-02)),
     mul(mul(z, w), mad(z, mad(z, sp(-1.13596475577881948265e-11), sp(2.08757232129817482790e-09)), sp(-2.75573143513906633035e-07))));
-  const cs = add(wc, add(sub(sub(sp(1.0), wc), hz), add(mul(w, rc), mul(y0, y1n))));
-  // Odd quadrants take cos, quadrants 2 and 3 flip the sign.
-  // (Shifts rather than masks: two fewer constants to keep in registers.)
+  return add(wc, add(sub(sub(sp(1.0), wc), hz), add(mul(w, rc), mul(y0, y1n))));
+}
+
+/** Quadrants 2 and 3 flip the sign: bit 1 of k moved to the sign bit. */
+@inline function signOfQuadrant(k: v128): v128 { return i64x2.shl(i64x2.shr_u(k, 1), 63); }
+
+/**
+ * sin (offset 0) or cos (offset 1, cos x = sin(x + π/2)) from the reduced argument
+ * y0 + y1 and k, whose low 2 bits are the quadrant (n + offset) mod 4: odd
+ * quadrants take the cos kernel. (Shifts rather than masks: two fewer constants
+ * to keep in registers.)
+ */
+@inline function finish(y0: v128, y1n: v128, k: v128): v128 {
   const odd = i64x2.lt_s(i64x2.shl(k, 63), i64x2.splat(0));
-  return v128.xor(sel(cs, sn, odd), i64x2.shl(i64x2.shr_u(k, 1), 63));
+  return v128.xor(sel(cosKernel(y0, y1n), sinKernel(y0, y1n), odd), signOfQuadrant(k));
 }
 
 // ---- reduction: x = n·π/2 + y0 + y1 --------------------------------------------
@@ -70,11 +86,17 @@ const TWO_OVER_PI = 6.36619772367581382433e-01;
   return f64x2.gt(mul(ns, ns), f64x2.abs(y0));
 }
 
-/** sin or cos by the fast reduction, right for lanes where rareLanes is clear. */
-@inline function sincosFast(x: v128, offset: f64): v128 {
+/**
+ * sin or cos by the fast reduction, right for lanes where rareLanes is clear.
+ * kernel 0 or 1: every lane has an even or every lane an odd quadrant (one
+ * kernel runs, with the bits finish would give); 2: any lanes.
+ */
+@inline function sincosFast(x: v128, offset: f64, kernel: i32 = 2): v128 {
   const k = kOf(x, offset), n = nOf(k, offset), t2 = t2Of(x, n), p3 = p3Of(n);
-  const y0 = sub(t2, p3);
-  return finish(y0, y1nOf(n, t2, p3, y0), k);
+  const y0 = sub(t2, p3), y1n = y1nOf(n, t2, p3, y0);
+  if (kernel == 0) return v128.xor(sinKernel(y0, y1n), signOfQuadrant(k));
+  if (kernel == 1) return v128.xor(cosKernel(y0, y1n), signOfQuadrant(k));
+  return finish(y0, y1n, k);
 }
 
 /** Same expressions as sincosFast, so the compiler computes them once. */
@@ -139,39 +161,6 @@ function cosSlow(x: v128): v128 { return sincosSlow(x, 1.0); }
   return sincosFast(x, offset);
 }
 
-/**
- * map('sin' | 'cos') over f64 [start, end), 4 elements per step. A step with a rare
- * lane leaves the inner loop for sincosSlow: no call inside the hot loop, so the
- * constants stay in registers. Tails take the same code on a splatted lane.
- */
-@inline export function sincosMapF64(start: i32, end: i32, x: usize, out: usize, offset: f64): void {
-  let i = start;
-  while (i + 4 <= end) {
-    for (; i + 4 <= end; i += 4) {
-      const p = <usize>i << 3;
-      const a = v128.load(x + p);
-      const b = v128.load(x + p, 16);
-      const ra = sincosFast(a, offset);
-      const rb = sincosFast(b, offset);
-      if (v128.any_true(v128.or(rareLanes(a, offset), rareLanes(b, offset)))) break;
-      v128.store(out + p, ra);
-      v128.store(out + p, rb, 16);
-    }
-    if (i + 4 <= end) {
-      const p = <usize>i << 3;
-      const a = v128.load(x + p);
-      const b = v128.load(x + p, 16);
-      v128.store(out + p, offset != 0 ? cosSlow(a) : sinSlow(a));
-      v128.store(out + p, offset != 0 ? cosSlow(b) : sinSlow(b), 16);
-      i += 4;
-    }
-  }
-  for (; i < end; i++) {
-    const p = <usize>i << 3;
-    store<f64>(out + p, f64x2.extract_lane(sincos(f64x2.splat(load<f64>(x + p)), offset), 0));
-  }
-}
-
 @inline export function sin_v(x: v128): v128 { return sincos(x, 0.0); }
 @inline export function cos_v(x: v128): v128 { return sincos(x, 1.0); }
 
@@ -207,19 +196,31 @@ const SHIFTER_F = <f32>12582912.0; // 1.5·2^23
   return f32x4.gt(f32x4.mul(n, n), f32x4.pmin(f32x4.mul(z, spf(<f32>17592186044416.0)), spf(<f32>4194304.0)));
 }
 
-@inline function sincosFastF(x: v128, offset: f32): v128 {
-  const k = kOfF(x, offset), n = nOfF(k, offset), t2 = t2OfF(x, n), p3 = p3OfF(n);
-  const y0 = f32x4.sub(t2, p3);
-  const y1n = f32x4.sub(f32x4.mul(n, spf(<f32>2.5633440682570896e-12)), f32x4.sub(f32x4.sub(t2, y0), p3));
+@inline function y1nOfF(n: v128, t2: v128, p3: v128, y0: v128): v128 {
+  return f32x4.sub(f32x4.mul(n, spf(<f32>2.5633440682570896e-12)), f32x4.sub(f32x4.sub(t2, y0), p3));
+}
+/** sin: y0 + y1 + y0·z·P(z); y0 minus a +0 keeps sin(-0) = -0. */
+@inline function sinKernelF(y0: v128, y1n: v128): v128 {
   const z = f32x4.mul(y0, y0);
-  // sin: y0 + y1 + y0·z·P(z); y0 minus a +0 keeps sin(-0) = -0.
   const ps = f32x4.add(f32x4.mul(z, f32x4.add(f32x4.mul(z, spf(<f32>-0.00019513866573106498)), spf(<f32>0.00833214819431305))), spf(<f32>-0.16666653752326965));
-  const sn = f32x4.sub(y0, f32x4.sub(y1n, f32x4.mul(f32x4.mul(y0, z), ps)));
-  // cos: 1 - (z/2 - z²·Q(z) + y0·y1).
+  return f32x4.sub(y0, f32x4.sub(y1n, f32x4.mul(f32x4.mul(y0, z), ps)));
+}
+/** cos: 1 - (z/2 - z²·Q(z) + y0·y1). */
+@inline function cosKernelF(y0: v128, y1n: v128): v128 {
+  const z = f32x4.mul(y0, y0);
   const qc = f32x4.add(f32x4.mul(z, f32x4.add(f32x4.mul(z, spf(<f32>2.443049925204832e-05)), spf(<f32>-0.0013887289678677917))), spf(<f32>0.04166664555668831));
-  const cs = f32x4.sub(spf(1.0), f32x4.sub(f32x4.mul(z, spf(0.5)), f32x4.add(f32x4.mul(f32x4.mul(z, z), qc), f32x4.mul(y0, y1n))));
+  return f32x4.sub(spf(1.0), f32x4.sub(f32x4.mul(z, spf(0.5)), f32x4.add(f32x4.mul(f32x4.mul(z, z), qc), f32x4.mul(y0, y1n))));
+}
+
+/** The f32 fast path; kernel 0 or 1: every lane has an even or every lane an odd quadrant, 2: either. */
+@inline function sincosFastF(x: v128, offset: f32, kernel: i32 = 2): v128 {
+  const k = kOfF(x, offset), n = nOfF(k, offset), t2 = t2OfF(x, n), p3 = p3OfF(n);
+  const y0 = f32x4.sub(t2, p3), y1n = y1nOfF(n, t2, p3, y0);
+  const sign = i32x4.shl(i32x4.shr_u(k, 1), 31);
+  if (kernel == 0) return v128.xor(sinKernelF(y0, y1n), sign);
+  if (kernel == 1) return v128.xor(cosKernelF(y0, y1n), sign);
   const odd = i32x4.shr_s(i32x4.shl(k, 31), 31);
-  return v128.xor(sel(cs, sn, odd), i32x4.shl(i32x4.shr_u(k, 1), 31));
+  return v128.xor(sel(cosKernelF(y0, y1n), sinKernelF(y0, y1n), odd), sign);
 }
 
 @inline function rareLanesF(x: v128, offset: f32): v128 {
@@ -241,34 +242,87 @@ function cosSlowF(x: v128): v128 { return sincosSlowF(x, 1.0); }
   return sincosFastF(x, offset);
 }
 
-/** map('sin' | 'cos') over f32 [start, end): sincosMapF64's loop, 8 elements per step. */
-@inline export function sincosMapF32(start: i32, end: i32, x: usize, out: usize, offset: f32): void {
+@inline export function sinf_v(x: v128): v128 { return sincosF(x, 0.0); }
+@inline export function cosf_v(x: v128): v128 { return sincosF(x, 1.0); }
+
+// ---- the map loop, both lane types -----------------------------------------
+
+/** L's fast path (f64: 2 lanes, f32: 4), with sincosFast's kernel argument. */
+@inline function fastOf<L>(x: v128, offset: f64, kernel: i32): v128 {
+  return sizeof<L>() == 8 ? sincosFast(x, offset, kernel) : sincosFastF(x, <f32>offset, kernel);
+}
+@inline function rareOfL<L>(x: v128, offset: f64): v128 {
+  return sizeof<L>() == 8 ? rareLanes(x, offset) : rareLanesF(x, <f32>offset);
+}
+@inline function slowOf<L>(x: v128, offset: f64): v128 {
+  if (sizeof<L>() == 8) return offset != 0 ? cosSlow(x) : sinSlow(x);
+  return offset != 0 ? cosSlowF(x) : sinSlowF(x);
+}
+@inline function anyRareOf<L>(a: v128, b: v128, offset: f64): bool {
+  return v128.any_true(v128.or(rareOfL<L>(a, offset), rareOfL<L>(b, offset)));
+}
+/** Quadrant parity of a and b's lanes: 0 when every lane's is even, ALL_ODD<L>() when every lane's is odd. */
+@inline function oddLanesOf<L>(a: v128, b: v128, offset: f64): i32 {
+  if (sizeof<L>() == 8) return i64x2.bitmask(i64x2.shl(kOf(a, offset), 63)) | (i64x2.bitmask(i64x2.shl(kOf(b, offset), 63)) << 2);
+  return i32x4.bitmask(i32x4.shl(kOfF(a, <f32>offset), 31)) | (i32x4.bitmask(i32x4.shl(kOfF(b, <f32>offset), 31)) << 4);
+}
+@inline function allOdd<L>(): i32 { return sizeof<L>() == 8 ? 15 : 255; }
+
+/**
+ * map('sin' | 'cos') over [start, end) of L (f64 or f32), 2 vectors per step.
+ * Smooth data (ramps, signals) keeps neighbours in one quadrant parity: such
+ * steps run one kernel instead of both (1.4x), each case in its own loop so
+ * that each loop keeps its constants in registers (one loop with three branches
+ * was slower than both kernels everywhere). A step with a rare lane leaves for
+ * the slow path: no call inside a hot loop. Tails take the same code on a
+ * splatted lane. Every path gives a lane the same bits.
+ */
+@inline function sincosMap<L>(start: i32, end: i32, x: usize, out: usize, offset: f64): void {
+  const step = 32 / <i32>sizeof<L>();
+  const shift = sizeof<L>() == 8 ? 3 : 2;
   let i = start;
-  while (i + 8 <= end) {
-    for (; i + 8 <= end; i += 8) {
-      const p = <usize>i << 2;
-      const a = v128.load(x + p);
-      const b = v128.load(x + p, 16);
-      const ra = sincosFastF(a, offset);
-      const rb = sincosFastF(b, offset);
-      if (v128.any_true(v128.or(rareLanesF(a, offset), rareLanesF(b, offset)))) break;
-      v128.store(out + p, ra);
-      v128.store(out + p, rb, 16);
+  while (i + step <= end) {
+    for (; i + step <= end; i += step) {
+      const p = <usize>i << shift;
+      const a = v128.load(x + p), b = v128.load(x + p, 16);
+      if (oddLanesOf<L>(a, b, offset) != 0) break;
+      const ra = fastOf<L>(a, offset, 0), rb = fastOf<L>(b, offset, 0);
+      if (anyRareOf<L>(a, b, offset)) break;
+      v128.store(out + p, ra); v128.store(out + p, rb, 16);
     }
-    if (i + 8 <= end) {
-      const p = <usize>i << 2;
-      const a = v128.load(x + p);
-      const b = v128.load(x + p, 16);
-      v128.store(out + p, offset != 0 ? cosSlowF(a) : sinSlowF(a));
-      v128.store(out + p, offset != 0 ? cosSlowF(b) : sinSlowF(b), 16);
-      i += 8;
+    for (; i + step <= end; i += step) {
+      const p = <usize>i << shift;
+      const a = v128.load(x + p), b = v128.load(x + p, 16);
+      if (oddLanesOf<L>(a, b, offset) != allOdd<L>()) break;
+      const ra = fastOf<L>(a, offset, 1), rb = fastOf<L>(b, offset, 1);
+      if (anyRareOf<L>(a, b, offset)) break;
+      v128.store(out + p, ra); v128.store(out + p, rb, 16);
+    }
+    for (; i + step <= end; i += step) {
+      const p = <usize>i << shift;
+      const a = v128.load(x + p), b = v128.load(x + p, 16);
+      const ra = fastOf<L>(a, offset, 2), rb = fastOf<L>(b, offset, 2);
+      if (anyRareOf<L>(a, b, offset)) break;
+      v128.store(out + p, ra); v128.store(out + p, rb, 16);
+      const odd = oddLanesOf<L>(a, b, offset);
+      if (odd == 0 || odd == allOdd<L>()) { i += step; break; }
+    }
+    // The loops above stop before a step with a rare lane, or at a change of parity.
+    if (i + step <= end) {
+      const p = <usize>i << shift;
+      const a = v128.load(x + p), b = v128.load(x + p, 16);
+      if (anyRareOf<L>(a, b, offset)) {
+        v128.store(out + p, slowOf<L>(a, offset)); v128.store(out + p, slowOf<L>(b, offset), 16);
+        i += step;
+      }
     }
   }
   for (; i < end; i++) {
-    const p = <usize>i << 2;
-    store<f32>(out + p, f32x4.extract_lane(sincosF(f32x4.splat(load<f32>(x + p)), offset), 0));
+    const p = <usize>i << shift;
+    if (sizeof<L>() == 8) store<f64>(out + p, f64x2.extract_lane(sincos(f64x2.splat(load<f64>(x + p)), offset), 0));
+    else store<f32>(out + p, f32x4.extract_lane(sincosF(f32x4.splat(load<f32>(x + p)), <f32>offset), 0));
   }
 }
 
-@inline export function sinf_v(x: v128): v128 { return sincosF(x, 0.0); }
-@inline export function cosf_v(x: v128): v128 { return sincosF(x, 1.0); }
+@inline export function sincosMapF64(start: i32, end: i32, x: usize, out: usize, offset: f64): void { sincosMap<f64>(start, end, x, out, offset); }
+@inline export function sincosMapF32(start: i32, end: i32, x: usize, out: usize, offset: f32): void { sincosMap<f32>(start, end, x, out, offset); }

@@ -85,3 +85,44 @@ describe('pow: results near the exponent range ends take the full path, with the
     });
   }
 });
+
+describe('sin, cos: the one-kernel, both-kernel and slow loops give the same bits', () => {
+  // A step whose lanes share a quadrant parity runs one kernel, a mixed step both,
+  // a step with a rare lane (huge, or near a multiple of π/2) the slow reduction.
+  // Segments of each kind, of random lengths, so that every loop hands over to
+  // every other at every offset; each element must match its lone result.
+  function mixed(seed: number, f32: boolean): number[] {
+    const r = rng(seed), xs: number[] = [];
+    while (xs.length < N) {
+      const len = 1 + Math.floor(r() * 40), kind = Math.floor(r() * 5), start = -20 + 40 * r();
+      for (let j = 0; j < len && xs.length < N; j++) {
+        const v = kind === 0 ? start + j * 1e-3 // one parity for a while
+          : kind === 1 ? -1e4 + 2e4 * r() // parities mixed
+          : kind === 2 ? Math.round(start / (Math.PI / 2)) * (Math.PI / 2) * (1 + (r() - 0.5) * 1e-12) // y0 small: rare
+          : kind === 3 ? (r() < 0.5 ? 1e22 : 3e6) * (1 + r()) // past the fast reduction's range
+          : SPECIAL[Math.floor(r() * SPECIAL.length)]!;
+        xs.push(f32 ? Math.fround(v) : v);
+      }
+    }
+    return xs;
+  }
+  for (const f32 of [false, true]) {
+    for (const op of ['sin', 'cos']) {
+      it(`${op}_${f32 ? 'f32' : 'f64'}`, () => {
+        const T = f32 ? Float32Array : Float64Array;
+        const name = `${op}_${f32 ? 'f32' : 'f64'}`;
+        for (const seed of [5, 6, 7]) {
+          const xs = mixed(seed, f32);
+          new T(buf, X, N).set(xs);
+          ex[name]!(0, N, X, O);
+          const run = T.from(new T(buf, O, N));
+          for (let i = 0; i < N; i++) {
+            ex[name]!(i, i + 1, X, O);
+            const alone = new T(buf, O, N)[i]!;
+            if (!bitsEqual(run[i]!, alone)) expect.fail(`${name}(${xs[i]}): ${run[i]} in the run, ${alone} alone`);
+          }
+        }
+      });
+    }
+  }
+});
