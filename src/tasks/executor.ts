@@ -65,7 +65,7 @@ export class Executor implements AsyncDisposable {
     checkOptionKeys(options, 'new Executor', EXECUTOR_OPTIONS);
     const backend = options.backend ?? 'worker';
     if (backend !== 'worker' && backend !== 'async' && backend !== 'bullmq') {
-      throw new TypeError(`backend must be 'worker', 'async' or 'bullmq', got ${JSON.stringify(backend)}`);
+      throw new TypeError(`new Executor: backend must be 'worker', 'async' or 'bullmq'; got ${JSON.stringify(backend)}`);
     }
     this.backend = backend;
     this.maxWorkers =
