@@ -24,7 +24,7 @@ export type { MapOpName } from './engine/core-ops.js';
 export type { EngineOptions, OpOptions, OutOptions, VarianceOptions, HistogramOptions, MatmulOptions, LinspaceOptions } from './engine/options.js';
 export type { Dtype, TypedArray } from './memory/dtypes.js';
 export { NDArray } from './nd/ndarray.js';
-export type { NDInput, NDObject, NdOutOptions, AxisOptions, AxisVarianceOptions, OneAxisOptions, JoinOptions, NdOps } from './nd/nd-ops.js';
+export type { NDInput, NDObject, NdOutOptions, AxisOptions, AxisVarianceOptions, OneAxisOptions, ArgOptions, JoinOptions, NdOps } from './nd/nd-ops.js';
 export type { SliceSpec } from './nd/slice.js';
 export type { CompiledExpression } from './expr/expr-engine.js';
 export type { EvaluateOptions, ExpressionVars, ExpressionResult, ExprOps } from './expr/expr-ops.js';
