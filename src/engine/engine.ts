@@ -1,5 +1,3 @@
-/// <reference lib="esnext.disposable" preserve="true" />
-// (in the .d.ts too: Symbol.asyncDispose / AsyncDisposable type-check for consumers whose lib stops at es2022, without @types/node)
 /**
  * EngineCore: one shared WebAssembly.Memory, N-1 worker threads (the caller is
  * the N-th), the heap, and the runner every op goes through. It declares no op:

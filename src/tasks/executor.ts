@@ -1,5 +1,3 @@
-/// <reference lib="esnext.disposable" preserve="true" />
-// (in the .d.ts too: Symbol.asyncDispose / AsyncDisposable type-check for consumers whose lib stops at es2022, without @types/node)
 /**
  * concurrent.futures executors. backend 'worker' is ProcessPoolExecutor on
  * worker threads (CPU work); backend 'async' is the faithful answer to

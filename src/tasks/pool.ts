@@ -1,5 +1,3 @@
-/// <reference lib="esnext.disposable" preserve="true" />
-// (in the .d.ts too: Symbol.asyncDispose / AsyncDisposable type-check for consumers whose lib stops at es2022, without @types/node)
 /**
  * multiprocessing.Pool on worker threads. Differences from Python, on purpose:
  * methods return promises / async iterators; imap reads its input lazily; a
