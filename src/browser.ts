@@ -1,3 +1,6 @@
+/// <reference lib="esnext.disposable" preserve="true" />
+// Preserved in browser.d.ts: Engine's [Symbol.asyncDispose] type-checks in a browser project whose lib stops at
+// es2022 and has no @types/node (which declares it for Node projects, also on TypeScript < 5.2).
 /**
  * wasmpar for browsers: the same engine (built-in ops, prebuilt kernel modules,
  * parallelFor / parallelReduce, JS-function map) on module Workers. The page must
