@@ -36,6 +36,8 @@ export interface Fused {
   readonly temps: number;
   /** Elements per block (read from the frame by a kernel that calls map kernels). */
   readonly block: number;
+  /** It calls map kernels per block: its chunks are whole blocks (see evaluate.ts). */
+  readonly calls: boolean;
   /** It can keep a block in out's, before the result (the frame says whether out is apart from the operands). */
   readonly host: boolean;
 }
@@ -63,7 +65,7 @@ export function fusedFor(p: Program): Fused | undefined {
     const bytes = P && build(p, P);
     if (P && bytes && bytes.length <= MAX_BYTES) {
       try {
-        f = { id: nextId++, bytes, module: new WebAssembly.Module(bytes as BufferSource), temps: P.temps.length, block: P.segments.some((s) => s.call) ? CALL_BLOCK : VM_BLOCK, host: P.host !== undefined };
+        f = { id: nextId++, bytes, module: new WebAssembly.Module(bytes as BufferSource), temps: P.temps.length, block: P.segments.some((s) => s.call) ? CALL_BLOCK : VM_BLOCK, calls: P.segments.some((s) => s.call), host: P.host !== undefined };
       } catch {
         f = null; // no synchronous compile here (a CSP without wasm-unsafe-eval): the VM runs it
       }
