@@ -49,7 +49,8 @@ function viewsOf(buffer: ArrayBufferLike) {
 export function writeFrame(buffer: ArrayBufferLike, base: number, p: Program, L: Layout, ptrs: readonly number[], values: readonly number[], gathers: readonly (Gather | undefined)[], outScratch = false): void {
   const v = viewsOf(buffer);
   const head = v.i32;
-  const b = base >> 2;
+  // >>> (not >>): past 2 GiB of heap an address has bit 31 set, and >> would make the index negative.
+  const b = base >>> 2;
   head[b + (FRAME.NINSTR >> 2)] = p.code.length >> 3;
   head[b + (FRAME.NSLOTS >> 2)] = L.slots;
   head[b + (FRAME.SLOT_BYTES >> 2)] = L.slotBytes;
@@ -85,7 +86,7 @@ export function writeFrame(buffer: ArrayBufferLike, base: number, p: Program, L:
   for (let k = 0; k < p.consts.length; k++) {
     const dt = p.constDts[k]!;
     const shift = DTYPES[dt].shift;
-    const at = (base + L.consts + k * 16) >> shift;
+    const at = (base + L.consts + k * 16) >>> shift;
     v[dt].fill(values[k]!, at, at + (16 >> shift));
   }
 }
