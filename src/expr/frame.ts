@@ -20,7 +20,7 @@ export function layout(p: Program, n: number, slots: number, gathers: readonly (
   const temps = own ? own.temps : p.temps;
   // A block is never larger than the data: a small evaluation needs small slots.
   const block = Math.min(own ? own.block : BLOCK, align(Math.max(n, 16), 16));
-  const regs = FRAME.FLAGS + align(slots * 4, 64);
+  const regs = FRAME.FLAGS + slots * 64; // a cache line per slot's claim flag
   const instr = regs + p.regs.length * REG_BYTES;
   const consts = instr + p.code.length * 4;
   const descs = consts + p.consts.length * 16;
