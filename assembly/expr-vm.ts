@@ -9,7 +9,7 @@
 // Frame layout (byte offsets; src/expr/frame.ts writes it):
 //   0 nInstr  4 nSlots  8 slotBytes  12 slotBase  16 block  20 reduce kind
 //   24 reduce register  28 reduce dtype  32 instr address  36 register address
-//   40 fused dot (sum of a final f64 multiply)
+//   40 fused dot (sum of a final f64 multiply)  44 out shares no byte with an operand (src/expr/fused.ts)
 //   64.. one i32 claim flag per slot
 // Register (16 bytes): kind, log2(element size), address, 0.
 //   ARRAY: address of element 0; CONST: a 16-byte splat; TEMP: offset in a slot;
@@ -229,6 +229,11 @@ function claimSlot(frame: usize): usize {
   }
   return 0;
 }
+
+/** A free slot's index for one chunk of a generated kernel (src/expr/fused.ts) that keeps block temporaries. */
+export function expr_claim(frame: usize): i32 { return <i32>claimSlot(frame); }
+/** Give the slot back at the end of the chunk. */
+export function expr_release(frame: usize, s: i32): void { atomic.store<i32>(frame + 64 + (<usize>s << 2), 0); }
 
 /** Evaluate the program over [start, end); a reduction returns the chunk's partial. */
 export function expr_run(start: i32, end: i32, frame: usize): f64 {

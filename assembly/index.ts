@@ -19,4 +19,4 @@ export * from './pow';
 export * from './strided';
 export * from './strided-reduce';
 export * from './strided-scan';
-export { expr_run } from './expr-vm';
+export { expr_run, expr_claim, expr_release } from './expr-vm';

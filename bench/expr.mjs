@@ -7,8 +7,8 @@
  *   4. 'sum(a*b)'                       vs dot(a, b)                                       (>= 0.9x)
  *   5. cached evaluate('a + b') on 1,000 f64 vs add(a, b)                                 (<= 2 µs more)
  *   6. the first evaluate of a new expression (compile included)                           (<= 5 ms)
- * and, for information, the first two on their generated kernel (the fused path) vs on the VM
- * (the third runs on the VM either way: see src/expr/fused.ts).
+ * and, for information, the first three on their generated kernel (the fused path) vs on the VM,
+ * and the third vs its two map kernels alone (map sin + map cos: what it costs beyond them).
  * numexpr runs when /usr/bin/python3 (or WASMPAR_PYTHON) has it; otherwise its rows say skipped.
  *
  *   node bench/expr.mjs            (BENCH_QUICK=1 for a shorter run)
@@ -64,6 +64,9 @@ const tasks = [
   // The same expressions on the VM (the fused path off): what the generated kernel gains.
   { name: 'vm 2a+3b', fn: () => { setFusion(false); try { e.evaluateSync('2*a + 3*b', { a, b }, { out }); } finally { setFusion(true); } } },
   { name: 'vm cmp', fn: () => { setFusion(false); try { e.evaluateSync('a*b - 4.1*a > 2.5*b', { a, b }, { out: mask }); } finally { setFusion(true); } } },
+  { name: 'vm trig', fn: () => { setFusion(false); try { e.evaluateSync('sin(a)**2 + cos(b)**2', { a, b }, { out }); } finally { setFusion(true); } } },
+  // The expression's transcendental work alone: what it costs beyond that is the expression's overhead.
+  { name: 'maps sin, cos', fn: () => { e.mapSync('sin', a, { out: t1 }); e.mapSync('cos', b, { out: t2 }); } },
   { name: 'ops trig', fn: () => {
     e.mapSync('sin', a, { out: t1 }); e.mapSync('square', t1, { out: t1 });
     e.mapSync('cos', b, { out: t2 }); e.mapSync('square', t2, { out: t2 }); e.addSync(t1, t2, { out });
@@ -135,6 +138,8 @@ if (native.path) {
 }
 row("'2*a + 3*b' fused kernel vs the VM", W('expr 2a+3b'), W('vm 2a+3b'));
 row("'a*b - 4.1*a > 2.5*b' fused kernel vs the VM", W('expr cmp'), W('vm cmp'));
+row("'sin(a)**2 + cos(b)**2' fused kernel (map kernels called per block) vs the VM", W('expr trig'), W('vm trig'));
+row("'sin(a)**2 + cos(b)**2' vs map sin + map cos alone (its overhead)", W('expr trig'), W('maps sin, cos'));
 const extraUs = (median(times['evaluate 1000']) - median(times['add 1000'])) * 1e3;
 rows.push({ op: "cached evaluateSync('a + b') on 1,000 f64, extra over addSync (per call)", wasmpar: median(times['evaluate 1000']),
   reference: median(times['add 1000']), ratio: `+${extraUs.toFixed(2)} µs`, target: '≤ 2 µs more', pass: extraUs <= 2 });

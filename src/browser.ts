@@ -1,3 +1,6 @@
+/// <reference lib="esnext.disposable" preserve="true" />
+// Preserved in browser.d.ts: Engine's [Symbol.asyncDispose] type-checks in a browser project whose lib stops at
+// es2022 and has no @types/node (which declares it for Node projects, also on TypeScript < 5.2).
 /**
  * wasmpar for browsers: the same engine (built-in ops, prebuilt kernel modules,
  * parallelFor / parallelReduce, JS-function map) on module Workers. The page must
@@ -24,7 +27,7 @@ export type { MapOpName } from './engine/core-ops.js';
 export type { EngineOptions, OpOptions, OutOptions, VarianceOptions, HistogramOptions, MatmulOptions, LinspaceOptions } from './engine/options.js';
 export type { Dtype, TypedArray } from './memory/dtypes.js';
 export { NDArray } from './nd/ndarray.js';
-export type { NDInput, NDObject, NdOutOptions, AxisOptions, AxisVarianceOptions, OneAxisOptions, JoinOptions, NdOps } from './nd/nd-ops.js';
+export type { NDInput, NDObject, NdOutOptions, AxisOptions, AxisVarianceOptions, OneAxisOptions, ArgOptions, JoinOptions, NdOps } from './nd/nd-ops.js';
 export type { SliceSpec } from './nd/slice.js';
 export type { CompiledExpression } from './expr/expr-engine.js';
 export type { EvaluateOptions, ExpressionVars, ExpressionResult, ExprOps } from './expr/expr-ops.js';

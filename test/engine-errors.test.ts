@@ -263,6 +263,24 @@ describe('foreign and odd data', () => {
       expect(() => e.from(bad as any)).toThrow(/^from: data\[\d\] must be a number/);
     }
     expect(() => e.from(new BigInt64Array(2) as any)).toThrow(TypeError);
+    expect(() => e.from({ length: -1 } as any)).toThrow(/^from: data.length must be a non-negative integer/);
     expect(e.bytesInUse).toBe(before);
+  });
+
+  it('from() of a typed array wasmpar has no dtype for copies it into the smallest dtype that holds it', () => {
+    const e = engines[0]!;
+    const cases: Array<[ArrayLike<number>, string, number[]]> = [
+      [new Int8Array([-128, 5, 127]), 'Int32Array', [-128, 5, 127]], [new Int16Array([-32768, 7]), 'Int32Array', [-32768, 7]],
+      [new Uint16Array([65535, 1]), 'Uint32Array', [65535, 1]], [new Uint8ClampedArray([255, 0]), 'Uint8Array', [255, 0]],
+    ];
+    for (const [src, ctor, want] of cases) {
+      const got = e.from(src);
+      expect(got.constructor.name).toBe(ctor);
+      expect(Array.from(got)).toEqual(want);
+      e.free(got);
+    }
+    const f = e.from(new Int16Array([3, -4]), 'f32');
+    expect(Array.from(f)).toEqual([3, -4]);
+    e.free(f);
   });
 });

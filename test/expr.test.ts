@@ -87,6 +87,24 @@ describe('evaluate: elementwise results equal the separate ops', () => {
   });
 });
 
+describe('number-only parts are computed as Python computes them', () => {
+  // Each source against the same expression with the number-only part written out.
+  const cases: Array<[string, string, Record<string, number>]> = [
+    ['i + 2**-1', 'i + 0.5', {}], ['u8 * 2**-1', 'u8 * 0.5', {}], ['i + k**n', 'i + 0.1111111111111111', { k: 3, n: -2 }],
+    ['i + k**2', 'i + 9', { k: 3 }], ['i + pow(k, 2)', 'i + 9', { k: 3 }], ['f + pow(x, k)', 'f + 0.421875', { x: 0.75, k: 3 }],
+    ['f * pow(2, -1)', 'f * 0.5', {}], ['f + 1 ** nan', 'f + 1', { nan: NaN }], ['f + pow(1, nan)', 'f + 1', { nan: NaN }],
+    ['f + (-1) ** inf', 'f + 1', { inf: Infinity }], ['f + nan ** 0', 'f + 1', { nan: NaN }], ['where(k > 2, i, 2**-1)', 'where(k > 2, i, 0.5)', { k: 3 }],
+  ];
+  it.each(cases)('%s is %s', (src, same) => {
+    const e = engines[0]!;
+    const vars = { i: e.from([-3, 0, 2, 7], 'i32'), u8: e.from([0, 1, 200, 255], 'u8'), f: e.from([0.5, -1, 2, 3]) };
+    const want = e.evaluateSync(same, { ...vars, k: 3 }) as TA;
+    const got = e.evaluateSync(src, { ...vars, ...(cases.find((c) => c[0] === src)![2]) }) as TA;
+    expect(got.constructor.name).toBe(want.constructor.name);
+    expect(bits(got)).toEqual(bits(want));
+  });
+});
+
 describe('dtypes: numpy promotion', () => {
   const cases: Array<[string, string]> = [
     ['i + f', 'Float64Array'], ['i + u8', 'Int32Array'], ['u8 + u', 'Uint32Array'], ['i + u', 'Float64Array'],
@@ -210,6 +228,9 @@ describe('errors, all before anything is written', () => {
   const types: Array<[string, Record<string, unknown>, RegExp, ErrorConstructor]> = [
     ['a + c', {}, /unknown name 'c'.*column 5/, TypeError],
     ['foo(a)', {}, /unknown function 'foo'/, TypeError],
+    // Object.prototype's members are not functions of the language.
+    ['toString(a)', {}, /unknown function 'toString'/, TypeError],
+    ['constructor(a)', {}, /unknown function 'constructor'/, TypeError],
     ['sin(a, a)', {}, /sin takes 1 argument; got 2/, TypeError],
     ['where(a, a)', {}, /where takes 3 arguments; got 2/, TypeError],
     ['1 + sum(a)', {}, /sum is only allowed as the outermost call/, TypeError],

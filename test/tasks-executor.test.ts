@@ -205,6 +205,23 @@ describe('Executor and Future', () => {
     await expect(collect(it)).rejects.toMatchObject({ code: 'ERR_CANCELLED' });
   });
 
+  it("map({ timeout }) (Python's): a result not ready that many ms after the call is a TimeoutError; the rest is cancelled", async () => {
+    const g = newGate();
+    const got: unknown[] = [];
+    const err = await watchdog((async () => {
+      try {
+        for await (const v of ex.map((gate: Int32Array | null, x: number) => { if (gate) Atomics.wait(gate, 0, 0, 30_000); return x; }, [null, g, null], [1, 2, 3], { timeout: 50 })) got.push(v);
+      } catch (e) { return e; }
+      return undefined;
+    })());
+    expect(got).toEqual([1]);
+    expect(err).toMatchObject({ name: 'TimeoutError', code: 'ERR_TIMEOUT' });
+    expect((err as Error).message).toMatch(/^Executor\.map: a result was not ready within 50 ms/);
+    open(g);
+    expect(await watchdog(collect(ex.map((x: number) => x + 1, [1, 2, 3], { timeout: 20_000 })))).toEqual([2, 3, 4]);
+    expect(() => ex.map((x: number) => x, [1], { timeout: -1 })).toThrow(RangeError);
+  });
+
   it("backend 'async' runs promise functions on this thread with at most maxWorkers in flight", async () => {
     await using io = new Executor({ backend: 'async', maxWorkers: 3 });
     let inFlight = 0;

@@ -30,6 +30,17 @@ describe('unknown option keys', () => {
     });
   }
 
+  it('a bad backend or nJobs names the constructor or function it was given to', async () => {
+    const bad: Array<[() => unknown, RegExp]> = [
+      [() => new Pool({ backend: 'async' } as never), /^new Pool: backend must be/],
+      [() => new Executor({ backend: 'toString' } as never), /^new Executor: backend must be/],
+      [() => parallel({ backend: 'threads' } as never), /^parallel: backend must be/],
+      [() => parallel({ nJobs: 0 }), /^parallel: nJobs == 0/],
+      [() => parallel({ nJobs: 1.5 }), /^parallel: nJobs must be an integer/],
+    ];
+    for (const [call, re] of bad) expect(call).toThrow(re);
+  });
+
   it('method options too: Pool.map({ chunksize }), Executor.map({ buffer_size }), shutdown({ cancel_futures })', async () => {
     const pool = new Pool({ workers: 1 });
     pools.push(pool);

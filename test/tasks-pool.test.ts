@@ -222,6 +222,18 @@ describe('Pool', () => {
     await expect(() => pool.apply(Math.sqrt as never, [4])).rejects.toThrow(TypeError);
   });
 
+  it('an argument or a result that cannot be cloned is a TypeError (both ways), and the pool goes on', async () => {
+    for (const run of [() => pool.map((v: unknown) => v, [() => 1]), () => pool.apply((v: unknown) => v, [Symbol('s')])]) {
+      const err = (await watchdog(run().catch((e: unknown) => e))) as Error;
+      expect(err).toBeInstanceOf(TypeError);
+      expect(err.message).toMatch(/a task argument could not be sent to a worker thread: .*could not be cloned/);
+    }
+    const back = (await watchdog(pool.apply(() => () => 1).catch((e: unknown) => e))) as Error;
+    expect(back).toBeInstanceOf(TypeError);
+    expect(back.message).toMatch(/a task result could not be sent back/);
+    expect(await watchdog(pool.map((x: number) => x + 1, [1, 2]))).toEqual([2, 3]);
+  });
+
   it('runs module-reference tasks that use imports, and async task functions', async () => {
     const hashes = await watchdog(pool.map({ module: fixture, name: 'sha256' }, ['a', 'b']));
     expect(hashes[0]).toBe('ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb');

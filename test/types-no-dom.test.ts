@@ -18,4 +18,13 @@ describe('public types without lib DOM', () => {
     expect(result.out).toBe('');
     expect(result.code).toBe(0);
   }, 70_000);
+
+  it("a browser project (lib es2022 + DOM, no @types/node): test/types/no-node compiles (Symbol.asyncDispose from the package's lib reference)", async () => {
+    const result = await new Promise<{ code: number; out: string }>((resolve) => {
+      execFile(process.execPath, [tsc, '-p', 'test/types/no-node/tsconfig.json'], { cwd: root, timeout: 60_000 }, (err, stdout, stderr) =>
+        resolve({ code: err ? 1 : 0, out: stdout + stderr }));
+    });
+    expect(result.out).toBe('');
+    expect(result.code).toBe(0);
+  }, 70_000);
 });

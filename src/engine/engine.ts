@@ -46,6 +46,12 @@ export interface EngineParts {
  * (so a layer above can declare any op, however wide; see op-decl.ts). The
  * public `Engine` (src/kernels/engine.ts) extends it and `defineOps` it.
  */
+const WIDER: Record<string, Dtype> = { Int8Array: 'i32', Int16Array: 'i32', Uint16Array: 'u32', Uint8ClampedArray: 'u8', Float16Array: 'f32' };
+/** The dtype that holds every value of a numeric typed array wasmpar has no dtype for. */
+function widerDtype(data: unknown): Dtype | undefined {
+  return ArrayBuffer.isView(data) && !(data instanceof DataView) ? WIDER[Object.getPrototypeOf(data)?.constructor?.name] : undefined;
+}
+
 export class EngineCore {
   /** Threads that compute, the caller included. */
   readonly threads: number;
@@ -133,19 +139,25 @@ export class EngineCore {
     return this.#arrays.alloc(dtype, n) as TypedArrayFor<D>;
   }
 
-  /** Copy `data` (an array, typed array or iterable of numbers) into a new shared array. */
+  /**
+   * Copy `data` (an array, typed array or iterable of numbers) into a new shared array.
+   * A typed array of another element type (Int8/Int16/Uint16/Uint8Clamped/Float16Array)
+   * is copied into the smallest dtype holding all its values, as numpy keeps its type.
+   */
   from<D extends Dtype = 'f64'>(data: ArrayLike<number> | Iterable<number>, dtype?: D): TypedArrayFor<D> {
     this.#live('from');
-    const d = (dtype === undefined ? dtypeOf(data) ?? 'f64' : checkDtype(dtype, 'from: dtype')) as D;
+    const d = (dtype === undefined ? dtypeOf(data) ?? widerDtype(data) ?? 'f64' : checkDtype(dtype, 'from: dtype')) as D;
     let source: ArrayLike<number>;
     if (ArrayBuffer.isView(data) || Array.isArray(data)) source = data as ArrayLike<number>;
     else if (data != null && typeof (data as Iterable<number>)[Symbol.iterator] === 'function') source = Array.from(data as Iterable<number>);
     else if (data != null && typeof (data as ArrayLike<number>).length === 'number') source = data as ArrayLike<number>;
     else throw new TypeError(`from: data must be an array, a typed array or an iterable of numbers; got ${describe(data)}`);
     if (ArrayBuffer.isView(source)) {
-      if (!dtypeOf(source)) throw new TypeError(`from: ${describe(source)} is not a supported typed array`);
+      if (!dtypeOf(source) && !widerDtype(source)) throw new TypeError(`from: ${describe(source)} is not a supported typed array`);
       if (isDetached(source)) throw new TypeError('from: data is a typed array whose ArrayBuffer was detached (transferred); it holds no data');
     } else {
+      const n = source.length;
+      if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`from: data.length must be a non-negative integer; got ${describe(n)}`);
       // Checked before allocating: TypedArray#set would convert strings to NaN, and throw on a BigInt after the block is taken.
       for (let i = 0; i < source.length; i++) {
         if (typeof source[i] !== 'number') throw new TypeError(`from: data[${i}] must be a number; got ${describe(source[i])}`);

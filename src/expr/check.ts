@@ -22,7 +22,8 @@ type Typed = Ir | Scalar;
 export interface Checked { root: Ir; reduce: Reduction | undefined }
 
 const REDUCTIONS = new Set(['sum', 'prod', 'min', 'max', 'mean']);
-const FUNCS: Record<string, number> = { where: 3, maximum: 2, minimum: 2, clip: 3, pow: 2 };
+// No prototype: a name such as 'toString' or 'constructor' is an unknown function, not Object.prototype's.
+const FUNCS: Record<string, number> = Object.assign(Object.create(null) as Record<string, number>, { where: 3, maximum: 2, minimum: 2, clip: 3, pow: 2 });
 for (const f of MAP_FUNCS) FUNCS[f] = 1;
 const KNOWN_FUNCS = [...Object.keys(FUNCS), ...REDUCTIONS].sort().join(', ');
 

@@ -133,14 +133,21 @@ export function* evaluate(ctx: OpContext, expr: Expression, vars: unknown, opts:
 
   const fused = gathers.length === 0 ? fusedFor(p) : undefined;
   if (fused) {
-    // The frame without temporaries, then the kernel's bytes for the threads that have not seen it yet.
-    const L = layout(p, n, 0, gathers);
+    // The frame, then the kernel's bytes for the threads that have not seen it yet.
+    // Block temporaries (values crossing a called map kernel): one slot per thread, as on the VM.
+    let chunk = chooseChunk(n, p.cost);
+    // Calling map kernels per block: power-of-two chunks, whole blocks. Measured (sin(a) + cos(b),
+    // 8M f64, 1 thread, blocks of 512): chunks of 2048 or 4096 elements 5% faster than of 2240, 2304 or 2560.
+    if (fused.calls) chunk = Math.max(fused.block, 2 ** Math.ceil(Math.log2(chunk)));
+    const L = layout(p, n, fused.temps ? (chunkCount(n, chunk) <= 1 ? 1 : ctx.threads) : 0, gathers, fused);
     const frame = ctx.scratchBytes(L.bytes + fused.bytes.length);
-    writeFrame(ctx.buffer, frame, p, L, ptrs, values, gathers);
+    // Only an out apart from every operand may hold a block before the result.
+    const outScratch = fused.host && p.arrays.every((a) => !overlaps({ ptr: ptrs[a.reg]!, length: n, dtype: a.dt }, result!));
+    writeFrame(ctx.buffer, frame, p, L, ptrs, values, gathers, outScratch);
     new Uint8Array(ctx.buffer, frame + L.bytes, fused.bytes.length).set(fused.bytes);
     const kernel = ctx.services.shippedKernel(fused.id, fused.module, `expression '${expr.source}'`);
     fusionStats.runs++;
-    yield { kernel, n, chunk: chooseChunk(n, p.cost), args: [frame, frame + L.bytes, fused.bytes.length], cost: p.cost };
+    yield { kernel, n, chunk, args: [frame, frame + L.bytes, fused.bytes.length], cost: p.cost };
     if (final) yield { kernel: `copy_${final.dtype}`, n, args: [result!.ptr, final.ptr] };
     if (reduceAlong) return yield* along(ctx, reduceAlong, result!, b.shape, opts);
     return done(ctx, final ?? result!, userOut, b);

@@ -21,6 +21,12 @@ export function pyMod(a: number, b: number, int: boolean, op: string): number {
   return m;
 }
 
+/** C99/numpy pow, as the pow kernel computes it: pow(1, y) and pow(x, 0) are 1 (NaN too), pow(-1, ±Infinity) is 1. */
+export function cPow(x: number, y: number): number {
+  if (x === 1 || y === 0 || (x === -1 && (y === Infinity || y === -Infinity))) return 1;
+  return Math.pow(x, y);
+}
+
 /** numpy.round: half to even. */
 export function roundHalfEven(x: number): number {
   const r = Math.round(x);
@@ -39,10 +45,9 @@ export function foldBinary(op: string, a: Scalar, b: Scalar, name: string): Scal
     case '*': return s(k, (v) => fa(v) * fb(v));
     case '/': return s('float', (v) => fa(v) / fb(v));
     case '%': return s(k, (v) => pyMod(fa(v), fb(v), k === 'int', name));
-    case '**': return s(k, (v) => {
-      const e = fb(v);
-      return Math.pow(fa(v), e);
-    });
+    // Python: int ** int is an int only for an exponent >= 0 (2 ** -1 is 0.5); the
+    // sign of an exponent read from vars is unknown until the call, so that is a float.
+    case '**': case 'pow': return s(k === 'int' && !(b.literal !== undefined && b.literal >= 0) ? 'float' : k, (v) => cPow(fa(v), fb(v)));
     case 'maximum': return s(k, (v) => Math.max(fa(v), fb(v)));
     case 'minimum': return s(k, (v) => Math.min(fa(v), fb(v)));
     case '<': return s('bool', (v) => +(fa(v) < fb(v)));

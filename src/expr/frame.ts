@@ -15,9 +15,11 @@ export interface Layout { block: number; slots: number; slotBytes: number; regs:
 /** A strided operand for GATHER: element 0's address, extents, and strides in bytes, all in the result's shape. */
 export interface Gather { base: number; shift: number; shape: readonly number[]; strides: readonly number[] }
 
-export function layout(p: Program, n: number, slots: number, gathers: readonly (Gather | undefined)[]): Layout {
+/** `own`: a fused kernel's block temporaries per slot and block size (src/expr/fused.ts), instead of the VM's. */
+export function layout(p: Program, n: number, slots: number, gathers: readonly (Gather | undefined)[], own?: { temps: number; block: number }): Layout {
+  const temps = own ? own.temps : p.temps;
   // A block is never larger than the data: a small evaluation needs small slots.
-  const block = Math.min(BLOCK, align(Math.max(n, 16), 16));
+  const block = Math.min(own ? own.block : BLOCK, align(Math.max(n, 16), 16));
   const regs = FRAME.FLAGS + align(slots * 4, 64);
   const instr = regs + p.regs.length * REG_BYTES;
   const consts = instr + p.code.length * 4;
@@ -25,7 +27,7 @@ export function layout(p: Program, n: number, slots: number, gathers: readonly (
   let descBytes = 0;
   for (const g of gathers) if (g) descBytes += 16 + 8 * g.shape.length;
   const slotBase = align(descs + descBytes, 64);
-  const slotBytes = p.temps * block * 8 + (gathers.length > 0 ? GATHER_SCRATCH : 0);
+  const slotBytes = temps * block * 8 + (gathers.length > 0 ? GATHER_SCRATCH : 0);
   return { block, slots, slotBytes, regs, instr, consts, descs, slotBase, bytes: slotBase + slots * slotBytes };
 }
 
@@ -42,8 +44,9 @@ function viewsOf(buffer: ArrayBufferLike) {
 /**
  * Write the frame at `base`. `ptrs[r]` is the address of array register r's
  * element 0 (operands and the output); `values[k]` is constant k in its dtype.
+ * `outScratch`: out shares no byte with an operand (a fused kernel may then keep a block there before the result).
  */
-export function writeFrame(buffer: ArrayBufferLike, base: number, p: Program, L: Layout, ptrs: readonly number[], values: readonly number[], gathers: readonly (Gather | undefined)[]): void {
+export function writeFrame(buffer: ArrayBufferLike, base: number, p: Program, L: Layout, ptrs: readonly number[], values: readonly number[], gathers: readonly (Gather | undefined)[], outScratch = false): void {
   const v = viewsOf(buffer);
   const head = v.i32;
   const b = base >> 2;
@@ -58,6 +61,7 @@ export function writeFrame(buffer: ArrayBufferLike, base: number, p: Program, L:
   head[b + (FRAME.INSTR >> 2)] = base + L.instr;
   head[b + (FRAME.REGS >> 2)] = base + L.regs;
   head[b + (FRAME.FUSED_DOT >> 2)] = p.reduce?.dot ? 1 : 0;
+  head[b + (FRAME.OUT_SCRATCH >> 2)] = outScratch ? 1 : 0;
   head.fill(0, b + (FRAME.FLAGS >> 2), b + (L.regs >> 2));
   let desc = L.descs;
   for (let r = 0; r < p.regs.length; r++) {

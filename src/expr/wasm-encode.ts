@@ -1,6 +1,6 @@
 /**
  * A minimal WebAssembly binary encoder: just what a fused expression kernel
- * needs (one function type, the shared memory imported, one exported
+ * needs (the shared memory and some functions imported, one exported
  * function). Instructions are written as raw bytes by the caller through `Code`.
  */
 
@@ -61,32 +61,59 @@ export class Code {
   shuffle(lanes: readonly number[]): this { this.simd(0x0d); for (const l of lanes) this.bytes.push(l); return this; }
 }
 
+export interface Signature { params: readonly number[]; results: readonly number[] }
+
 export interface ModuleSpec {
   /** The shared memory, imported as env.memory; its declared limits accept any engine memory. */
   memory: { module: string; name: string };
-  /** The one defined function: its signature, locals (types in order) and body (without the final `end`). */
-  func: { name: string; params: readonly number[]; results: readonly number[]; locals: readonly number[]; body: Code };
+  /** Imported functions: function indices 0, 1, ... in this order (`call` takes them). */
+  imports?: ReadonlyArray<Signature & { module: string; name: string }>;
+  /** The one defined function (index imports.length): its signature, locals (types in order) and body (without the final `end`). */
+  func: Signature & { name: string; locals: readonly number[]; body: Code };
 }
 
 /** The module's bytes. */
 export function encodeModule(spec: ModuleSpec): Uint8Array {
   const out: number[] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
   const f = spec.func;
-  const types: number[] = [1, 0x60];
-  uleb(types, f.params.length); types.push(...f.params);
-  uleb(types, f.results.length); types.push(...f.results);
+  const fns = spec.imports ?? [];
+  // One type per distinct signature.
+  const sigs: string[] = [];
+  const typeOf = (s: Signature) => {
+    const key = `${s.params.join(',')}:${s.results.join(',')}`;
+    let t = sigs.indexOf(key);
+    if (t < 0) { t = sigs.length; sigs.push(key); }
+    return t;
+  };
+  const fnTypes = fns.map(typeOf);
+  const funcType = typeOf(f);
+  const types: number[] = [];
+  uleb(types, sigs.length);
+  for (const key of sigs) {
+    const [params, results] = key.split(':').map((l) => (l ? l.split(',').map(Number) : []));
+    types.push(0x60);
+    uleb(types, params!.length); types.push(...params!);
+    uleb(types, results!.length); types.push(...results!);
+  }
   section(out, 1, types);
 
-  const imports: number[] = [1];
+  const imports: number[] = [];
+  uleb(imports, 1 + fns.length);
   name(imports, spec.memory.module); name(imports, spec.memory.name);
   // Shared, minimum 0 and maximum 65536 pages: an imported memory only has to fit inside these.
   imports.push(0x02, 0x03, 0x00); uleb(imports, 65536);
+  for (const [k, g] of fns.entries()) {
+    name(imports, g.module); name(imports, g.name);
+    imports.push(0x00); uleb(imports, fnTypes[k]!);
+  }
   section(out, 2, imports);
 
-  section(out, 3, [1, 0]); // one function, of type 0
+  const funcs: number[] = [1];
+  uleb(funcs, funcType);
+  section(out, 3, funcs); // one defined function
 
   const exports: number[] = [1];
-  name(exports, f.name); exports.push(0x00, 0); // function 0
+  name(exports, f.name); exports.push(0x00); uleb(exports, fns.length); // the defined function follows the imports
   section(out, 7, exports);
 
   const body: number[] = [];

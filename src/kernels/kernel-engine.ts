@@ -31,6 +31,7 @@ export type MapOp = MapFn | Kernel;
 export interface KernelOps<M extends Mode = 'sync'> extends Omit<ExprOps<M>, 'map'> {
   map<T extends TypedArray>(op: MapFn, x: T, opts?: OutOptions<T>): Ret<T, M>;
   map<T extends TypedArray>(op: MapOp, x: T, opts?: OutOptions<T>): Ret<T, M>;
+  map<T extends TypedArray>(op: MapFn, x: NDArray<T>, opts?: NdOutOptions): Ret<NDArray<T>, M>;
   map(op: MapOp, x: NDInput, opts?: NdOutOptions): Ret<NDArray, M>;
   /** Run `kernel(start, end, ...args)` over [0, n) in chunks on every thread. Options `{ chunkSize, signal }` may come last. */
   parallelFor(kernel: Kernel, n: number, ...args: KernelArgs): Ret<void, M>;

@@ -7,7 +7,7 @@
 import { CORE_OPS, type CoreOps, type MapFn } from '../engine/core-ops.js';
 import type { Op } from '../engine/op.js';
 import type { Mode, OpDecls, Ret } from '../engine/op-decl.js';
-import type { MatmulOptions, OpOptions, OutOptions, VarianceOptions } from '../engine/options.js';
+import type { HistogramOptions, MatmulOptions, OpOptions, OutOptions, VarianceOptions } from '../engine/options.js';
 import type { BinaryOp } from '../engine/ops/elementwise.js';
 import type { TypedArray } from '../memory/dtypes.js';
 import type { NDArray } from './ndarray.js';
@@ -16,6 +16,7 @@ import { reduceND, wantsAxis, type ReduceName } from './ops/reduce-axis.js';
 import { argsortND, cumsumND, sortND } from './ops/axis-ops.js';
 import { matmulND } from './ops/matmul-nd.js';
 import { concatenate, stack } from './ops/join.js';
+import { dotND, histogramND } from './ops/flat-ops.js';
 
 /** A scijs ndarray or a stdlib ndarray: accepted anywhere an NDArray is. */
 export interface NDObject { readonly data: TypedArray; readonly shape: readonly number[]; readonly stride?: readonly number[]; readonly strides?: readonly number[]; readonly offset?: number }
@@ -37,6 +38,8 @@ export interface ArgOptions extends OneAxisOptions { keepdims?: boolean }
 export interface JoinOptions extends OpOptions { axis?: number; out?: NDInput }
 
 type Bin<M extends Mode> = {
+  // Both operands share a dtype, so an NDArray's element type carries over.
+  <T extends TypedArray>(a: NDArray<T>, b: NDArray<T> | T | number, opts?: NdOutOptions): Ret<NDArray<T>, M>;
   <T extends TypedArray>(a: T, b: T | number, opts?: OutOptions<T>): Ret<T, M>;
   (a: TypedArray, b: NDView, opts?: NdOutOptions): Ret<NDArray, M>;
   (a: NDView, b: NDInput | number, opts?: NdOutOptions): Ret<NDArray, M>;
@@ -45,19 +48,24 @@ type Red<M extends Mode, O = AxisOptions> = {
   (x: TypedArray, opts?: OpOptions): Ret<number, M>;
   (x: NDInput, opts: O & { axis: number | readonly number[] }): Ret<NDArray, M>;
   (x: NDInput, opts: O & { keepdims: true }): Ret<NDArray, M>;
+  (x: NDInput, opts: O & { out: NDInput }): Ret<NDArray, M>;
+  // Over every axis, without keepdims or out: a number, as numpy's scalar.
+  (x: NDInput, opts?: O & { axis?: null; keepdims?: false; out?: undefined }): Ret<number, M>;
   (x: NDInput, opts?: O): Ret<number | NDArray, M>;
 };
 
-export interface NdOps<M extends Mode = 'sync'> extends Omit<CoreOps<M>, 'fill' | 'copy' | 'map' | BinaryOp | 'clip' | 'sum' | 'mean' | 'min' | 'max' | 'argmin' | 'argmax' | 'variance' | 'std' | 'norm' | 'cumsum' | 'sort' | 'argsort' | 'matmul'> {
+export interface NdOps<M extends Mode = 'sync'> extends Omit<CoreOps<M>, 'fill' | 'copy' | 'map' | BinaryOp | 'clip' | 'sum' | 'mean' | 'min' | 'max' | 'argmin' | 'argmax' | 'variance' | 'std' | 'norm' | 'cumsum' | 'sort' | 'argsort' | 'matmul' | 'dot' | 'histogram'> {
   fill<T extends TypedArray>(x: T, value: number, opts?: OpOptions): Ret<T, M>;
   fill<A extends NDArray>(x: A, value: number, opts?: OpOptions): Ret<A, M>;
   /** copy(src, dst): into dst (src broadcast to dst's shape); copy(a): a new C-contiguous NDArray. */
   copy<T extends TypedArray>(src: T, dst: T, opts?: OpOptions): Ret<T, M>;
   copy(src: NDInput, dst?: NDInput, opts?: OpOptions): Ret<NDArray, M>;
   map<T extends TypedArray>(op: MapFn, x: T, opts?: OutOptions<T>): Ret<T, M>;
+  map<T extends TypedArray>(op: MapFn, x: NDArray<T>, opts?: NdOutOptions): Ret<NDArray<T>, M>;
   map(op: MapFn, x: NDView, opts?: NdOutOptions): Ret<NDArray, M>;
   add: Bin<M>; subtract: Bin<M>; multiply: Bin<M>; divide: Bin<M>; maximum: Bin<M>; minimum: Bin<M>; pow: Bin<M>;
   clip<T extends TypedArray>(x: T, lo: number, hi: number, opts?: OutOptions<T>): Ret<T, M>;
+  clip<T extends TypedArray>(x: NDArray<T>, lo: number, hi: number, opts?: NdOutOptions): Ret<NDArray<T>, M>;
   clip(x: NDView, lo: number, hi: number, opts?: NdOutOptions): Ret<NDArray, M>;
   /** numpy.where: cond ? x : y elementwise, broadcast together; x and y share a dtype (or are numbers). */
   where(cond: NDInput, x: NDInput | number, y: NDInput | number, opts?: NdOutOptions): Ret<NDArray, M>;
@@ -76,6 +84,11 @@ export interface NdOps<M extends Mode = 'sync'> extends Omit<CoreOps<M>, 'fill' 
   argsort(x: NDInput, opts?: OneAxisOptions): Ret<NDArray, M>;
   matmul<T extends Float64Array | Float32Array>(a: T, b: T, opts: MatmulOptions<T>): Ret<T, M>;
   matmul(a: NDInput, b: NDInput, opts?: NdOutOptions): Ret<NDArray, M>;
+  dot<T extends TypedArray>(a: T, b: T, opts?: OpOptions): Ret<number, M>;
+  /** numpy.dot: two 1-d views give a number, 2-d operands their matrix product. */
+  dot(a: NDInput, b: NDInput, opts?: OpOptions): Ret<number | NDArray, M>;
+  /** Counts every element (an N-d array is flattened, as numpy does). */
+  histogram(x: NDInput, opts?: HistogramOptions): Ret<Uint32Array, M>;
   /** Join arrays along an existing axis (default 0). */
   concatenate(arrays: readonly NDInput[], opts?: JoinOptions): Ret<NDArray, M>;
   /** Join arrays along a new axis (default 0). */
@@ -152,6 +165,8 @@ export const ND_OPS = {
     run: (c: never, a: unknown, b: unknown, o: Record<string, unknown> | undefined) => (isTyped(a) && isTyped(b) && flatOut(o) && o !== undefined && (o.m !== undefined || o.k !== undefined || o.n !== undefined)
       ? CORE_OPS.matmul.run(c, a as never, b as never, o as never) : loose<AnyOp>(matmulND(c, a, b, o ?? {}))),
   },
+  dot: { ...CORE_OPS.dot, run: (c: never, a: unknown, b: unknown) => (isTyped(a) && isTyped(b) ? CORE_OPS.dot.run(c, a as never, b as never) : loose<AnyOp>(dotND(c, a, b))) },
+  histogram: { ...CORE_OPS.histogram, run: (c: never, x: unknown, o: never) => (isTyped(x) ? CORE_OPS.histogram.run(c, x as never, o) : loose<AnyOp>(histogramND(c, x, o))) },
   concatenate: { params: ['arrays'], options: ['axis', 'out'], run: (c: never, arrays: unknown, o: { axis?: unknown; out?: unknown } | undefined) => loose<AnyOp>(concatenate(c, arrays, o ?? {})) },
   stack: { params: ['arrays'], options: ['axis', 'out'], run: (c: never, arrays: unknown, o: { axis?: unknown; out?: unknown } | undefined) => loose<AnyOp>(stack(c, arrays, o ?? {})) },
 } as unknown as OpDecls<NdOps>;

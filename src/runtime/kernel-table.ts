@@ -37,6 +37,8 @@ export class KernelTable {
   #names: string[][] = [];
   #js = new Map<number, AnyFn>();
   #shipped = new Map<number, AnyFn>();
+  /** The built-in module's exports (slot 0): generated kernels import its kernels as `kernels.<name>`. */
+  #builtin: WebAssembly.Exports = {};
 
   constructor(memory: WasmMemory) {
     this.memory = memory;
@@ -56,6 +58,7 @@ export class KernelTable {
     const instance = new WebAssembly.Instance(module, imports);
     const names = kernelNames(module);
     this.#modules[slot] = names.map((name) => instance.exports[name] as AnyFn);
+    if (slot === 0) this.#builtin = instance.exports;
     this.#names[slot] = names;
     return names;
   }
@@ -67,14 +70,15 @@ export class KernelTable {
 
   /**
    * Instantiate a generated kernel module (one exported function, importing
-   * env.memory) as shipped kernel `id`. Ids are never reused for other bytes,
-   * so a defined id stays valid.
+   * env.memory and possibly built-in kernels, `kernels.sin_f64`...: a wasm-to-wasm
+   * call, no JS in between) as shipped kernel `id`. Ids are never reused for
+   * other bytes, so a defined id stays valid.
    */
   defineShipped(id: number, module: WasmModule): void {
     if (this.#shipped.has(id)) return;
     // A program that keeps generating kernels starts over; a steady one never does.
     if (this.#shipped.size >= MAX_SHIPPED) this.#shipped.clear();
-    const instance = new WebAssembly.Instance(module as WebAssembly.Module, { env: { memory: this.memory } });
+    const instance = new WebAssembly.Instance(module as WebAssembly.Module, { env: { memory: this.memory }, kernels: this.#builtin });
     this.#shipped.set(id, Object.values(instance.exports)[0] as AnyFn);
   }
 

@@ -1,6 +1,7 @@
 /** Small helpers shared by the task APIs: argument checks, defaults, job plumbing. */
 import { checkKeys } from '../engine/options.js';
-import { CancelledError } from '../errors.js';
+import { CancelledError, TimeoutError } from '../errors.js';
+import { timerFor } from './timer.js';
 import { availableParallelism } from 'node:os';
 import { batchLifecycle, type ChunkHandle } from './batch.js';
 import type { BackendJob, TaskBackend, TaskCall } from './backends/backend.js';
@@ -113,6 +114,20 @@ export function abortPromise(signal: AbortSignal | undefined): { promise: Promis
   });
   promise.catch(() => {});
   return { promise, dispose: () => signal.removeEventListener('abort', onAbort) };
+}
+
+/**
+ * A promise that rejects with TimeoutError at `deadline.at` (performance.now() time;
+ * `ms` is the timeout the caller gave, for the message), or undefined without one.
+ */
+export function deadlinePromise(deadline: { at: number; ms: number } | undefined, what: string): { promise: Promise<never>; dispose(): void } | undefined {
+  if (!deadline) return undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const promise = new Promise<never>((_, reject) => {
+    timer = timerFor(Math.max(0, deadline.at - performance.now()), () => reject(new TimeoutError(`${what}: a result was not ready within ${deadline.ms} ms of the call`)));
+  });
+  promise.catch(() => {});
+  return { promise, dispose: () => clearTimeout(timer) };
 }
 
 export function checkSignal(signal: unknown): AbortSignal | undefined {

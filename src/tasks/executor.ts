@@ -10,7 +10,7 @@ import { createBackend } from './backends/index.js';
 import type { BackendJob, TaskBackend } from './backends/backend.js';
 import { BULLMQ_OPTION_KEYS, type BullmqOptions } from './backends/bullmq-options.js';
 import { checkOptionKeys, checkSignal, cpuCount, defaultWorkers, isIterable, positiveInt, submitBatch, toAsyncIterator } from './common.js';
-import { Future, setFutureAbort } from './future.js';
+import { checkTimeout, Future, setFutureAbort } from './future.js';
 import type { TaskStats } from './stats.js';
 import { streamChunks } from './stream.js';
 import { isModuleRef, toWireFn, type Awaited2, type TaskFn } from './worker/task-fn.js';
@@ -43,6 +43,11 @@ export interface ExecutorMapOptions {
   /** Chunks submitted ahead of the consumer. Default 2 × maxWorkers. */
   bufferSize?: number;
   signal?: AbortSignal;
+  /**
+   * Milliseconds from the map() call by which each result must be ready (Python's
+   * `timeout`): past it the iterator throws TimeoutError and cancels what has not started.
+   */
+  timeout?: number;
 }
 
 export interface ShutdownOptions {
@@ -65,7 +70,7 @@ export class Executor implements AsyncDisposable {
     checkOptionKeys(options, 'new Executor', EXECUTOR_OPTIONS);
     const backend = options.backend ?? 'worker';
     if (backend !== 'worker' && backend !== 'async' && backend !== 'bullmq') {
-      throw new TypeError(`backend must be 'worker', 'async' or 'bullmq', got ${JSON.stringify(backend)}`);
+      throw new TypeError(`new Executor: backend must be 'worker', 'async' or 'bullmq'; got ${JSON.stringify(backend)}`);
     }
     this.backend = backend;
     this.maxWorkers =
@@ -143,7 +148,9 @@ export class Executor implements AsyncDisposable {
     iterables.forEach((it, i) => {
       if (!isIterable(it)) throw new TypeError(`map: argument ${i + 1} must be an iterable or async iterable`);
     });
-    checkOptionKeys(options, 'Executor.map', ['chunkSize', 'bufferSize', 'signal']);
+    checkOptionKeys(options, 'Executor.map', ['chunkSize', 'bufferSize', 'signal', 'timeout']);
+    const timeout = checkTimeout(options.timeout, 'Executor.map: timeout');
+    const deadline = timeout === undefined ? undefined : { at: performance.now() + timeout, ms: timeout, what: 'Executor.map' };
     const chunkSize = options.chunkSize == null ? 1 : positiveInt(options.chunkSize, 'chunkSize');
     const window = options.bufferSize == null ? 2 * this.maxWorkers : positiveInt(options.bufferSize, 'bufferSize');
     const signal = checkSignal(options.signal);
@@ -155,6 +162,7 @@ export class Executor implements AsyncDisposable {
       window,
       ordered: true,
       signal,
+      deadline,
     });
   }
 

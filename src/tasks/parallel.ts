@@ -37,8 +37,8 @@ export interface ParallelGenerator extends ParallelBase {
 /** joblib's effective n_jobs. */
 export function resolveNJobs(n: unknown): number {
   if (n === undefined || n === null) return 1;
-  if (typeof n !== 'number' || !Number.isInteger(n)) throw new RangeError(`nJobs must be an integer, got ${String(n)}`);
-  if (n === 0) throw new RangeError('nJobs == 0 has no meaning: use a positive count, or -1 for all CPUs');
+  if (typeof n !== 'number' || !Number.isInteger(n)) throw new RangeError(`parallel: nJobs must be an integer; got ${String(n)}`);
+  if (n === 0) throw new RangeError('parallel: nJobs == 0 has no meaning: use a positive count, or -1 for all CPUs');
   return n > 0 ? n : Math.max(cpuCount() + 1 + n, 1);
 }
 
@@ -102,7 +102,7 @@ export function parallel(options: ParallelOptions = {}): ParallelList | Parallel
   const nJobs = resolveNJobs(o.nJobs);
   let backend: ParallelBackend = o.backend ?? 'worker';
   if (!isBackendName(backend)) {
-    throw new TypeError(`backend must be one of ${BACKEND_NAMES.map((b) => `'${b}'`).join(', ')}; got ${JSON.stringify(backend)}`);
+    throw new TypeError(`parallel: backend must be one of ${BACKEND_NAMES.map((b) => `'${b}'`).join(', ')}; got ${JSON.stringify(backend)}`);
   }
   // A remote backend stays remote: nJobs only sizes how much is in flight.
   if (nJobs === 1 && backend !== 'bullmq') backend = 'sequential';

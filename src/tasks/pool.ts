@@ -71,7 +71,7 @@ export class Pool implements AsyncDisposable {
     }
     if (options.initargs !== undefined && !Array.isArray(options.initargs)) throw new TypeError('initargs must be an array');
     const backend = options.backend ?? 'worker';
-    if (backend !== 'worker' && backend !== 'bullmq') throw new TypeError(`backend must be 'worker' or 'bullmq', got ${JSON.stringify(backend)}`);
+    if (backend !== 'worker' && backend !== 'bullmq') throw new TypeError(`new Pool: backend must be 'worker' or 'bullmq'; got ${JSON.stringify(backend)}`);
     this.backend = backend;
     if (backend === 'bullmq') {
       if (options.initializer !== undefined || maxTasks !== undefined) {

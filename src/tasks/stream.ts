@@ -7,13 +7,15 @@
  */
 import type { BatchOutcome } from './batch.js';
 import type { ChunkHandle } from './batch.js';
-import { abortPromise, toAsyncIterator } from './common.js';
+import { abortPromise, deadlinePromise, toAsyncIterator } from './common.js';
 
 export interface StreamOptions {
   chunkSize: number;
   window: number;
   ordered: boolean;
   signal?: AbortSignal;
+  /** Executor.map's timeout: each result must be ready by `at` (performance.now() time). */
+  deadline?: { at: number; ms: number; what: string };
 }
 
 export async function* streamChunks<A, R>(
@@ -22,8 +24,8 @@ export async function* streamChunks<A, R>(
   opts: StreamOptions,
 ): AsyncGenerator<R, void, undefined> {
   const it = toAsyncIterator(source, 'iterable');
-  const abort = abortPromise(opts.signal);
-  const race = <T>(p: Promise<T>): Promise<T> => (abort ? Promise.race([p, abort.promise]) : p);
+  const stops = [abortPromise(opts.signal), deadlinePromise(opts.deadline, opts.deadline?.what ?? '')].filter((s) => s !== undefined);
+  const race = <T>(p: Promise<T>): Promise<T> => (stops.length ? Promise.race([p, ...stops.map((s) => s.promise)]) : p);
   const pending: ChunkHandle[] = [];
   const finished: { h: ChunkHandle; out?: BatchOutcome; err?: unknown; failed: boolean }[] = [];
   let wake: (() => void) | undefined;
@@ -76,7 +78,7 @@ export async function* streamChunks<A, R>(
     }
   } finally {
     for (const h of pending) h.cancel();
-    abort?.dispose();
+    for (const s of stops) s.dispose();
     if (!exhausted) await it.return?.();
   }
 }

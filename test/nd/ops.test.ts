@@ -281,6 +281,35 @@ numpySuite('N-d ops vs numpy', () => {
     expect([...flat]).toEqual([1, 2, 3, 4]);
   }, 120_000);
 
+  it('dot of 1-d views (a number) and of matrices (numpy.dot), histogram of any view (flattened), as numpy', async () => {
+    const r = rng(23);
+    const pending: Pending[] = [];
+    for (let t = 0; t < 60; t++) {
+      const e = engines[t % engines.length]!;
+      const sync = r() < 0.5;
+      if (t % 2 === 0) {
+        const dtype = pick(r, t % 4 === 0 ? DT : FL);
+        const n = Math.floor(r() * 9);
+        const mat = DT.indexOf(dtype) < 2 && r() < 0.4;
+        const sa = mat ? [1 + Math.floor(r() * 4), n] : [n], sb = mat ? [n, 1 + Math.floor(r() * 4)] : [n];
+        const a = randomView(e, r, sa, dtype), b = randomView(e, r, sb, dtype);
+        const got = await run<NDArray | number>(e, sync, 'dot', a, b);
+        // numpy.dot wraps int32 products in int32; wasmpar's dot of integers is exact (README).
+        const code = FL.includes(dtype) ? 'out = np.dot(a, b)' : 'out = np.dot(a.astype(np.float64), b.astype(np.float64))';
+        pending.push({ label: `dot ${dtype} (${sa}) (${sb})`, got: got as NDArray, rel: dtype === 'f32' ? 1e-5 : 1e-12, py: { code, inputs: { a, b } } });
+      } else {
+        const dtype = pick(r, DT);
+        const x = randomView(e, r, randomShape(r, 4), dtype, 0, 30);
+        const bins = 1 + Math.floor(r() * 7);
+        const got = await run<Uint32Array>(e, sync, 'histogram', x, { bins, range: [2, 25] });
+        pending.push({ label: `histogram ${dtype} (${x.shape})`, got: 'error' in got ? got : e.ndarray(got, [bins]), rel: 0, py: { code: `out = np.histogram(x, bins=${bins}, range=(2, 25))[0]`, inputs: { x } } });
+      }
+    }
+    await compare(pending);
+    const e = engines[0]!;
+    expect(await run(e, true, 'dot', e.zeros([2, 2, 2]), e.zeros([2, 2]))).toEqual({ error: expect.stringMatching(/^dotSync: operands must be 1-d or 2-d/) });
+  }, 120_000);
+
   it('copy (transposes, tiled), concatenate, stack', async () => {
     const r = rng(23);
     const pending: Pending[] = [];

@@ -65,6 +65,15 @@ describe('the packed tarball', () => {
     expect(readFileSync(join(ROOT, 'LICENSE'), 'utf8')).toMatch(/^MIT License/);
   });
 
+  it("every subpath's types resolve also under TypeScript's legacy moduleResolution 'node' (typesVersions; TS < 7)", () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { exports: Record<string, { types?: string }>; typesVersions?: Record<string, Record<string, string[]>> };
+    for (const [sub, target] of Object.entries(pkg.exports)) {
+      if (sub === '.' || !target.types) continue;
+      expect(pkg.typesVersions?.['*']?.[sub.slice(2)], `typesVersions for ${sub}`).toEqual([target.types]);
+      expect(files).toContain(target.types.slice(2));
+    }
+  });
+
   it('installs offline into ESM, CommonJS, TypeScript and Vite projects without install-script warnings', async () => {
     await install('esm', esmConsumer);
     await install('cjs', cjsConsumer);

@@ -1,6 +1,6 @@
 // Compile-time checks of the op types derived from the declarations (op-decl.ts):
 // checked by test/engine-types.test.ts with tsc against the built package. Never run.
-import type { Engine, Kernel } from 'wasmpar';
+import type { Engine, Kernel, NDArray } from 'wasmpar';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false;
 const assert = <T extends true>(_: T): void => undefined;
@@ -28,6 +28,22 @@ export async function check(e: Engine, k: Kernel): Promise<void> {
   const n: number = e.parallelReduceSync(k, 10, 'sum', f64);
   void [a, b, c, d, g, h, p, s, m, r1, r2, r3, r4, v, n];
 
+  // N-d: a reduction over every axis is a number (as at run time); along an axis, an NDArray.
+  const x = e.zeros([3, 4], 'f32');
+  const t1: number = await e.sum(x);
+  const t2: number = e.meanSync(x, { axis: null });
+  const t3: number = await e.argmax(x, {});
+  const t4: NDArray = await e.sum(x, { axis: 0 });
+  const t5: NDArray = e.maxSync(x, { keepdims: true });
+  const t6: NDArray = await e.sum(x, { out: e.zeros([]) });
+  // Elementwise ops keep an NDArray's element type (both operands share a dtype).
+  const t7: Float32Array = (await e.add(x, x.T.T)).data;
+  const t8: Float32Array = e.mapSync('sqrt', x).data;
+  const t9: Float32Array = (await e.clip(x, 0, 1)).data;
+  void [t1, t2, t3, t4, t5, t6, t7, t8, t9];
+  // @ts-expect-error: along an axis the result is an NDArray, not a number
+  const bad2: number = await e.sum(x, { axis: 1 });
+
   // @ts-expect-error: MapOp is the union of op names, not any string
   e.mapSync('sinh', f64);
   // @ts-expect-error: operands of different dtypes
@@ -38,5 +54,5 @@ export async function check(e: Engine, k: Kernel): Promise<void> {
   e.axpySync(1, i32, i32);
   // @ts-expect-error: the Sync form returns the value, not a Promise
   const notPromise: Promise<number> = e.sumSync(f64);
-  void [bad, notPromise];
+  void [bad, notPromise, bad2];
 }

@@ -61,6 +61,14 @@ function target(ctx: OpContext, O: Placed | undefined, inputs: Array<[Placed, nu
 const TILE_COLS = 512;
 
 /** Copy `src` (any strides, broadcast to dst's shape) into `dst`: tiled when it is a transpose. */
+/** X itself when C-contiguous, else a C-contiguous scratch copy (freed when the op ends). */
+export function* contiguous(ctx: OpContext, X: NDArray, name: string): Op<NDArray> {
+  if (X.isContiguous) return X;
+  const t = scratchND(ctx, X.dtype, X.shape);
+  yield* copyInto(ctx, t, placeInput(ctx, X, name));
+  return t.nd;
+}
+
 export function* copyInto(ctx: OpContext, dst: Placed, src: Placed, srcStrides: readonly number[] = src.nd.strides): Op<void> {
   const shape = dst.nd.shape;
   const plan = planIteration(shape, [dst.nd.strides, srcStrides]);

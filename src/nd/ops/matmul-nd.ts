@@ -13,15 +13,8 @@ import { broadcastShapes, broadcastStrides } from '../broadcast.js';
 import { requireNDArray } from '../interop.js';
 import type { NDArray } from '../ndarray.js';
 import { formatShape } from '../shape.js';
-import { checkOut, copyInto, flatOf } from './elementwise.js';
-import { allocatorOf, freshOut, hazard, placeInput, placeOut, scratchND, type Placed } from './place.js';
-
-function* contiguous(ctx: OpContext, X: NDArray, name: string): Op<NDArray> {
-  if (X.isContiguous) return X;
-  const t = scratchND(ctx, X.dtype, X.shape);
-  yield* copyInto(ctx, t, placeInput(ctx, X, name));
-  return t.nd;
-}
+import { checkOut, contiguous, copyInto, flatOf } from './elementwise.js';
+import { allocatorOf, freshOut, hazard, placeInput, placeOut, type Placed } from './place.js';
 
 export function* matmulND(ctx: OpContext, a: unknown, b: unknown, o: { out?: unknown; m?: unknown; k?: unknown; n?: unknown }): Op<NDArray> {
   if (o.m !== undefined || o.k !== undefined || o.n !== undefined) throw new TypeError(`${ctx.op}: { m, k, n } is for flat typed arrays; N-d operands carry their shapes`);

@@ -207,8 +207,8 @@ export class TaskPool {
     try {
       postBatch(slot, entry);
     } catch (e) {
-      // Arguments that cannot be cloned: this job's error, the worker is fine.
-      job.resolve({ values: [], hasError: true, error: e, ms: 0 });
+      // Arguments that cannot be cloned: this job's TypeError (as for a result), the worker is fine.
+      job.resolve({ values: [], hasError: true, error: new TypeError(`a task argument could not be sent to a worker thread: ${(e as Error).message}`, { cause: e }), ms: 0 });
       return;
     }
     entry.slot = slot;
