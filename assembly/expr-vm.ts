@@ -10,7 +10,7 @@
 //   0 nInstr  4 nSlots  8 slotBytes  12 slotBase  16 block  20 reduce kind
 //   24 reduce register  28 reduce dtype  32 instr address  36 register address
 //   40 fused dot (sum of a final f64 multiply)  44 out shares no byte with an operand (src/expr/fused.ts)
-//   64.. one i32 claim flag per slot
+//   64.. one i32 claim flag per slot, 64 bytes apart
 // Register (16 bytes): kind, log2(element size), address, 0.
 //   ARRAY: address of element 0; CONST: a 16-byte splat; TEMP: offset in a slot;
 //   STRIDED: a gather descriptor (expr-gather.ts), read only by GATHER.
@@ -221,23 +221,31 @@ function pairwiseRange(frame: usize, slot: usize, i0: i32, n: i32, block: i32): 
   return v < best || (v == best && v == 0 && 1 / v < 0);
 }
 
-function claimSlot(frame: usize): usize {
+// Each slot's flag has its own cache line: threads claiming their own slots do not take each other's line.
+@inline function flagOf(frame: usize, s: usize): usize { return frame + 64 + (s << 6); }
+
+// The first free slot from `from` on.
+function claimSlot(frame: usize, from: i32): usize {
   const slots = load<i32>(frame, 4);
   // At most `slots` threads run chunks of one job at a time, so a free flag exists.
-  for (let s = 0; ; s = s + 1 == slots ? 0 : s + 1) {
-    if (atomic.cmpxchg<i32>(frame + 64 + (<usize>s << 2), 0, 1) == 0) return <usize>s;
+  for (let s = from < slots ? from : 0; ; s = s + 1 == slots ? 0 : s + 1) {
+    if (atomic.cmpxchg<i32>(flagOf(frame, <usize>s), 0, 1) == 0) return <usize>s;
   }
   return 0;
 }
 
-/** A free slot's index for one chunk of a generated kernel (src/expr/fused.ts) that keeps block temporaries. */
-export function expr_claim(frame: usize): i32 { return <i32>claimSlot(frame); }
+/**
+ * A free slot's index for one chunk of a generated kernel (src/expr/fused.ts) that keeps
+ * block temporaries, trying first `from` (the slot this thread had last): a thread that
+ * keeps its slot keeps its temporaries' lines in its own cache.
+ */
+export function expr_claim(frame: usize, from: i32): i32 { return <i32>claimSlot(frame, from); }
 /** Give the slot back at the end of the chunk. */
-export function expr_release(frame: usize, s: i32): void { atomic.store<i32>(frame + 64 + (<usize>s << 2), 0); }
+export function expr_release(frame: usize, s: i32): void { atomic.store<i32>(flagOf(frame, <usize>s), 0); }
 
 /** Evaluate the program over [start, end); a reduction returns the chunk's partial. */
 export function expr_run(start: i32, end: i32, frame: usize): f64 {
-  const s = claimSlot(frame);
+  const s = claimSlot(frame, 0);
   const slot = <usize>load<u32>(frame, 12) + s * <usize>load<u32>(frame, 8);
   const block = load<i32>(frame, 16);
   const reduce = load<i32>(frame, 20);
@@ -259,6 +267,6 @@ export function expr_run(start: i32, end: i32, frame: usize): f64 {
       if (i0 == start || better(reduce == R_MAX, v, r)) r = v;
     }
   }
-  atomic.store<i32>(frame + 64 + (s << 2), 0);
+  atomic.store<i32>(flagOf(frame, s), 0);
   return r;
 }

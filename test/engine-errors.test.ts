@@ -217,6 +217,29 @@ describe('option keys and aborted signals (both forms)', () => {
     }
   }
 
+  it('an argument past the options object is a TypeError naming the op and its parameters (both forms); nothing written', async () => {
+    const e = engines[1]!;
+    const f = fixture(e);
+    const calls: Array<[string, (s: string) => unknown]> = [
+      ['add', (s) => (e as any)[`add${s}`](f.a, f.b, { out: f.out }, f.b)],
+      ['sum', (s) => (e as any)[`sum${s}`](f.a, {}, 1)],
+      ['map', (s) => (e as any)[`map${s}`]('sqrt', f.a, { out: f.out }, 'x')],
+      ['cumsum', (s) => (e as any)[`cumsum${s}`](f.a, { out: f.out }, f.out)],
+    ];
+    for (const [name, call] of calls) {
+      for (const s of ['', 'Sync']) {
+        let thrown: unknown;
+        try { const p = call(s); if (s === '') { const r = await settle(p as Promise<unknown>, T, name); if (!r.ok) thrown = r.error; } } catch (err) { thrown = err; }
+        expect(thrown, `${name}${s}`).toBeInstanceOf(TypeError);
+        expect((thrown as Error).message).toMatch(new RegExp(`^${name}${s}: takes \\(.*options\\); got \\d arguments`));
+        expect(Array.from(f.out).every((v) => v === SENTINEL.f64), `${name}${s} wrote out`).toBe(true);
+      }
+    }
+    // A trailing undefined is an absent argument, not an extra one.
+    expect(e.sumSync(f.a, undefined, undefined)).toBe(e.sumSync(f.a));
+    expect(() => e.varianceSync(f.a, { ddof: '1' as any })).toThrow(/^varianceSync: ddof must be a number; got '1'/);
+  });
+
   it('a Sync op with an already-aborted signal throws CancelledError and writes nothing', () => {
     for (const e of engines) {
       const f = fixture(e);

@@ -105,6 +105,25 @@ describe('number-only parts are computed as Python computes them', () => {
   });
 });
 
+describe('pow(x, y) is numpy.power, x ** y takes numpy\'s fast paths', () => {
+  it('pow(a, literal) has the bits of engine.pow and of pow(a, y) from vars; a ** 0.5 is sqrt, a ** 2 square, a ** -1 is 1/a', async () => {
+    for (const [k, e] of engines.entries()) {
+      for (const dt of ['f64', 'f32'] as const) {
+        const a = e.from([-Infinity, -0, 0, 4, -4, 2.5, 1e-30, Infinity, NaN, 3], dt);
+        for (const y of [0.5, 2, -1, 3, -0.5]) {
+          const label = `${ENGINE_CONFIGS[k]!.label} ${dt} y=${y}`;
+          const want = bits(await withTimeout(e.pow(a, y), T, label) as TA);
+          expect(bits(e.evaluateSync(`pow(a, ${y})`, { a }) as TA), `${label} pow(a, literal)`).toEqual(want);
+          expect(bits(e.evaluateSync('pow(a, y)', { a, y }) as TA), `${label} pow(a, y)`).toEqual(want);
+        }
+        expect(bits(e.evaluateSync('a ** 0.5', { a }) as TA)).toEqual(bits(e.mapSync('sqrt', a)));
+        expect(bits(e.evaluateSync('a ** 2', { a }) as TA)).toEqual(bits(e.mapSync('square', a)));
+        expect(bits(e.evaluateSync('a ** -1', { a }) as TA)).toEqual(bits(e.divideSync(e.from(Array(10).fill(1), dt), a)));
+      }
+    }
+  });
+});
+
 describe('dtypes: numpy promotion', () => {
   const cases: Array<[string, string]> = [
     ['i + f', 'Float64Array'], ['i + u8', 'Int32Array'], ['u8 + u', 'Uint32Array'], ['i + u', 'Float64Array'],

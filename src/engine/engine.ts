@@ -236,7 +236,7 @@ export class EngineCore {
   }
 
   #start(name: string, decl: AnyDecl, args: unknown[]): [OpContext, Op<unknown>, AbortSignal | undefined] {
-    const [positional, opts] = splitCall(decl, args);
+    const [positional, opts] = splitCall(decl, args, name);
     const o = checkOptions<OpOptions>(opts, name, decl.options);
     this.#live(name);
     if (o.signal?.aborted) throw new CancelledError(`${name} was cancelled`, { cause: o.signal.reason });

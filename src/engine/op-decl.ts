@@ -80,10 +80,14 @@ export function installOps(cls: { prototype: object }, decls: object, runner: Op
 }
 
 /** Split a call's arguments into positional ones and the options object. */
-export function splitCall(decl: AnyDecl, args: unknown[]): [unknown[], unknown] {
+export function splitCall(decl: AnyDecl, args: unknown[], op: string): [unknown[], unknown] {
   if (decl.split) return decl.split(args);
   // Always params.length positional arguments, so the options land in their slot.
   const n = decl.params.length;
+  // An argument past the options is a mistake (add(a, b, c, d)), never ignored.
+  for (let i = n + 1; i < args.length; i++) {
+    if (args[i] !== undefined) throw new TypeError(`${op}: takes (${[...decl.params, 'options'].join(', ')}); got ${args.length} arguments`);
+  }
   const positional = args.slice(0, n);
   while (positional.length < n) positional.push(undefined);
   return [positional, args[n]];

@@ -63,7 +63,9 @@ export function check(root: Node, operands: ReadonlyMap<string, Operand>, op: st
   const arith = (name: string, a: Typed, b: Typed, na: Node, nb: Node, col: number): Typed => {
     if (isScalar(a) && isScalar(b)) return literal(foldBinary(name, a, b, op), a, b);
     let dt = common(a, b);
-    if ((name === '**' || name === 'pow') && isScalar(b) && b.literal !== undefined) {
+    // Only the operator, as in numpy: a ** 0.5 is sqrt(a), but pow(a, 0.5) is numpy.power,
+    // the pow kernel (pow(-inf, 0.5) is inf, not NaN), whether 0.5 is written or passed in vars.
+    if (name === '**' && isScalar(b) && b.literal !== undefined) {
       const p = power(a as Ir, dt, b.literal);
       if (p) return p;
     }

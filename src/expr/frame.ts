@@ -20,7 +20,7 @@ export function layout(p: Program, n: number, slots: number, gathers: readonly (
   const temps = own ? own.temps : p.temps;
   // A block is never larger than the data: a small evaluation needs small slots.
   const block = Math.min(own ? own.block : BLOCK, align(Math.max(n, 16), 16));
-  const regs = FRAME.FLAGS + align(slots * 4, 64);
+  const regs = FRAME.FLAGS + slots * 64; // a cache line per slot's claim flag
   const instr = regs + p.regs.length * REG_BYTES;
   const consts = instr + p.code.length * 4;
   const descs = consts + p.consts.length * 16;
@@ -49,7 +49,8 @@ function viewsOf(buffer: ArrayBufferLike) {
 export function writeFrame(buffer: ArrayBufferLike, base: number, p: Program, L: Layout, ptrs: readonly number[], values: readonly number[], gathers: readonly (Gather | undefined)[], outScratch = false): void {
   const v = viewsOf(buffer);
   const head = v.i32;
-  const b = base >> 2;
+  // >>> (not >>): past 2 GiB of heap an address has bit 31 set, and >> would make the index negative.
+  const b = base >>> 2;
   head[b + (FRAME.NINSTR >> 2)] = p.code.length >> 3;
   head[b + (FRAME.NSLOTS >> 2)] = L.slots;
   head[b + (FRAME.SLOT_BYTES >> 2)] = L.slotBytes;
@@ -85,7 +86,7 @@ export function writeFrame(buffer: ArrayBufferLike, base: number, p: Program, L:
   for (let k = 0; k < p.consts.length; k++) {
     const dt = p.constDts[k]!;
     const shift = DTYPES[dt].shift;
-    const at = (base + L.consts + k * 16) >> shift;
+    const at = (base + L.consts + k * 16) >>> shift;
     v[dt].fill(values[k]!, at, at + (16 >> shift));
   }
 }

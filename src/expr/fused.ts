@@ -83,7 +83,7 @@ export function generate(p: Program): Uint8Array | undefined {
 
 // Plain opcodes.
 const BLOCK = 0x02, LOOP = 0x03, BR = 0x0c, BR_IF = 0x0d, END = 0x0b, CALL = 0x10, SELECT = 0x1b;
-const LOCAL_GET = 0x20, LOCAL_SET = 0x21, I32_LOAD = 0x28;
+const LOCAL_GET = 0x20, LOCAL_SET = 0x21, GLOBAL_GET = 0x23, GLOBAL_SET = 0x24, I32_LOAD = 0x28;
 const I32_LT_S = 0x48, I32_GE_S = 0x4e, I32_ADD = 0x6a, I32_SUB = 0x6b, I32_MUL = 0x6c, I32_SHL = 0x74;
 const V_LOAD = 0x00, I8_NEG = 0x61;
 
@@ -93,7 +93,7 @@ function build(p: Program, P: Plan): Uint8Array {
   const slotted = temps.length > 0;
   // Imports: the slot claim and release (with temporaries), then the kernels called.
   const imports = [
-    ...(slotted ? [{ module: 'kernels', name: 'expr_claim', params: [I32], results: [I32] }, { module: 'kernels', name: 'expr_release', params: [I32, I32], results: [] }] : []),
+    ...(slotted ? [{ module: 'kernels', name: 'expr_claim', params: [I32, I32], results: [I32] }, { module: 'kernels', name: 'expr_release', params: [I32, I32], results: [] }] : []),
     ...calls.map((name) => ({ module: 'kernels', name, params: [I32, I32, I32, I32], results: [] })),
   ];
   const CLAIM = 0, RELEASE = 1, callIndex = (name: string) => (slotted ? 2 : 0) + calls.indexOf(name);
@@ -125,10 +125,11 @@ function build(p: Program, P: Plan): Uint8Array {
     // No kernel called: one loop over the whole chunk.
     f.u(LOCAL_GET, 0).u(LOCAL_SET, I).u(LOCAL_GET, 1).u(LOCAL_SET, HI);
     emitLoop(f, p, P, L, segments.flatMap((s) => s.at));
-    return encode(f, imports, locals);
+    return encode(f, imports, locals, 0);
   }
   if (slotted) {
-    f.u(LOCAL_GET, 2).u(CALL, CLAIM).u(LOCAL_SET, SLOT);
+    // Global 0, this thread's instance's own, is the slot it had last: claimed first if free.
+    f.u(LOCAL_GET, 2).u(GLOBAL_GET, 0).u(CALL, CLAIM).u(LOCAL_SET, SLOT).u(LOCAL_GET, SLOT).u(GLOBAL_SET, 0);
     load32(2, FRAME.SLOT_BASE);
     load32(2, FRAME.SLOT_BYTES);
     f.u(LOCAL_GET, SLOT).op(I32_MUL, I32_ADD).u(LOCAL_SET, SLOT_ADDR);
@@ -167,13 +168,14 @@ function build(p: Program, P: Plan): Uint8Array {
   f.u(LOCAL_GET, HI).u(LOCAL_SET, I0).u(BR, 0);
   f.op(END, END);
   if (slotted) f.u(LOCAL_GET, 2).u(LOCAL_GET, SLOT).u(CALL, RELEASE);
-  return encode(f, imports, locals);
+  return encode(f, imports, locals, slotted ? 1 : 0);
 }
 
-function encode(f: Code, imports: Parameters<typeof encodeModule>[0]['imports'], locals: number[]): Uint8Array {
+function encode(f: Code, imports: Parameters<typeof encodeModule>[0]['imports'], locals: number[], globals: number): Uint8Array {
   return encodeModule({
     memory: { module: 'env', name: 'memory' },
     imports,
+    globals,
     func: { name: 'run', params: [I32, I32, I32], results: [], locals, body: f },
   });
 }

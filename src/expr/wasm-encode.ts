@@ -68,6 +68,8 @@ export interface ModuleSpec {
   memory: { module: string; name: string };
   /** Imported functions: function indices 0, 1, ... in this order (`call` takes them). */
   imports?: ReadonlyArray<Signature & { module: string; name: string }>;
+  /** Mutable i32 globals, starting at 0 (an instance's own state: one per thread here). */
+  globals?: number;
   /** The one defined function (index imports.length): its signature, locals (types in order) and body (without the final `end`). */
   func: Signature & { name: string; locals: readonly number[]; body: Code };
 }
@@ -111,6 +113,13 @@ export function encodeModule(spec: ModuleSpec): Uint8Array {
   const funcs: number[] = [1];
   uleb(funcs, funcType);
   section(out, 3, funcs); // one defined function
+
+  if (spec.globals) {
+    const globals: number[] = [];
+    uleb(globals, spec.globals);
+    for (let g = 0; g < spec.globals; g++) globals.push(I32, 0x01, 0x41, 0x00, 0x0b); // mut i32 = i32.const 0
+    section(out, 6, globals);
+  }
 
   const exports: number[] = [1];
   name(exports, f.name); exports.push(0x00); uleb(exports, fns.length); // the defined function follows the imports

@@ -3,7 +3,7 @@
  * chunk order (pairwise for floats), which is why results are bit-identical for
  * any thread count and for the sync and async forms.
  */
-import { DTYPES, type TypedArray } from '../../memory/dtypes.js';
+import { describe, DTYPES, type TypedArray } from '../../memory/dtypes.js';
 import type { ArrayArg, Op, Partials } from '../op.js';
 import type { OpContext } from '../op-context.js';
 import { chooseChunk } from '../../runtime/scheduler.js';
@@ -49,9 +49,8 @@ export function* mean(ctx: OpContext, x: unknown): Op<number> {
 
 function checkDdof(ctx: OpContext, ddof: unknown): number {
   if (ddof === undefined) return 0;
-  if (typeof ddof !== 'number' || !Number.isInteger(ddof) || ddof < 0) {
-    throw new RangeError(`${ctx.op}: ddof must be a non-negative integer; got ${String(ddof)}`);
-  }
+  if (typeof ddof !== 'number') throw new TypeError(`${ctx.op}: ddof must be a number; got ${describe(ddof)}`);
+  if (!Number.isInteger(ddof) || ddof < 0) throw new RangeError(`${ctx.op}: ddof must be a non-negative integer; got ${ddof}`);
   return ddof;
 }
 

@@ -72,7 +72,8 @@ export function* reduceND(ctx: OpContext, name: ReduceName, x: unknown, o: AxisO
   const axes = arg && o.axis !== undefined && o.axis !== null ? [normalizeAxis(o.axis, X.ndim, ctx.op)] : normalizeAxes(o.axis, X.ndim, ctx.op);
   let ddof = 0;
   if (name === 'variance' || name === 'std') {
-    if (o.ddof !== undefined && (typeof o.ddof !== 'number' || !Number.isInteger(o.ddof) || o.ddof < 0)) throw new RangeError(`${ctx.op}: ddof must be a non-negative integer; got ${describe(o.ddof)}`);
+    if (o.ddof !== undefined && typeof o.ddof !== 'number') throw new TypeError(`${ctx.op}: ddof must be a number; got ${describe(o.ddof)}`);
+    if (o.ddof !== undefined && (!Number.isInteger(o.ddof) || (o.ddof as number) < 0)) throw new RangeError(`${ctx.op}: ddof must be a non-negative integer; got ${describe(o.ddof)}`);
     ddof = (o.ddof as number | undefined) ?? 0;
   }
   const reduced = new Set(axes);
