@@ -17,7 +17,7 @@ const TWO_OVER_PI = 6.36619772367581382433e-01;
 
 // fdlibm's __kernel_sin and __kernel_cos on y0 + y1 (y1n = -y1), |y0| <= π/4.
 // Separate so that a step whose lanes all want the same kernel runs only that
-// one (sincosMapF64); both take z = y0² and w = z² the same way, so a lane's
+// one (sincosMap); both take z = y0² and w = z² the same way, so a lane's
 // bits are the same whichever path ran it.
 
 @inline function sinKernel(y0: v128, y1n: v128): v128 {

@@ -310,6 +310,17 @@ describe('expression(): compiled once, reused', () => {
       }
     }
   });
+
+  it('an argument past the options is a TypeError (sync) or a rejection (async), nothing written', async () => {
+    const e = engines[0]!;
+    const f = e.expression('a * 2');
+    const a = e.from([1, 2, 3]), out = e.from([7, 7, 7]);
+    expect(() => (f.sync as (...x: unknown[]) => unknown)({ a }, { out }, 1)).toThrow('expression.sync: a compiled expression takes (vars, options); got 3 arguments');
+    await expect((f as (...x: unknown[]) => Promise<unknown>)({ a }, { out }, {})).rejects.toThrow(TypeError);
+    expect(Array.from(out)).toEqual([7, 7, 7]);
+    // A trailing undefined is no argument.
+    expect(Array.from((f.sync as (...x: unknown[]) => TA)({ a }, { out }, undefined))).toEqual([2, 4, 6]);
+  });
 });
 
 describe('cancellation and memory', () => {

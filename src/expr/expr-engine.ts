@@ -30,9 +30,18 @@ export class ExprEngine extends NdEngine {
     this.assertLive('expression');
     const expr = new Expression(source, 'expression');
     const self = this as unknown as Evaluator;
-    const f = ((vars: ExpressionVars, opts?: EvaluateOptions) => self.evaluate(expr, vars, opts)) as CompiledExpression;
+    // An argument past the options is a mistake, never ignored (as for every op).
+    const extra = (name: string, n: number) =>
+      new TypeError(`${name}: a compiled expression takes (vars, options); got ${n} arguments`);
+    const f = ((vars: ExpressionVars, opts?: EvaluateOptions, ...rest: unknown[]) =>
+      rest.some((r) => r !== undefined) ? Promise.reject(extra('expression', 2 + rest.length)) : self.evaluate(expr, vars, opts)) as CompiledExpression;
     Object.defineProperties(f, {
-      sync: { value: (vars: ExpressionVars, opts?: EvaluateOptions) => self.evaluateSync(expr, vars, opts) },
+      sync: {
+        value: (vars: ExpressionVars, opts?: EvaluateOptions, ...rest: unknown[]) => {
+          if (rest.some((r) => r !== undefined)) throw extra('expression.sync', 2 + rest.length);
+          return self.evaluateSync(expr, vars, opts);
+        },
+      },
       source: { value: source, enumerable: true },
       names: { value: expr.names, enumerable: true },
     });

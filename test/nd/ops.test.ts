@@ -385,6 +385,29 @@ numpySuite('N-d ops vs numpy', () => {
     expect([...out].every((v) => v === 5)).toBe(true);
   });
 
+  it('a broadcast view (stride 0) as out is a TypeError for every op that takes an N-d out, nothing written (numpy: read-only)', async () => {
+    const e = engines[2]!;
+    const a = e.full([3, 4], 2), row = e.full([4], 5), col = e.full([3, 1], 5);
+    const outs = [row.broadcastTo([3, 4]), col.broadcastTo([3, 4])];
+    for (const out of outs) {
+      const cases: Array<[string, () => unknown]> = [
+        ['add', () => e.addSync(a, 1, { out })],
+        ['map', () => e.mapSync('sqrt', a, { out })],
+        ['where', () => e.whereSync(e.zeros([3, 4], 'u8'), a, a, { out })],
+        ['cumsum', () => e.cumsumSync(a, { axis: 1, out })],
+        ['sum axis', () => e.sumSync(e.zeros([2, 3, 4]), { axis: 0, out })],
+        ['evaluate', () => e.evaluateSync('a * 2', { a }, { out })],
+      ];
+      for (const [label, f] of cases) expect(f, label).toThrow(/out is a broadcast view \(stride 0 on axis [01]\)/);
+      await expect(e.add(a, 1, { out })).rejects.toThrow(TypeError);
+    }
+    expect([...row.data].every((v) => v === 5) && [...col.data].every((v) => v === 5)).toBe(true);
+    // A size-1 axis may have any stride: still a valid out.
+    const one = e.full([1, 4], 0);
+    e.addSync(e.full([1, 4], 1), 1, { out: one.broadcastTo([1, 4]) });
+    expect([...one.data]).toEqual([2, 2, 2, 2]);
+  });
+
   it('a view over a detached (transferred) buffer: every op names the argument, before any view arithmetic', async () => {
     const e = engines[0]!;
     const detachedView = () => {

@@ -35,6 +35,10 @@ export function checkOut(ctx: OpContext, out: unknown, shape: Shape, dtype: Dtyp
   if (o.shape.length !== shape.length || o.shape.some((d, i) => d !== shape[i])) {
     throw new RangeError(`${ctx.op}: non-broadcastable output operand with shape ${formatShape(o.shape)} doesn't match the broadcast shape ${formatShape(shape)}`);
   }
+  // A broadcast view repeats elements: writing it would race threads over one
+  // element (numpy: broadcast_to's view is read-only).
+  const axis = o.shape.findIndex((d, i) => d > 1 && o.strides[i] === 0);
+  if (axis >= 0) throw new TypeError(`${ctx.op}: out is a broadcast view (stride 0 on axis ${axis}), whose elements share memory; pass an array that can be written`);
   return o;
 }
 
