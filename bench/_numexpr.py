@@ -10,6 +10,8 @@ ne.set_num_threads(threads)
 i = np.arange(n)
 a = (i % 1000) * 1e-3
 b = ((i * 7) % 1000) * 1e-3
+pa = (i % 6283) * 1e-3
+pb = ((i * 7) % 6283) * 1e-3
 out = np.zeros(n)
 mask = np.zeros(n, dtype=bool)
 cases = {
@@ -17,6 +19,7 @@ cases = {
     'cmp_ms': lambda: ne.evaluate('a*b - 4.1*a > 2.5*b', out=mask),
     'trig_ms': lambda: ne.evaluate('sin(a)**2 + cos(b)**2', out=out),
     'dot_ms': lambda: ne.evaluate('sum(a*b)'),
+    'trig_period_ms': lambda: ne.evaluate('sin(a)**2 + cos(b)**2', local_dict={'a': pa, 'b': pb}, out=out),
 }
 res = {'version': ne.__version__}
 for name, f in cases.items():
