@@ -290,6 +290,26 @@ function cosSlowF(x: v128): v128 { return sincosSlowF(x, 1.0); }
 @inline function allOdd<L>(): i32 { return sizeof<L>() == 8 ? 15 : 255; }
 
 /**
+ * sincosMap's loop over the steps from i whose lanes all have an even (kernel 0)
+ * or all an odd (1) quadrant, and no rare lane; returns where it stopped.
+ */
+@inline function oneKernelRun<L>(i: i32, end: i32, x: usize, out: usize, offset: f64, kernel: i32): i32 {
+  const step = 32 / <i32>sizeof<L>();
+  const shift = sizeof<L>() == 8 ? 3 : 2;
+  // Small lanes have n = 0, so the quadrant parity of offset: that loop hands them back.
+  const smallParity = (offset != 0) == (kernel != 0);
+  for (; i + step <= end; i += step) {
+    const p = <usize>i << shift;
+    const a = v128.load(x + p), b = v128.load(x + p, 16);
+    if ((smallParity && firstSmall<L>(x + p)) || oddLanesOf<L>(a, b, offset) != (kernel != 0 ? allOdd<L>() : 0)) break;
+    const ra = fastOf<L>(a, offset, kernel), rb = fastOf<L>(b, offset, kernel);
+    if (anyRareOf<L>(a, b, offset)) break;
+    v128.store(out + p, ra); v128.store(out + p, rb, 16);
+  }
+  return i;
+}
+
+/**
  * map('sin' | 'cos') over [start, end) of L (f64 or f32), 2 vectors per step.
  * Steps whose lanes are all within ±0.78 skip the reduction (1.7x); smooth data
  * (ramps, signals) keeps neighbours in one quadrant parity: such steps run one
@@ -310,22 +330,8 @@ function cosSlowF(x: v128): v128 { return sincosSlowF(x, 1.0); }
       if (!smallLanes<L>(a, b)) break;
       v128.store(out + p, smallOf<L>(a, offset)); v128.store(out + p, smallOf<L>(b, offset), 16);
     }
-    for (; i + step <= end; i += step) {
-      const p = <usize>i << shift;
-      const a = v128.load(x + p), b = v128.load(x + p, 16);
-      if ((offset == 0 && firstSmall<L>(x + p)) || oddLanesOf<L>(a, b, offset) != 0) break;
-      const ra = fastOf<L>(a, offset, 0), rb = fastOf<L>(b, offset, 0);
-      if (anyRareOf<L>(a, b, offset)) break;
-      v128.store(out + p, ra); v128.store(out + p, rb, 16);
-    }
-    for (; i + step <= end; i += step) {
-      const p = <usize>i << shift;
-      const a = v128.load(x + p), b = v128.load(x + p, 16);
-      if ((offset != 0 && firstSmall<L>(x + p)) || oddLanesOf<L>(a, b, offset) != allOdd<L>()) break;
-      const ra = fastOf<L>(a, offset, 1), rb = fastOf<L>(b, offset, 1);
-      if (anyRareOf<L>(a, b, offset)) break;
-      v128.store(out + p, ra); v128.store(out + p, rb, 16);
-    }
+    i = oneKernelRun<L>(i, end, x, out, offset, 0);
+    i = oneKernelRun<L>(i, end, x, out, offset, 1);
     for (; i + step <= end; i += step) {
       const p = <usize>i << shift;
       const a = v128.load(x + p), b = v128.load(x + p, 16);
