@@ -2,7 +2,8 @@
 // code is the only version, a lane's result never depends on its neighbour).
 //
 // f64: x = n·π/2 + y0 + y1, then fdlibm's sin and cos kernels on [-π/4, π/4]
-// (both, one picked per lane by n's parity). The fast reduction is a 4-part
+// (both, one picked per lane by n's parity; a step whose lanes share a parity
+// runs one, and a step within ±0.78 needs no reduction: sincosMap). The fast reduction is a 4-part
 // Cody–Waite split of π/2 with no error-free sums but one; lanes where it is
 // not exact enough (|n| > 2^19, or y0 small) take sincosSlow, which redoes
 // only those lanes: a 6-part split up to |n| = 2^27 and Payne–Hanek

@@ -121,6 +121,30 @@ describe('the last resort and the process', () => {
     });
   }
 
+  // joblib ends its workers when a call fails (or its generator is closed): a task stuck in a
+  // synchronous loop, which cannot see its signal, must not keep a worker busy and Node alive.
+  for (const how of ['another task fails', 'the generator consumer stops']) {
+    it(`parallel ends a running task that ignores its signal when ${how}: the workers are whole again, the process exits`, async () => {
+      const run = how === 'another task fails'
+        ? `const err = await parallel({ nJobs: 2, batchSize: 1 })([delayed(() => { for (;;); })(), delayed(boom)()]).catch((e) => e);
+           console.log(err.message);`
+        : `for await (const v of parallel({ nJobs: 2, batchSize: 1, returnAs: 'generator' })([delayed((x) => x)(7), delayed(() => { for (;;); })()])) { console.log(v); break; }`;
+      const file = scriptFile(`
+        import { delayed, parallel } from '${distIndex}';
+        const boom = async () => { await new Promise((r) => setTimeout(r, 50)); throw new Error('boom'); };
+        ${run}
+        // Two tasks that meet: both workers must be free (the stuck one replaced) for this to end.
+        const meet = new Int32Array(new SharedArrayBuffer(4));
+        const rendezvous = (m) => { Atomics.add(m, 0, 1); Atomics.notify(m, 0); while (Atomics.load(m, 0) < 2) Atomics.wait(m, 0, 1, 50); return Atomics.load(m, 0); };
+        console.log((await parallel({ nJobs: 2, batchSize: 1 })([delayed(rendezvous)(meet), delayed(rendezvous)(meet)])).join(','));
+      `);
+      const r = await runNode([file], { timeout: 20_000 });
+      expect(r.signal, 'the process had to be killed by the watchdog').toBe(null);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout.trim().split('\n')).toEqual([how === 'another task fails' ? 'boom' : '7', '2,2']);
+    });
+  }
+
   it('executor.terminate() ends a stuck worker by force: its future rejects, the process can exit', async () => {
     const file = scriptFile(`
       import { Executor } from '${distIndex}';

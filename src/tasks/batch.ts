@@ -20,7 +20,16 @@ export interface ChunkHandle {
    * this returns false.
    */
   cancel(): boolean;
+  /**
+   * cancel(), and then, as joblib ends its workers when a call fails: a running
+   * batch still running `graceMs` later is ended by force (its worker thread is
+   * ended and replaced), on backends that can; others leave it running.
+   */
+  stop(graceMs: number): void;
 }
+
+/** How long a running task asked to stop (its AbortSignal fired) has before its thread is ended. */
+export const CANCEL_GRACE_MS = 1000;
 
 /**
  * One batch's life, shared by the worker and async backends: queued, then
@@ -49,8 +58,11 @@ export function batchLifecycle(): {
   reject: (e: unknown) => void;
   /** How to abort the batch once it runs (the backend's job.abort). */
   setAbort: (abort: () => void) => void;
+  /** How to end the batch's thread once it runs (the backend's job.stop). */
+  setStop: (stop: (err: unknown) => void) => void;
 } {
   let abortRunning: (() => void) | undefined;
+  let endRunning: ((err: unknown) => void) | undefined;
   let state: 'queued' | 'started' | 'cancelled' | 'done' = 'queued';
   const { promise, resolve, reject } = pendingOutcome();
   return {
@@ -62,6 +74,17 @@ export function batchLifecycle(): {
         state = 'cancelled';
         reject(new CancelledError('the task was cancelled before it started'));
         return true;
+      },
+      stop(graceMs) {
+        if (this.cancel() || state !== 'started' || !endRunning) return;
+        const end = endRunning;
+        // unref(): the running worker already keeps the process alive, and it is what this ends.
+        const timer = setTimeout(() => {
+          if (state === 'started') end(new CancelledError(`the task was ended: it had not stopped ${graceMs} ms after it was cancelled`));
+        }, graceMs);
+        timer.unref?.();
+        const clear = () => clearTimeout(timer);
+        promise.then(clear, clear);
       },
     },
     claim: () => {
@@ -79,6 +102,9 @@ export function batchLifecycle(): {
     },
     setAbort: (abort) => {
       abortRunning = abort;
+    },
+    setStop: (stop) => {
+      endRunning = stop;
     },
   };
 }

@@ -60,6 +60,7 @@ export function submitBatch(
   const job: BackendJob = { calls, ...extra, claim: batch.claim, resolve: batch.resolve, reject: batch.reject };
   backend.submit(job);
   batch.setAbort(() => job.abort?.());
+  batch.setStop((err) => job.stop?.(err));
   return batch.handle;
 }
 
@@ -74,6 +75,7 @@ export function runOnPool(
   const job: TaskJob = { fns, calls, ...extra, claim: batch.claim, resolve: batch.resolve, reject: batch.reject };
   pool.submit(job);
   batch.setAbort(() => job.abort?.());
+  batch.setStop((err) => pool.stop(job, err));
   return batch.handle;
 }
 

@@ -4,7 +4,7 @@
  * then every completed batch dispatches one more, so the input is read only as
  * fast as the work completes.
  */
-import type { BatchOutcome, ChunkHandle } from './batch.js';
+import { CANCEL_GRACE_MS, type BatchOutcome, type ChunkHandle } from './batch.js';
 import type { TaskBackend } from './backends/backend.js';
 import { AutoBatcher } from './batching.js';
 import { isPlainArray, submitBatch } from './common.js';
@@ -232,7 +232,8 @@ export class ParallelRun {
     this.error = err;
     this.errorIndex = index;
     this.ready = [];
-    for (const h of this.inflight) h.cancel();
+    // As joblib ends its workers at an error: a running task that ignores its signal is ended.
+    for (const h of this.inflight) h.stop(CANCEL_GRACE_MS);
     try {
       this.it.return?.();
     } catch {

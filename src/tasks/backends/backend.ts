@@ -31,6 +31,8 @@ export interface BackendJob {
   onTimeout?: () => unknown;
   /** Set by the backend: fires the signal of the batch's running task (task-context.ts); nothing if it is not running. */
   abort?: () => void;
+  /** Set by a backend that can: ends the batch now (its worker thread, if it runs), rejecting it with `err`. */
+  stop?: (err: unknown) => void;
 }
 
 export interface BackendOptions {

@@ -10,7 +10,7 @@
  * (so the caller gets the error's class, message and stack, not a string).
  */
 import { CancelledError, ConnectionError, TimeoutError } from '../../errors.js';
-import type { BatchOutcome } from '../batch.js';
+import { CANCEL_GRACE_MS, type BatchOutcome } from '../batch.js';
 import { moduleSpecifier } from '../worker/module-ref.js';
 import type { WireFn } from '../worker/protocol.js';
 import { TaskPool, type TaskJob } from '../worker/task-pool.js';
@@ -133,9 +133,6 @@ export async function startBullmqWorker(o: BullmqWorkerOptions): Promise<BullmqW
     },
   };
 }
-
-/** How long a cancelled running batch may take to honour its AbortSignal before its thread is ended. */
-const CANCEL_GRACE_MS = 1000;
 
 function runBatch(pool: TaskPool, data: JobData, calls: unknown[][], signal: AbortSignal | undefined): Promise<BatchOutcome & { failure?: unknown }> {
   return new Promise((resolve) => {

@@ -102,6 +102,7 @@ export class WorkerBackend implements TaskBackend {
     };
     this.pool.submit(taskJob);
     job.abort = taskJob.abort;
+    job.stop = (err) => this.pool.stop(taskJob, err);
   }
 
   close(): void { this.pool.close(); }
