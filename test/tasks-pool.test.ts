@@ -159,6 +159,28 @@ describe('Pool', () => {
     expect(pulled).toBeLessThan(200);
   });
 
+  it("an input that throws: imap/imapUnordered yield the results of the items read before it, then its error (Python's imap)", async () => {
+    for (const n of [1, 2, 5]) {
+      function* failing() {
+        for (let i = 0; i < n; i++) yield i;
+        throw new RangeError(`input failed after ${n}`);
+      }
+      for (const chunkSize of [1, 2, 7]) {
+        for (const method of ['imap', 'imapUnordered'] as const) {
+          const got: unknown[] = [];
+          const err = await watchdog((async () => {
+            for await (const v of pool[method]((x: number) => x * 10, failing(), { chunkSize })) got.push(v);
+          })().catch((e: unknown) => e));
+          const what = `${method}, ${n} items, chunkSize ${chunkSize}`;
+          expect(err, what).toBeInstanceOf(RangeError);
+          expect((err as Error).message, what).toBe(`input failed after ${n}`);
+          expect([...got].sort((a, b) => (a as number) - (b as number)), what).toEqual(Array.from({ length: n }, (_, i) => i * 10));
+        }
+      }
+    }
+    expect(await watchdog(pool.map((x: number) => x + 1, [1, 2]))).toEqual([2, 3]);
+  });
+
   it('a task error rejects map with the same class, message, remote stack and own properties', async () => {
     const err = await watchdog(
       pool.map((x: number) => {

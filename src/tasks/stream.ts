@@ -30,6 +30,8 @@ export async function* streamChunks<A, R>(
   const finished: { h: ChunkHandle; out?: BatchOutcome; err?: unknown; failed: boolean }[] = [];
   let wake: (() => void) | undefined;
   let exhausted = false;
+  // The input's own error: as Python's imap, it surfaces after the results of what was read before it.
+  let inputError: { err: unknown } | undefined;
 
   const launch = (items: A[]): void => {
     const h = start(items);
@@ -46,7 +48,13 @@ export async function* streamChunks<A, R>(
     while (!exhausted && pending.length < opts.window) {
       const items: A[] = [];
       while (items.length < opts.chunkSize) {
-        const r = await it.next();
+        let r: IteratorResult<A>;
+        try {
+          r = await it.next();
+        } catch (err) {
+          inputError = { err };
+          r = { done: true, value: undefined };
+        }
         if (r.done) {
           exhausted = true;
           break;
@@ -76,6 +84,7 @@ export async function* streamChunks<A, R>(
       for (const v of out.values) yield v as R;
       if (out.hasError) throw out.error;
     }
+    if (inputError) throw inputError.err;
   } finally {
     for (const h of pending) h.cancel();
     for (const s of stops) s.dispose();
