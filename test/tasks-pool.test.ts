@@ -319,6 +319,30 @@ describe('Pool', () => {
     await expect(new Pool({ workers: 1 }).join()).rejects.toThrow(/close\(\) or terminate\(\)/);
   });
 
+  it("close() while imap / imapUnordered loops are still reading their input: they finish (Python submits a whole imap at the call)", async () => {
+    for (const [method, workers, chunkSize] of [['imap', 1, 1], ['imap', 2, 3], ['imapUnordered', 3, 1]] as const) {
+      const p = new Pool({ workers });
+      const n = 4 * Math.max(4, workers * 4) + 3; // past the loop's window of chunks in flight
+      function* input() { for (let i = 0; i < n; i++) yield i; }
+      const started = p[method]((x: number) => x + 1, input(), { chunkSize });
+      const notYet = p[method]((x: number) => x * 2, Array.from({ length: 11 }, (_, i) => i)); // no next() before close()
+      const got: number[] = [];
+      const loop = (async () => {
+        for await (const v of started) {
+          got.push(v as number);
+          if (got.length === 1) p.close();
+        }
+      })();
+      await watchdog(loop, 20_000, `${method} loop`);
+      const rest = await collect(notYet);
+      await watchdog(p.join(), 20_000, 'join');
+      const what = `${method}, ${workers} workers, chunkSize ${chunkSize}`;
+      expect([...got].sort((a, b) => a - b), what).toEqual(Array.from({ length: n }, (_, i) => i + 1));
+      expect([...rest].sort((a, b) => (a as number) - (b as number)), what).toEqual(Array.from({ length: 11 }, (_, i) => i * 2));
+      await expect(p.map((x: number) => x, [1])).rejects.toMatchObject({ code: 'ERR_DISPOSED' });
+    }
+  });
+
   it('validates its arguments', () => {
     expect(() => new Pool({ workers: 0 })).toThrow(RangeError);
     expect(() => new Pool({ maxTasksPerWorker: 1.5 })).toThrow(RangeError);

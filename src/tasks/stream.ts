@@ -16,9 +16,33 @@ export interface StreamOptions {
   signal?: AbortSignal;
   /** Executor.map's timeout: each result must be ready by `at` (performance.now() time). */
   deadline?: { at: number; ms: number; what: string };
+  /** The Pool's or Executor's open streams: at close(), this one reads the rest of its input at once. */
+  streams?: OpenStreams;
 }
 
-export async function* streamChunks<A, R>(
+/**
+ * The streams of one Pool or Executor still reading their input. Python submits a whole
+ * imap / Executor.map at the call, so close() or shutdown() lets it finish: here each open
+ * stream then reads and submits the rest of its input, before the workers are closed.
+ */
+export class OpenStreams {
+  readonly #drains = new Set<() => Promise<void>>();
+
+  get size(): number { return this.#drains.size; }
+
+  add(drain: () => Promise<void>): () => void {
+    this.#drains.add(drain);
+    return () => this.#drains.delete(drain);
+  }
+
+  /** Resolves once every open stream has submitted all of its input (or failed reading it). */
+  drain(): Promise<void> {
+    return Promise.all([...this.#drains].map((d) => d())).then(() => {});
+  }
+}
+
+/** Registered at the call (not at the first next()), so that a loop not yet started also survives close(). */
+export function streamChunks<A, R>(
   source: Iterable<A> | AsyncIterable<A>,
   start: (items: A[]) => ChunkHandle,
   opts: StreamOptions,
@@ -44,8 +68,10 @@ export async function* streamChunks<A, R>(
     }
   };
 
-  const fill = async (): Promise<void> => {
-    while (!exhausted && pending.length < opts.window) {
+  let draining = false;
+  let stopped = false;
+  const fillSome = async (): Promise<void> => {
+    while (!exhausted && !stopped && (draining || pending.length < opts.window)) {
       const items: A[] = [];
       while (items.length < opts.chunkSize) {
         let r: IteratorResult<A>;
@@ -64,30 +90,47 @@ export async function* streamChunks<A, R>(
       if (items.length) launch(items);
     }
   };
-
-  try {
-    await race(fill());
-    while (pending.length) {
-      let out: BatchOutcome;
-      if (opts.ordered) {
-        out = await race(pending[0]!.promise);
-        pending.shift();
-      } else {
-        while (finished.length === 0) await race(new Promise<void>((r) => (wake = r)));
-        const f = finished.shift()!;
-        pending.splice(pending.indexOf(f.h), 1);
-        if (f.failed) throw f.err;
-        out = f.out!;
-      }
-      // Refill before handing values out, so workers stay busy while the consumer works.
-      if (!out.hasError) await race(fill());
-      for (const v of out.values) yield v as R;
-      if (out.hasError) throw out.error;
+  // One reader at a time: the consumer's refill and a drain must not split the input between them.
+  let filling: Promise<void> | undefined;
+  const fill = (): Promise<void> => (filling ??= fillSome().finally(() => { filling = undefined; }));
+  const unregister = opts.streams?.add(async () => {
+    draining = true;
+    try {
+      while (!exhausted && !stopped) await fill();
+    } catch {
+      // the consumer meets the error at its next read
     }
-    if (inputError) throw inputError.err;
-  } finally {
-    for (const h of pending) h.cancel();
-    for (const s of stops) s.dispose();
-    if (!exhausted) await it.return?.();
+    unregister?.();
+  });
+  return run(unregister);
+
+  async function* run(unregister: (() => void) | undefined): AsyncGenerator<R, void, undefined> {
+    try {
+      await race(fill());
+      while (pending.length) {
+        let out: BatchOutcome;
+        if (opts.ordered) {
+          out = await race(pending[0]!.promise);
+          pending.shift();
+        } else {
+          while (finished.length === 0) await race(new Promise<void>((r) => (wake = r)));
+          const f = finished.shift()!;
+          pending.splice(pending.indexOf(f.h), 1);
+          if (f.failed) throw f.err;
+          out = f.out!;
+        }
+        // Refill before handing values out, so workers stay busy while the consumer works.
+        if (!out.hasError) await race(fill());
+        for (const v of out.values) yield v as R;
+        if (out.hasError) throw out.error;
+      }
+      if (inputError) throw inputError.err;
+    } finally {
+      stopped = true;
+      unregister?.();
+      for (const h of pending) h.cancel();
+      for (const s of stops) s.dispose();
+      if (!exhausted) await it.return?.();
+    }
   }
 }
