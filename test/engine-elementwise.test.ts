@@ -6,7 +6,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { Engine } from '../dist/index.js';
 import {
   BIG, BINARY_OPS, CTOR, DTYPES, ENGINE_CONFIGS, FLOATS, SIZES, createEngines, describeMismatch, disposeAll,
-  firstMismatch, guarded, isFloat, make, random, refBinary, withTimeout, type BinaryOp, type Dtype, type TA,
+  firstMismatch, guarded, INT_RANGE, isFloat, make, random, refBinary, withTimeout, type BinaryOp, type Dtype, type TA,
 } from './helpers/engine-ref.js';
 
 let engines: Engine[];
@@ -59,6 +59,15 @@ describe.each(ENGINE_CONFIGS.map((c, i) => [c.label, i] as const))('elementwise 
           const r2 = await withTimeout((e as any)[op](A, B) as Promise<TA>, T, `${op} ${d} ${n}`);
           expectSame(r2, want, op, d, a);
           for (const s of scalars(op, d)) {
+            if (op === 'divide' && !isFloat(d) && !(s >= INT_RANGE[d]![0] && s <= INT_RANGE[d]![1])) {
+              // No wrapped or clamped divisor gives numpy's quotient: refused before anything is written.
+              const out = e.alloc(d, n).fill(1);
+              expect(() => e.divideSync(A, s, { out })).toThrow(/divideSync: b must be an integer in \[/);
+              await expect(withTimeout(e.divide(A, s, { out }), T, `divide ${d} ${s}`)).rejects.toThrow(RangeError);
+              expect(out.every((v) => v === 1)).toBe(true);
+              e.free(out);
+              continue;
+            }
             const ws = refBinary(op, d, a, s);
             expectSame((e as any)[sync](A, s), ws, `${op}(x, ${s})`, d, a);
             const out = make(d, n); // foreign output: staged and copied back

@@ -15,14 +15,16 @@ interface DtypeInfo {
   /** log2(bytes): kernels index with `ptr + (i << shift)`. */
   readonly shift: number;
   readonly float: boolean;
+  /** Integer dtypes: the smallest and largest value; floats: ±Infinity. */
+  readonly range: readonly [number, number];
 }
 
 export const DTYPES: Readonly<Record<Dtype, DtypeInfo>> = {
-  f64: { ctor: Float64Array, bytes: 8, shift: 3, float: true },
-  f32: { ctor: Float32Array, bytes: 4, shift: 2, float: true },
-  i32: { ctor: Int32Array, bytes: 4, shift: 2, float: false },
-  u32: { ctor: Uint32Array, bytes: 4, shift: 2, float: false },
-  u8: { ctor: Uint8Array, bytes: 1, shift: 0, float: false },
+  f64: { ctor: Float64Array, bytes: 8, shift: 3, float: true, range: [-Infinity, Infinity] },
+  f32: { ctor: Float32Array, bytes: 4, shift: 2, float: true, range: [-Infinity, Infinity] },
+  i32: { ctor: Int32Array, bytes: 4, shift: 2, float: false, range: [-2147483648, 2147483647] },
+  u32: { ctor: Uint32Array, bytes: 4, shift: 2, float: false, range: [0, 4294967295] },
+  u8: { ctor: Uint8Array, bytes: 1, shift: 0, float: false, range: [0, 255] },
 };
 
 export const DTYPE_NAMES = Object.keys(DTYPES) as Dtype[];

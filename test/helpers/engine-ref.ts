@@ -159,11 +159,15 @@ function scalarOp(op: BinaryOp, d: Dtype, a: number, b: number): number {
 }
 
 /** b: an array, or a scalar converted as the engine documents (stored into the dtype, except pow's exponent). */
+export const INT_RANGE: Partial<Record<Dtype, [number, number]>> = { i32: [-(2 ** 31), 2 ** 31 - 1], u32: [0, 2 ** 32 - 1], u8: [0, 255] };
+
 export function refBinary(op: BinaryOp, d: Dtype, a: TA, b: TA | number): TA {
   const out = make(d, a.length);
   let s = 0;
   if (typeof b === 'number') {
     s = op === 'pow' || isFloat(d) ? b : (make(d, 1).fill(b) as TA)[0]!;
+    // An integer bound out of the dtype's range clamps (numpy's value where the dtype holds it, else saturated).
+    if (!isFloat(d) && (op === 'maximum' || op === 'minimum')) s = Math.min(Math.max(b, INT_RANGE[d]![0]), INT_RANGE[d]![1]);
     if (op === 'pow' && d === 'f32') s = Math.fround(s);
     if (op === 'pow' && !isFloat(d)) s = Math.trunc(s);
   }

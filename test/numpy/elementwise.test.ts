@@ -112,6 +112,14 @@ numpySuite('elementwise ops vs numpy', () => {
                 zeroSign: op === 'maximum' || op === 'minimum', inputs: [a, s], np: { code: `out = ${npOp(op)}(a, ${NP[d]}(s))`, inputs: { a, s } } });
               e.free(got2);
             }
+            if (!isFloat(d) && (op === 'maximum' || op === 'minimum')) {
+              // A bound the dtype cannot hold, on the side the array never reaches: numpy's result is x itself.
+              const s = op === 'maximum' ? (d === 'i32' ? -(2 ** 31) - 5 : -3) : d === 'u8' ? 300 : 2 ** 32 + 5;
+              const got3 = (ei === 0 ? (e as any)[`${op}Sync`](A.view, s) : await (e as any)[op](A.view, s)) as TA;
+              runs.push({ label: `${op}(${d} array, ${s}) n=${n}`, got: got3.slice() as TA, f32: false, inputs: [a, s],
+                np: { code: `out = np.${op}(a.astype(np.int64), s).astype(a.dtype)`, inputs: { a, s } } });
+              e.free(got3);
+            }
             A.free(); B.free();
           }
         }

@@ -69,6 +69,26 @@ export function* mapBuiltin(ctx: OpContext, name: string, x: unknown, out: unkno
   return ctx.result(O);
 }
 
+/**
+ * A scalar `b` as the `${name}s_*` kernels take it. On an integer dtype, add,
+ * subtract and multiply wrap it like a typed-array store (the result is the same
+ * modulo 2^bits); maximum and minimum clamp it to the dtype's range, so a bound
+ * the array cannot reach changes nothing (numpy's value) and one beyond its far
+ * end saturates (as clip does); divide refuses it, since no wrapped or clamped
+ * divisor gives numpy's quotient. pow takes the exponent as it is.
+ */
+export function scalarOperand(op: string, name: BinaryOp, b: number, dtype: Dtype): number {
+  const info = DTYPES[dtype];
+  if (info.float || name === 'pow') return b;
+  const [lo, hi] = info.range;
+  if (b >= lo && b <= hi) return b;
+  if (name === 'maximum' || name === 'minimum') return Math.min(Math.max(b, lo), hi);
+  if (name === 'divide') {
+    throw new RangeError(`${op}: b must be an integer in [${lo}, ${hi}] when a has integer dtype '${dtype}'; got ${b}`);
+  }
+  return toDtypeValue(b, dtype);
+}
+
 export function* binary(ctx: OpContext, name: BinaryOp, a: unknown, b: unknown, out: unknown): Op<TypedArray> {
   const A = ctx.input(a, 'a');
   const cost = name === 'pow' ? 25 : name === 'divide' && !DTYPES[A.dtype].float ? 3 : 1;
@@ -76,8 +96,8 @@ export function* binary(ctx: OpContext, name: BinaryOp, a: unknown, b: unknown, 
     if (!DTYPES[A.dtype].float && !Number.isInteger(b)) {
       throw new RangeError(`${ctx.op}: b must be an integer when a has integer dtype '${A.dtype}'; got ${b}`);
     }
+    const s = scalarOperand(ctx.op, name, b, A.dtype);
     const O = ctx.output(out, 'out', A.dtype, A.length);
-    const s = name === 'pow' || DTYPES[A.dtype].float ? b : toDtypeValue(b, A.dtype);
     yield { kernel: `${name}s_${A.dtype}`, n: A.length, args: [A.ptr, s, O.ptr], cost };
     return ctx.result(O);
   }

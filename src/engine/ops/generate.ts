@@ -2,7 +2,7 @@
  * arange / linspace with numpy's arithmetic (see assembly/generate.ts): every
  * element is computed from its index, so chunks fill independently in parallel.
  */
-import { checkDtype, type Dtype, type TypedArray } from '../../memory/dtypes.js';
+import { checkDtype, DTYPES, type Dtype, type TypedArray } from '../../memory/dtypes.js';
 import type { Op } from '../op.js';
 import type { OpContext } from '../op-context.js';
 
@@ -37,12 +37,10 @@ export function* arange(ctx: OpContext, start: unknown, stop?: unknown, step?: u
   return ctx.result(out);
 }
 
-const INT_RANGE: Partial<Record<Dtype, [number, number]>> = { i32: [-2147483648, 2147483647], u32: [0, 4294967295], u8: [0, 255] };
-
 /** Integer dtypes: the first and last values (the others lie between) must be representable. */
 function fits(ctx: OpContext, dt: Dtype, from: number, to: number): void {
-  const r = INT_RANGE[dt];
-  if (!r) return;
+  if (DTYPES[dt].float) return;
+  const r = DTYPES[dt].range;
   for (const v of [from, to]) {
     if (!(v >= r[0] && v <= r[1])) {
       throw new RangeError(`${ctx.op}: the values run from ${from} to ${to}, outside dtype '${dt}' [${r[0]}, ${r[1]}]`);
