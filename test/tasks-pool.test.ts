@@ -330,7 +330,10 @@ describe('Pool', () => {
       const loop = (async () => {
         for await (const v of started) {
           got.push(v as number);
-          if (got.length === 1) p.close();
+          if (got.length === 1) {
+            p.close();
+            expect(() => p.imap((x: number) => x, [1]), 'a new call after close()').toThrow(expect.objectContaining({ code: 'ERR_DISPOSED' }));
+          }
         }
       })();
       await watchdog(loop, 20_000, `${method} loop`);
@@ -341,6 +344,21 @@ describe('Pool', () => {
       expect([...rest].sort((a, b) => (a as number) - (b as number)), what).toEqual(Array.from({ length: 11 }, (_, i) => i * 2));
       await expect(p.map((x: number) => x, [1])).rejects.toMatchObject({ code: 'ERR_DISPOSED' });
     }
+  });
+
+  it('close() during an imap over an endless input: the loop still gets its results and can stop; join() then ends', async () => {
+    const p = new Pool({ workers: 2 });
+    function* naturals() { for (let i = 0; ; i++) yield i; }
+    const got: number[] = [];
+    await watchdog((async () => {
+      for await (const v of p.imap((x: number) => x * 3, naturals(), { chunkSize: 2 })) {
+        got.push(v as number);
+        if (got.length === 5) p.close();
+        if (got.length === 60) break;
+      }
+    })(), 20_000, 'imap loop');
+    await watchdog(p.join(), 20_000, 'join');
+    expect(got).toEqual(Array.from({ length: 60 }, (_, i) => i * 3));
   });
 
   it('validates its arguments', () => {

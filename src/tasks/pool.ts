@@ -99,7 +99,8 @@ export class Pool implements AsyncDisposable {
 
   #checkOpen(): void {
     if (this.#pool) this.#pool.assertOpen();
-    else if (this.#closed) throw new DisposedError('the pool has been closed');
+    // Also while close() waits for open imap loops to send the rest of their input.
+    if (this.#closed) throw new DisposedError('the pool has been closed');
   }
 
   /** One chunk of calls to fn, on the threads or through the queue. `unary`: each of `calls` is one call's only argument (task-slot.ts). */

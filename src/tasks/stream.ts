@@ -68,10 +68,11 @@ export function streamChunks<A, R>(
     }
   };
 
-  let draining = false;
   let stopped = false;
-  const fillSome = async (): Promise<void> => {
-    while (!exhausted && !stopped && (draining || pending.length < opts.window)) {
+  /** Reads chunks while the window has room; `force`: one chunk even when it has none (a drain). */
+  const fillSome = async (force: boolean): Promise<void> => {
+    while (!exhausted && !stopped && (force || pending.length < opts.window)) {
+      force = false;
       const items: A[] = [];
       while (items.length < opts.chunkSize) {
         let r: IteratorResult<A>;
@@ -92,11 +93,15 @@ export function streamChunks<A, R>(
   };
   // One reader at a time: the consumer's refill and a drain must not split the input between them.
   let filling: Promise<void> | undefined;
-  const fill = (): Promise<void> => (filling ??= fillSome().finally(() => { filling = undefined; }));
+  const fill = (force = false): Promise<void> => (filling ??= fillSome(force).finally(() => { filling = undefined; }));
   const unregister = opts.streams?.add(async () => {
-    draining = true;
     try {
-      while (!exhausted && !stopped) await fill();
+      // A chunk per turn of the event loop: results keep arriving, and a consumer reading
+      // a very long (or endless) input can still stop the loop.
+      while (!exhausted && !stopped) {
+        await fill(true);
+        await new Promise((r) => setImmediate(r));
+      }
     } catch {
       // the consumer meets the error at its next read
     }
