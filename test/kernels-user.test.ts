@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Engine, KernelError, KernelRuleError, CompileError, CancelledError } from '../dist/index.js';
+import { Engine, KernelError, KernelRuleError, CompileError, CancelledError, EnvironmentError } from '../dist/index.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const T = 30_000;
@@ -309,7 +309,11 @@ describe('engine.load', () => {
       const plain = await guard(e.load(assemble()), 'load handcrafted');
       await guard(e.parallelFor(plain.k, 100_000), 'run handcrafted');
       expect(thrown(() => plain.kernel('nope')).message).toMatch(/no kernel named 'nope'.*'k'/);
-      expect(await failure(e.load(join(dir, 'missing.wasm')), 'missing file')).toMatchObject({ code: 'ENOENT' });
+      // An EnvironmentError naming the op and the path, with the system error as its cause.
+      const missing = await failure(e.load(join(dir, 'missing.wasm')), 'missing file');
+      expect(missing).toBeInstanceOf(EnvironmentError);
+      expect(missing).toMatchObject({ code: 'ERR_ENVIRONMENT', cause: { code: 'ENOENT' } });
+      expect((missing as Error).message).toMatch(/^load: cannot read .*missing\.wasm: ENOENT/);
       expect(await failure(e.load(42 as any), 'bad source')).toBeInstanceOf(TypeError);
     } finally {
       rmSync(dir, { recursive: true, force: true });

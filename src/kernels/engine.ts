@@ -9,12 +9,22 @@ import { checkOptions } from '../engine/options.js';
 import { nodePlatform } from '../engine/platform-node.js';
 import type { Platform } from '../engine/platform.js';
 import { describe } from '../memory/dtypes.js';
+import { EnvironmentError } from '../errors.js';
 import { compileAssemblyScript, type CompileOptions } from './compile.js';
 import {
   Kernel, KernelEngine, KernelModule,
   type Combine, type KernelArg, type KernelArgs, type KernelExports, type ParallelForOptions,
 } from './kernel-engine.js';
 import { inspectAndCheck } from './kernel-rules.js';
+
+/** A module file's bytes; a file that cannot be read is an EnvironmentError naming it (as an HTTP failure is). */
+async function readModuleFile(path: string): Promise<Uint8Array> {
+  try {
+    return await readFile(path);
+  } catch (err) {
+    throw new EnvironmentError(`load: cannot read ${path}: ${(err as Error).message}`, { cause: err });
+  }
+}
 
 export class Engine extends KernelEngine {
   static override platform: Platform | undefined = nodePlatform;
@@ -23,9 +33,9 @@ export class Engine extends KernelEngine {
   /** Bytes, a URL (file: read from disk, others fetched) or a file path. */
   protected override async readModuleSource(source: unknown): Promise<Uint8Array> {
     if (source instanceof URL ? source.protocol === 'file:' : typeof source === 'string' && source.startsWith('file:')) {
-      return readFile(fileURLToPath(source as URL | string));
+      return readModuleFile(fileURLToPath(source as URL | string));
     }
-    if (typeof source === 'string' && !/^(https?|data):/.test(source)) return readFile(source);
+    if (typeof source === 'string' && !/^(https?|data):/.test(source)) return readModuleFile(source);
     if (typeof source === 'string' || source instanceof URL || source instanceof ArrayBuffer || ArrayBuffer.isView(source)) {
       return super.readModuleSource(source);
     }

@@ -385,6 +385,26 @@ numpySuite('N-d ops vs numpy', () => {
     expect([...out].every((v) => v === 5)).toBe(true);
   });
 
+  it('an integer scalar outside the dtype on a strided view: maximum/minimum clamp it as the 1-d op does, divide refuses it', async () => {
+    const e = engines[1]!;
+    for (const [dt, lo, hi] of [['u8', 0, 255], ['u32', 0, 2 ** 32 - 1], ['i32', -(2 ** 31), 2 ** 31 - 1]] as const) {
+      const m = e.zeros([2, 3], dt);
+      m.data.set([0, 5, 200, 7, 9, 100].map((v) => v + (dt === 'i32' ? -50 : 0)));
+      const flat = [...e.copySync(m.T).data];
+      for (const [b, sync] of [[lo - 1, true], [hi + 1, false]] as const) {
+        const mx = sync ? e.maximumSync(m.T, b) : await withTimeout(e.maximum(m.T, b), 10_000, 'maximum');
+        const mn = sync ? e.minimumSync(m.T, b) : await withTimeout(e.minimum(m.T, b), 10_000, 'minimum');
+        // numpy: the exact value against an out-of-range scalar (its result dtype widens; here the values fit).
+        expect([...mx.data], `${dt} maximum ${b}`).toEqual(flat.map((v) => Math.max(v, Math.min(Math.max(b, lo), hi))));
+        expect([...mn.data], `${dt} minimum ${b}`).toEqual(flat.map((v) => Math.min(v, Math.min(Math.max(b, lo), hi))));
+      }
+      const out = e.full([3, 2], 3, dt);
+      expect(() => e.divideSync(m.T, hi + 1, { out }), dt).toThrow(/divideSync: b must be an integer in/);
+      await expect(e.divide(m.T, lo - 1, { out })).rejects.toThrow(RangeError);
+      expect([...out.data].every((v) => v === 3)).toBe(true);
+    }
+  });
+
   it('a broadcast view (stride 0) as out is a TypeError for every op that takes an N-d out, nothing written (numpy: read-only)', async () => {
     const e = engines[2]!;
     const a = e.full([3, 4], 2), row = e.full([4], 5), col = e.full([3, 1], 5);

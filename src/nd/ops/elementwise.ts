@@ -107,8 +107,10 @@ export function* binaryND(ctx: OpContext, name: ew.BinaryOp, a: unknown, b: unkn
       const o = checkOut(ctx, out, A.shape, dtype);
       if (contiguousAs(o, A.shape)) return wrap(ctx, yield* ew.binary(ctx, name, flatOf(A), b, o && flatOf(o)), A.shape, o);
     }
+    // The 1-d op's scalar rules (clamped for maximum/minimum, refused for divide), checked before the scratch is taken.
+    const v = ew.scalarOperand(ctx.op, name, b, dtype);
     const s = scratchND(ctx, dtype, []);
-    (s.nd.data as TypedArray)[0] = name === 'pow' || DTYPES[dtype].float ? b : ew.toDtypeValue(b, dtype);
+    (s.nd.data as TypedArray)[0] = v;
     B = s.nd;
   } else {
     B = requireNDArray(b, ctx.op, 'b', alloc);
