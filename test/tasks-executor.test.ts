@@ -83,6 +83,37 @@ describe('Executor and Future', () => {
     expect(() => f.result({ timeout: -1 })).toThrow(RangeError);
   });
 
+  for (const wait of [true, false]) {
+    it(`shutdown({ wait: ${wait} }) while a map loop is still reading its input: the loop finishes (Python's map submits it all at the call)`, async () => {
+      const e = new Executor({ maxWorkers: 2 });
+      const n = 23; // past the window of 2 × maxWorkers
+      const got: number[] = [];
+      let shut: Promise<void> | undefined;
+      await watchdog((async () => {
+        for await (const v of e.map((x: number, y: number) => x + y, Array.from({ length: n }, (_, i) => i), Array.from({ length: n }, () => 100))) {
+          got.push(v as number);
+          if (got.length === 1) shut = e.shutdown({ wait });
+        }
+      })(), 20_000, 'map loop');
+      await watchdog(shut!, 20_000, 'shutdown');
+      expect(got).toEqual(Array.from({ length: n }, (_, i) => i + 100));
+      expect(() => e.submit((x: number) => x, 1)).toThrow(expect.objectContaining({ code: 'ERR_DISPOSED' }));
+    });
+  }
+
+  it('shutdown() with a bufferSize map still reading (Python 3.14 buffersize): the loop ends with DisposedError', async () => {
+    const e = new Executor({ maxWorkers: 1 });
+    const got: unknown[] = [];
+    const err = await watchdog((async () => {
+      for await (const v of e.map((x: number) => x, Array.from({ length: 20 }, (_, i) => i), { bufferSize: 2 })) {
+        got.push(v);
+        if (got.length === 1) void e.shutdown();
+      }
+    })().catch((x: unknown) => x), 20_000, 'map loop');
+    expect(err).toMatchObject({ code: 'ERR_DISPOSED' });
+    expect(got.length).toBeLessThan(20);
+  });
+
   it('addDoneCallback is called with the future when it finishes', async () => {
     const f = ex.submit((x: number) => x, 1);
     const got = await watchdog(new Promise<unknown[]>((r) => f.addDoneCallback((x) => r([x]))));

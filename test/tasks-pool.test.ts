@@ -159,6 +159,28 @@ describe('Pool', () => {
     expect(pulled).toBeLessThan(200);
   });
 
+  it("an input that throws: imap/imapUnordered yield the results of the items read before it, then its error (Python's imap)", async () => {
+    for (const n of [1, 2, 5]) {
+      function* failing() {
+        for (let i = 0; i < n; i++) yield i;
+        throw new RangeError(`input failed after ${n}`);
+      }
+      for (const chunkSize of [1, 2, 7]) {
+        for (const method of ['imap', 'imapUnordered'] as const) {
+          const got: unknown[] = [];
+          const err = await watchdog((async () => {
+            for await (const v of pool[method]((x: number) => x * 10, failing(), { chunkSize })) got.push(v);
+          })().catch((e: unknown) => e));
+          const what = `${method}, ${n} items, chunkSize ${chunkSize}`;
+          expect(err, what).toBeInstanceOf(RangeError);
+          expect((err as Error).message, what).toBe(`input failed after ${n}`);
+          expect([...got].sort((a, b) => (a as number) - (b as number)), what).toEqual(Array.from({ length: n }, (_, i) => i * 10));
+        }
+      }
+    }
+    expect(await watchdog(pool.map((x: number) => x + 1, [1, 2]))).toEqual([2, 3]);
+  });
+
   it('a task error rejects map with the same class, message, remote stack and own properties', async () => {
     const err = await watchdog(
       pool.map((x: number) => {
@@ -295,6 +317,48 @@ describe('Pool', () => {
     expect(await pending).toMatchObject({ code: 'ERR_DISPOSED' });
     await expect(q.apply((x: number) => x, [1])).rejects.toMatchObject({ code: 'ERR_DISPOSED' });
     await expect(new Pool({ workers: 1 }).join()).rejects.toThrow(/close\(\) or terminate\(\)/);
+  });
+
+  it("close() while imap / imapUnordered loops are still reading their input: they finish (Python submits a whole imap at the call)", async () => {
+    for (const [method, workers, chunkSize] of [['imap', 1, 1], ['imap', 2, 3], ['imapUnordered', 3, 1]] as const) {
+      const p = new Pool({ workers });
+      const n = 4 * Math.max(4, workers * 4) + 3; // past the loop's window of chunks in flight
+      function* input() { for (let i = 0; i < n; i++) yield i; }
+      const started = p[method]((x: number) => x + 1, input(), { chunkSize });
+      const notYet = p[method]((x: number) => x * 2, Array.from({ length: 11 }, (_, i) => i)); // no next() before close()
+      const got: number[] = [];
+      const loop = (async () => {
+        for await (const v of started) {
+          got.push(v as number);
+          if (got.length === 1) {
+            p.close();
+            expect(() => p.imap((x: number) => x, [1]), 'a new call after close()').toThrow(expect.objectContaining({ code: 'ERR_DISPOSED' }));
+          }
+        }
+      })();
+      await watchdog(loop, 20_000, `${method} loop`);
+      const rest = await collect(notYet);
+      await watchdog(p.join(), 20_000, 'join');
+      const what = `${method}, ${workers} workers, chunkSize ${chunkSize}`;
+      expect([...got].sort((a, b) => a - b), what).toEqual(Array.from({ length: n }, (_, i) => i + 1));
+      expect([...rest].sort((a, b) => (a as number) - (b as number)), what).toEqual(Array.from({ length: 11 }, (_, i) => i * 2));
+      await expect(p.map((x: number) => x, [1])).rejects.toMatchObject({ code: 'ERR_DISPOSED' });
+    }
+  });
+
+  it('close() during an imap over an endless input: the loop still gets its results and can stop; join() then ends', async () => {
+    const p = new Pool({ workers: 2 });
+    function* naturals() { for (let i = 0; ; i++) yield i; }
+    const got: number[] = [];
+    await watchdog((async () => {
+      for await (const v of p.imap((x: number) => x * 3, naturals(), { chunkSize: 2 })) {
+        got.push(v as number);
+        if (got.length === 5) p.close();
+        if (got.length === 60) break;
+      }
+    })(), 20_000, 'imap loop');
+    await watchdog(p.join(), 20_000, 'join');
+    expect(got).toEqual(Array.from({ length: 60 }, (_, i) => i * 3));
   });
 
   it('validates its arguments', () => {

@@ -12,7 +12,7 @@ import { BULLMQ_OPTION_KEYS, type BullmqOptions } from './backends/bullmq-option
 import { checkOptionKeys, checkSignal, cpuCount, defaultWorkers, isIterable, positiveInt, submitBatch, toAsyncIterator } from './common.js';
 import { checkTimeout, Future, setFutureAbort } from './future.js';
 import type { TaskStats } from './stats.js';
-import { streamChunks } from './stream.js';
+import { OpenStreams, streamChunks } from './stream.js';
 import { isModuleRef, toWireFn, type Awaited2, type TaskFn } from './worker/task-fn.js';
 /** One (async) iterable per parameter of the mapped function. */
 type IterablesFor<A extends unknown[]> = { [K in keyof A]: Iterable<A[K]> | AsyncIterable<A[K]> };
@@ -64,6 +64,7 @@ export class Executor implements AsyncDisposable {
   #isShutdown = false;
   #futures = new Set<Future<unknown>>();
   #handles = new Set<ChunkHandle>();
+  readonly #streams = new OpenStreams();
 
   constructor(options: ExecutorOptions = {}) {
     if (options === null || typeof options !== 'object') throw new TypeError('Executor options must be an object');
@@ -163,6 +164,8 @@ export class Executor implements AsyncDisposable {
       ordered: true,
       signal,
       deadline,
+      // Python submits a whole map at the call (unless given a buffersize): shutdown() lets it finish.
+      streams: options.bufferSize == null ? this.#streams : undefined,
     });
   }
 
@@ -187,7 +190,11 @@ export class Executor implements AsyncDisposable {
       for (const f of [...this.#futures]) f.cancel();
       for (const h of [...this.#handles]) h.cancel();
     }
-    this.#backend.close();
+    if (cancelFutures || this.#streams.size === 0) this.#backend.close();
+    else {
+      const closed = this.#streams.drain().then(() => this.#backend.close());
+      if (wait) await closed;
+    }
     if (!wait) {
       if (cancelFutures) this.#backend.release();
       return;

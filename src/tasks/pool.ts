@@ -12,7 +12,7 @@ import { concatValues, type ChunkHandle } from './batch.js';
 import { BULLMQ_OPTION_KEYS, createBackend, type BullmqOptions, type TaskBackend } from './backends/index.js';
 import { checkIterable, checkOptionKeys, defaultWorkers, isPlainArray, positiveInt, runOnPool, submitBatch } from './common.js';
 import type { TaskStats } from './stats.js';
-import { streamChunks } from './stream.js';
+import { OpenStreams, streamChunks } from './stream.js';
 
 /** `connection`, `queue`, ... are for backend 'bullmq' (README "Scale-out"). */
 export interface PoolOptions extends BullmqOptions {
@@ -60,6 +60,9 @@ export class Pool implements AsyncDisposable {
   readonly #pool: TaskPool | undefined;
   readonly #remote: TaskBackend | undefined;
   #closed = false;
+  readonly #streams = new OpenStreams();
+  /** close() with imap loops still reading: the workers close once those have submitted the rest. */
+  #closing: Promise<void> | undefined;
 
   constructor(options: PoolOptions = {}) {
     if (options === null || typeof options !== 'object') throw new TypeError('Pool options must be an object');
@@ -96,7 +99,8 @@ export class Pool implements AsyncDisposable {
 
   #checkOpen(): void {
     if (this.#pool) this.#pool.assertOpen();
-    else if (this.#closed) throw new DisposedError('the pool has been closed');
+    // Also while close() waits for open imap loops to send the rest of their input.
+    if (this.#closed) throw new DisposedError('the pool has been closed');
   }
 
   /** One chunk of calls to fn, on the threads or through the queue. `unary`: each of `calls` is one call's only argument (task-slot.ts). */
@@ -209,14 +213,18 @@ export class Pool implements AsyncDisposable {
     return streamChunks<T, Awaited2<R>>(
       iterable,
       (items) => this.#run(fn as Fn<unknown[], unknown>, wire, packNumbers(items) ?? items, true),
-      { chunkSize, window: Math.max(4, this.workers * 4), ordered },
+      { chunkSize, window: Math.max(4, this.workers * 4), ordered, streams: this.#streams },
     );
   }
 
   /** No more tasks; the workers exit once the submitted work is done. */
   close(): void {
+    if (this.#closed) return;
     this.#closed = true;
-    (this.#pool ?? this.#remote!).close();
+    const backend = this.#pool ?? this.#remote!;
+    // As Python's imap submits its whole input at the call: loops begun before close() still finish.
+    if (this.#streams.size === 0) backend.close();
+    else this.#closing = this.#streams.drain().then(() => backend.close());
   }
 
   /** Stop the workers now; outstanding work rejects with DisposedError. */
@@ -226,7 +234,8 @@ export class Pool implements AsyncDisposable {
   }
 
   /** Wait for the workers to exit (after close() or terminate()). */
-  join(): Promise<void> {
+  async join(): Promise<void> {
+    await this.#closing;
     return (this.#pool ?? this.#remote!).join();
   }
 
