@@ -3,11 +3,12 @@
 // Each kernel is an @inline driver specialised by a constant op code; after
 // inlining, Binaryen folds the op switch away, so every export is a
 // straight-line SIMD loop (2 vectors per iteration; 4 for the vector math, see
-// vmath.ts; sin/cos run vmath-trig.ts's own loops). Tails run the same vector
+// vmath.ts; sin/cos run vmath-trig-map.ts's loop). Tails run the same vector
 // code on a splatted lane, so results never depend on where a chunk or a
 // subarray starts. Vectors are loaded before they are stored: out == x works.
 import { exp_fast, exp_v, expFastOk, log_fast, log_v, logFastOk, sigmoid_fast, sigmoid_v, sigmoidFastOk, tanh_v } from './vmath';
-import { sincosMapF64, sincosMapF32, sin_v, cos_v, sinf_v, cosf_v } from './vmath-trig';
+import { sin_v, cos_v, sinf_v, cosf_v } from './vmath-trig';
+import { sincosMap } from './vmath-trig-map';
 import { expf_fast, expf_v, expfFastOk, logf_fast, logf_v, logfFastOk, tanhf_v, sigmoidf_v } from './vmath-f32';
 import { mulU8 } from './lanes';
 
@@ -79,11 +80,7 @@ const TANH = 8, SIGMOID = 9, FLOOR = 10, CEIL = 11, ROUND = 12;
 
 /** map(op) over [start, end) of L (f64 or f32). */
 @inline function mapFloat<L>(start: i32, end: i32, x: usize, out: usize, op: i32): void {
-  if (op == SIN || op == COS) {
-    if (sizeof<L>() == 8) sincosMapF64(start, end, x, out, op == COS ? 1.0 : 0.0);
-    else sincosMapF32(start, end, x, out, op == COS ? 1.0 : 0.0);
-    return;
-  }
+  if (op == SIN || op == COS) { sincosMap<L>(start, end, x, out, op == COS ? 1.0 : 0.0); return; }
   const lanes = 16 / <i32>sizeof<L>();
   const shift = sizeof<L>() == 8 ? 3 : 2;
   let i = start;

@@ -3,7 +3,7 @@
 //
 // f64: x = n·π/2 + y0 + y1, then fdlibm's sin and cos kernels on [-π/4, π/4]
 // (both, one picked per lane by n's parity; a step whose lanes share a parity
-// runs one, and a step within ±0.78 needs no reduction: sincosMap). The fast reduction is a 4-part
+// runs one, and a step within ±0.78 needs no reduction: vmath-trig-map.ts). The fast reduction is a 4-part
 // Cody–Waite split of π/2 with no error-free sums but one; lanes where it is
 // not exact enough (|n| > 2^19, or y0 small) take sincosSlow, which redoes
 // only those lanes: a 6-part split up to |n| = 2^27 and Payne–Hanek
@@ -18,10 +18,10 @@ const TWO_OVER_PI = 6.36619772367581382433e-01;
 
 // fdlibm's __kernel_sin and __kernel_cos on y0 + y1 (y1n = -y1), |y0| <= π/4.
 // Separate so that a step whose lanes all want the same kernel runs only that
-// one (sincosMap); both take z = y0² and w = z² the same way, so a lane's
+// one (vmath-trig-map.ts); both take z = y0² and w = z² the same way, so a lane's
 // bits are the same whichever path ran it.
 
-@inline function sinKernel(y0: v128, y1n: v128): v128 {
+@inline export function sinKernel(y0: v128, y1n: v128): v128 {
   const z = mul(y0, y0);
   const w = mul(z, z);
   const wc = sub(sp(1.0), mul(sp(0.5), z));
@@ -31,7 +31,7 @@ const TWO_OVER_PI = 6.36619772367581382433e-01;
   return sub(y0, sub(mul(y1n, wc), mul(mul(z, y0), mad(z, rs, sp(-1.66666666666666324348e-01)))));
 }
 
-@inline function cosKernel(y0: v128, y1n: v128): v128 {
+@inline export function cosKernel(y0: v128, y1n: v128): v128 {
   const z = mul(y0, y0);
   const w = mul(z, z);
   const hz = mul(sp(0.5), z);
@@ -65,7 +65,7 @@ const TWO_OVER_PI = 6.36619772367581382433e-01;
 // are truncations, so every term is >= 0 and sin(-0) stays -0.
 
 /** x·2/π + SHIFTER + offset: its low bits are n + offset, n = round(x·2/π). */
-@inline function kOf(x: v128, offset: f64): v128 { return add(mul(x, sp(TWO_OVER_PI)), sp(SHIFTER + offset)); }
+@inline export function kOf(x: v128, offset: f64): v128 { return add(mul(x, sp(TWO_OVER_PI)), sp(SHIFTER + offset)); }
 @inline function nOf(k: v128, offset: f64): v128 { return sub(k, sp(SHIFTER + offset)); }
 /** t2 = x - n·(c1 + c2), exact. */
 @inline function t2Of(x: v128, n: v128): v128 {
@@ -92,7 +92,7 @@ const TWO_OVER_PI = 6.36619772367581382433e-01;
  * kernel 0 or 1: every lane has an even or every lane an odd quadrant (one
  * kernel runs, with the bits finish would give); 2: any lanes.
  */
-@inline function sincosFast(x: v128, offset: f64, kernel: i32 = 2): v128 {
+@inline export function sincosFast(x: v128, offset: f64, kernel: i32 = 2): v128 {
   const k = kOf(x, offset), n = nOf(k, offset), t2 = t2Of(x, n), p3 = p3Of(n);
   const y0 = sub(t2, p3), y1n = y1nOf(n, t2, p3, y0);
   if (kernel == 0) return v128.xor(sinKernel(y0, y1n), signOfQuadrant(k));
@@ -101,7 +101,7 @@ const TWO_OVER_PI = 6.36619772367581382433e-01;
 }
 
 /** Same expressions as sincosFast, so the compiler computes them once. */
-@inline function rareLanes(x: v128, offset: f64): v128 {
+@inline export function rareLanes(x: v128, offset: f64): v128 {
   const n = nOf(kOf(x, offset), offset);
   return rareOf(n, sub(t2Of(x, n), p3Of(n)));
 }
@@ -153,11 +153,11 @@ const TWO_OVER_PI = 6.36619772367581382433e-01;
 }
 
 // Not inlined: the rare lanes' code stays out of the map loops.
-function sinSlow(x: v128): v128 { return sincosSlow(x, 0.0); }
-function cosSlow(x: v128): v128 { return sincosSlow(x, 1.0); }
+export function sinSlow(x: v128): v128 { return sincosSlow(x, 0.0); }
+export function cosSlow(x: v128): v128 { return sincosSlow(x, 1.0); }
 
 /** One vector, either path (map tails, the f32 kernels). */
-@inline function sincos(x: v128, offset: f64): v128 {
+@inline export function sincos(x: v128, offset: f64): v128 {
   if (v128.any_true(rareLanes(x, offset))) return offset != 0 ? cosSlow(x) : sinSlow(x);
   return sincosFast(x, offset);
 }
@@ -172,7 +172,7 @@ function cosSlow(x: v128): v128 { return sincosSlow(x, 1.0); }
 // for cos, coefficients rounded to f32). Rare lanes (|n| > 2^11, or y0 small)
 // take the f64 kernels and round once.
 
-@inline function spf(v: f32): v128 { return f32x4.splat(v); }
+@inline export function spf(v: f32): v128 { return f32x4.splat(v); }
 const SHIFTER_F = <f32>12582912.0; // 1.5·2^23
 
 /**
@@ -181,7 +181,7 @@ const SHIFTER_F = <f32>12582912.0; // 1.5·2^23
  * multiples of 2^-24 when n != 0) and y0 = t2 - n·c3 keeps its error (Fast2Sum,
  * |t2| >= |n·c3| outside the rare lanes); y0 + y1 is within |n|·2^-62 of x - n·π/2.
  */
-@inline function kOfF(x: v128, offset: f32): v128 { return f32x4.add(f32x4.mul(x, spf(<f32>0.6366197466850281)), spf(SHIFTER_F + offset)); }
+@inline export function kOfF(x: v128, offset: f32): v128 { return f32x4.add(f32x4.mul(x, spf(<f32>0.6366197466850281)), spf(SHIFTER_F + offset)); }
 @inline function nOfF(k: v128, offset: f32): v128 { return f32x4.sub(k, spf(SHIFTER_F + offset)); }
 @inline function t2OfF(x: v128, n: v128): v128 {
   return f32x4.sub(f32x4.sub(x, f32x4.mul(n, spf(<f32>1.570556640625))), f32x4.mul(n, spf(<f32>0.0002396702766418457)));
@@ -201,20 +201,20 @@ const SHIFTER_F = <f32>12582912.0; // 1.5·2^23
   return f32x4.sub(f32x4.mul(n, spf(<f32>2.5633440682570896e-12)), f32x4.sub(f32x4.sub(t2, y0), p3));
 }
 /** sin: y0 + y1 + y0·z·P(z); y0 minus a +0 keeps sin(-0) = -0. */
-@inline function sinKernelF(y0: v128, y1n: v128): v128 {
+@inline export function sinKernelF(y0: v128, y1n: v128): v128 {
   const z = f32x4.mul(y0, y0);
   const ps = f32x4.add(f32x4.mul(z, f32x4.add(f32x4.mul(z, spf(<f32>-0.00019513866573106498)), spf(<f32>0.00833214819431305))), spf(<f32>-0.16666653752326965));
   return f32x4.sub(y0, f32x4.sub(y1n, f32x4.mul(f32x4.mul(y0, z), ps)));
 }
 /** cos: 1 - (z/2 - z²·Q(z) + y0·y1). */
-@inline function cosKernelF(y0: v128, y1n: v128): v128 {
+@inline export function cosKernelF(y0: v128, y1n: v128): v128 {
   const z = f32x4.mul(y0, y0);
   const qc = f32x4.add(f32x4.mul(z, f32x4.add(f32x4.mul(z, spf(<f32>2.443049925204832e-05)), spf(<f32>-0.0013887289678677917))), spf(<f32>0.04166664555668831));
   return f32x4.sub(spf(1.0), f32x4.sub(f32x4.mul(z, spf(0.5)), f32x4.add(f32x4.mul(f32x4.mul(z, z), qc), f32x4.mul(y0, y1n))));
 }
 
 /** The f32 fast path; kernel 0 or 1: every lane has an even or every lane an odd quadrant, 2: either. */
-@inline function sincosFastF(x: v128, offset: f32, kernel: i32 = 2): v128 {
+@inline export function sincosFastF(x: v128, offset: f32, kernel: i32 = 2): v128 {
   const k = kOfF(x, offset), n = nOfF(k, offset), t2 = t2OfF(x, n), p3 = p3OfF(n);
   const y0 = f32x4.sub(t2, p3), y1n = y1nOfF(n, t2, p3, y0);
   const sign = i32x4.shl(i32x4.shr_u(k, 1), 31);
@@ -224,7 +224,7 @@ const SHIFTER_F = <f32>12582912.0; // 1.5·2^23
   return v128.xor(sel(cosKernelF(y0, y1n), sinKernelF(y0, y1n), odd), sign);
 }
 
-@inline function rareLanesF(x: v128, offset: f32): v128 {
+@inline export function rareLanesF(x: v128, offset: f32): v128 {
   const n = nOfF(kOfF(x, offset), offset);
   return rareOfF(n, f32x4.sub(t2OfF(x, n), p3OfF(n)));
 }
@@ -235,129 +235,13 @@ const SHIFTER_F = <f32>12582912.0; // 1.5·2^23
   const wide = offset != 0 ? join(cos_v(lo), cos_v(hi)) : join(sin_v(lo), sin_v(hi));
   return sel(wide, sincosFastF(x, offset), rareLanesF(x, offset));
 }
-function sinSlowF(x: v128): v128 { return sincosSlowF(x, 0.0); }
-function cosSlowF(x: v128): v128 { return sincosSlowF(x, 1.0); }
+export function sinSlowF(x: v128): v128 { return sincosSlowF(x, 0.0); }
+export function cosSlowF(x: v128): v128 { return sincosSlowF(x, 1.0); }
 
-@inline function sincosF(x: v128, offset: f32): v128 {
+@inline export function sincosF(x: v128, offset: f32): v128 {
   if (v128.any_true(rareLanesF(x, offset))) return offset != 0 ? cosSlowF(x) : sinSlowF(x);
   return sincosFastF(x, offset);
 }
 
 @inline export function sinf_v(x: v128): v128 { return sincosF(x, 0.0); }
 @inline export function cosf_v(x: v128): v128 { return sincosF(x, 1.0); }
-
-// ---- the map loop, both lane types -----------------------------------------
-
-/** L's fast path (f64: 2 lanes, f32: 4), with sincosFast's kernel argument. */
-@inline function fastOf<L>(x: v128, offset: f64, kernel: i32): v128 {
-  return sizeof<L>() == 8 ? sincosFast(x, offset, kernel) : sincosFastF(x, <f32>offset, kernel);
-}
-@inline function rareOfL<L>(x: v128, offset: f64): v128 {
-  return sizeof<L>() == 8 ? rareLanes(x, offset) : rareLanesF(x, <f32>offset);
-}
-@inline function slowOf<L>(x: v128, offset: f64): v128 {
-  if (sizeof<L>() == 8) return offset != 0 ? cosSlow(x) : sinSlow(x);
-  return offset != 0 ? cosSlowF(x) : sinSlowF(x);
-}
-@inline function anyRareOf<L>(a: v128, b: v128, offset: f64): bool {
-  return v128.any_true(v128.or(rareOfL<L>(a, offset), rareOfL<L>(b, offset)));
-}
-/** Quadrant parity of a and b's lanes: 0 when every lane's is even, ALL_ODD<L>() when every lane's is odd. */
-@inline function oddLanesOf<L>(a: v128, b: v128, offset: f64): i32 {
-  if (sizeof<L>() == 8) return i64x2.bitmask(i64x2.shl(kOf(a, offset), 63)) | (i64x2.bitmask(i64x2.shl(kOf(b, offset), 63)) << 2);
-  return i32x4.bitmask(i32x4.shl(kOfF(a, <f32>offset), 31)) | (i32x4.bitmask(i32x4.shl(kOfF(b, <f32>offset), 31)) << 4);
-}
-/**
- * Every lane of a and b within ±0.78 (< π/4): n = 0, so the reduction gives y0 = x,
- * y1 = +0 exactly, the lane is never rare and its quadrant is offset (sin: 0, cos: 1,
- * no sign flip). Such steps skip the reduction, as every libm does below π/4 —
- * with the bits the reduction would give.
- */
-@inline function smallLanes<L>(a: v128, b: v128): bool {
-  if (sizeof<L>() == 8) return i64x2.all_true(v128.and(f64x2.le(f64x2.abs(a), sp(0.78)), f64x2.le(f64x2.abs(b), sp(0.78))));
-  return i32x4.all_true(v128.and(f32x4.le(f32x4.abs(a), spf(<f32>0.78)), f32x4.le(f32x4.abs(b), spf(<f32>0.78))));
-}
-/**
- * The step's first lane within ±0.78: the uniform loop of the small lanes' parity
- * (sin: even, cos: odd) hands small runs back to the small loop.
- */
-@inline function firstSmall<L>(x: usize): bool {
-  return sizeof<L>() == 8 ? Math.abs(load<f64>(x)) <= 0.78 : Mathf.abs(load<f32>(x)) <= <f32>0.78;
-}
-@inline function smallOf<L>(x: v128, offset: f64): v128 {
-  if (sizeof<L>() == 8) return offset != 0 ? cosKernel(x, i64x2.splat(0)) : sinKernel(x, i64x2.splat(0));
-  return offset != 0 ? cosKernelF(x, i32x4.splat(0)) : sinKernelF(x, i32x4.splat(0));
-}
-@inline function allOdd<L>(): i32 { return sizeof<L>() == 8 ? 15 : 255; }
-
-/**
- * sincosMap's loop over the steps from i whose lanes all have an even (kernel 0)
- * or all an odd (1) quadrant, and no rare lane; returns where it stopped.
- */
-@inline function oneKernelRun<L>(i: i32, end: i32, x: usize, out: usize, offset: f64, kernel: i32): i32 {
-  const step = 32 / <i32>sizeof<L>();
-  const shift = sizeof<L>() == 8 ? 3 : 2;
-  // Small lanes have n = 0, so the quadrant parity of offset: that loop hands them back.
-  const smallParity = (offset != 0) == (kernel != 0);
-  for (; i + step <= end; i += step) {
-    const p = <usize>i << shift;
-    const a = v128.load(x + p), b = v128.load(x + p, 16);
-    if ((smallParity && firstSmall<L>(x + p)) || oddLanesOf<L>(a, b, offset) != (kernel != 0 ? allOdd<L>() : 0)) break;
-    const ra = fastOf<L>(a, offset, kernel), rb = fastOf<L>(b, offset, kernel);
-    if (anyRareOf<L>(a, b, offset)) break;
-    v128.store(out + p, ra); v128.store(out + p, rb, 16);
-  }
-  return i;
-}
-
-/**
- * map('sin' | 'cos') over [start, end) of L (f64 or f32), 2 vectors per step.
- * Steps whose lanes are all within ±0.78 skip the reduction (1.7x); smooth data
- * (ramps, signals) keeps neighbours in one quadrant parity: such steps run one
- * kernel instead of both (1.4x). Each case has its own loop, so that each loop
- * keeps its constants in registers (one loop with three branches was slower
- * than both kernels everywhere). A step with a rare lane leaves for
- * the slow path: no call inside a hot loop. Tails take the same code on a
- * splatted lane. Every path gives a lane the same bits.
- */
-@inline function sincosMap<L>(start: i32, end: i32, x: usize, out: usize, offset: f64): void {
-  const step = 32 / <i32>sizeof<L>();
-  const shift = sizeof<L>() == 8 ? 3 : 2;
-  let i = start;
-  while (i + step <= end) {
-    for (; i + step <= end; i += step) {
-      const p = <usize>i << shift;
-      const a = v128.load(x + p), b = v128.load(x + p, 16);
-      if (!smallLanes<L>(a, b)) break;
-      v128.store(out + p, smallOf<L>(a, offset)); v128.store(out + p, smallOf<L>(b, offset), 16);
-    }
-    i = oneKernelRun<L>(i, end, x, out, offset, 0);
-    i = oneKernelRun<L>(i, end, x, out, offset, 1);
-    for (; i + step <= end; i += step) {
-      const p = <usize>i << shift;
-      const a = v128.load(x + p), b = v128.load(x + p, 16);
-      const ra = fastOf<L>(a, offset, 2), rb = fastOf<L>(b, offset, 2);
-      if (anyRareOf<L>(a, b, offset)) break;
-      v128.store(out + p, ra); v128.store(out + p, rb, 16);
-      const odd = oddLanesOf<L>(a, b, offset);
-      if (odd == 0 || odd == allOdd<L>()) { i += step; break; }
-    }
-    // The loops above stop before a step with a rare lane, or at a change of parity.
-    if (i + step <= end) {
-      const p = <usize>i << shift;
-      const a = v128.load(x + p), b = v128.load(x + p, 16);
-      if (anyRareOf<L>(a, b, offset)) {
-        v128.store(out + p, slowOf<L>(a, offset)); v128.store(out + p, slowOf<L>(b, offset), 16);
-        i += step;
-      }
-    }
-  }
-  for (; i < end; i++) {
-    const p = <usize>i << shift;
-    if (sizeof<L>() == 8) store<f64>(out + p, f64x2.extract_lane(sincos(f64x2.splat(load<f64>(x + p)), offset), 0));
-    else store<f32>(out + p, f32x4.extract_lane(sincosF(f32x4.splat(load<f32>(x + p)), <f32>offset), 0));
-  }
-}
-
-@inline export function sincosMapF64(start: i32, end: i32, x: usize, out: usize, offset: f64): void { sincosMap<f64>(start, end, x, out, offset); }
-@inline export function sincosMapF32(start: i32, end: i32, x: usize, out: usize, offset: f32): void { sincosMap<f32>(start, end, x, out, offset); }
